@@ -1,0 +1,62 @@
+import { sqliteTable, text, integer, real, index, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { bool, ms } from './columns';
+import { tracks } from './tracks';
+
+/** Static, smart, session (DJ gig history), temp ("thinking") playlists and folders. */
+export const playlists = sqliteTable(
+  'playlists',
+  {
+    id: text().primaryKey(),
+    name: text().notNull(),
+    description: text(),
+    type: text({ enum: ['static', 'smart', 'session', 'temp', 'folder'] }).notNull(),
+    parentId: text().references((): AnySQLiteColumn => playlists.id, { onDelete: 'set null' }),
+    sortOrder: integer().notNull().default(0),
+    color: text(),
+    icon: text(),
+    isFavorite: bool().notNull().default(false),
+    isReadonly: bool().notNull().default(false),
+    smartRules: text({ mode: 'json' }).$type<unknown>(),
+    smartSort: text({ mode: 'json' }).$type<unknown>(),
+    smartLimit: text({ mode: 'json' }).$type<unknown>(),
+    smartRefreshedAt: ms(),
+    sessionVenue: text(),
+    sessionStartedAt: ms(),
+    sessionEndedAt: ms(),
+    sessionLastActivityAt: ms(),
+    createdAt: ms().notNull(),
+    updatedAt: ms().notNull(),
+  },
+  (t) => [index('playlists_type_idx').on(t.type), index('playlists_parent_idx').on(t.parentId)],
+);
+
+/**
+ * Entries keep a placeholder (artist, title, duration) so a track deleted from the library leaves
+ * a visible, relinkable row instead of vanishing.
+ */
+export const playlistTracks = sqliteTable(
+  'playlist_tracks',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    playlistId: text()
+      .notNull()
+      .references(() => playlists.id, { onDelete: 'cascade' }),
+    trackId: text().references(() => tracks.id, { onDelete: 'set null' }),
+    position: integer().notNull(),
+    addedAt: ms().notNull(),
+    playedAt: ms(),
+    playDurationMs: integer(),
+    notes: text(),
+    cueInSec: real(),
+    cueOutSec: real(),
+    ratingInContext: integer(),
+    placeholder: text({ mode: 'json' }).$type<{ artist?: string | null; title?: string | null; durationMs?: number | null; path?: string | null }>(),
+  },
+  (t) => [
+    index('playlist_tracks_position_idx').on(t.playlistId, t.position),
+    index('playlist_tracks_track_idx').on(t.trackId),
+  ],
+);
+
+export type Playlist = typeof playlists.$inferSelect;
+export type PlaylistTrack = typeof playlistTracks.$inferSelect;

@@ -1,0 +1,44 @@
+import type { Db } from './db/client';
+import type { Env } from './env';
+import type { Logger } from './log';
+import type { Clock } from './clock';
+import { SettingsStore } from './settings/store';
+import { nodeVolumes, type VolumesPort } from './ports/volumes';
+
+/** Side effects the domain reaches through, so tests can swap them for fakes. */
+export interface Ports {
+  volumes: VolumesPort;
+}
+
+/**
+ * Everything a verb needs. Both processes build one at start; tests build one per test with an
+ * in-memory database and fake ports.
+ */
+export interface AppContext {
+  env: Env;
+  db: Db;
+  log: Logger;
+  clock: Clock;
+  settings: SettingsStore;
+  ports: Ports;
+  processKind: 'web' | 'worker' | 'cli' | 'test';
+}
+
+export function createAppContext(deps: {
+  env: Env;
+  db: Db;
+  log: Logger;
+  clock: Clock;
+  processKind: AppContext['processKind'];
+  ports?: Partial<Ports>;
+}): AppContext {
+  return {
+    env: deps.env,
+    db: deps.db,
+    log: deps.log,
+    clock: deps.clock,
+    processKind: deps.processKind,
+    settings: new SettingsStore(deps.db, { now: () => deps.clock.now() }),
+    ports: { volumes: nodeVolumes, ...deps.ports },
+  };
+}

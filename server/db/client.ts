@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import * as schema from '@/drizzle/schema';
+
+export type Schema = typeof schema;
+export type Db = BetterSQLite3Database<Schema> & { $client: Database.Database };
+/** A drizzle transaction handle; repos accept either this or the Db. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Executor = Db | Tx;
+
+export interface OpenDatabaseOptions {
+  busyTimeoutMs?: number;
+  readonly?: boolean;
+}
+
+/**
+ * Opens the shared SQLite file with the pragmas both processes rely on: WAL (readers never wait for
+ * the writer), synchronous=NORMAL (safe with WAL), foreign keys, and a busy timeout so the two
+ * processes queue for the write lock instead of failing.
+ */
+export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file, { timeout: opts.busyTimeoutMs ?? 5000, readonly: opts.readonly ?? false });
+  configure(sqlite, opts.busyTimeoutMs ?? 5000);
+  return drizzle(sqlite, { schema, casing: 'snake_case' }) as Db;
+}
+
+function configure(sqlite: Database.Database, busyTimeoutMs: number) {
+  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  if (!sqlite.memory && !sqlite.readonly) {
+    // Setting WAL needs a brief lock; both processes may race to it on a fresh file.
+    retryBusy(() => sqlite.pragma('journal_mode = WAL'));
+  }
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('temp_store = MEMORY');
+  sqlite.pragma('cache_size = -32000');
+}
+
+function retryBusy<T>(fn: () => T, attempts = 50): T {
+  for (let i = 0; ; i++) {
+    try {
+      return fn();
+    } catch (e) {
+      if (i >= attempts || !(e instanceof Error) || !/SQLITE_BUSY|database is locked/i.test(e.message)) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+}
+
+export function closeDatabase(db: Db) {
+  if (db.$client.open) db.$client.close();
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/**
+ * Every job kind and its payload. The worker's handler registry must cover exactly these keys
+ * (checked by the type system in worker/jobs/index.ts).
+ */
+export const JOB_CATALOGUE = {
+  'library.checkAvailability': z.object({ directoryId: z.string().uuid().optional() }),
+  'events.prune': z.object({}),
+  'jobs.prune': z.object({}),
+} as const;
+
+export type JobKind = keyof typeof JOB_CATALOGUE;
+export type JobPayload<K extends JobKind> = z.infer<(typeof JOB_CATALOGUE)[K]>;
+export const JOB_KINDS = Object.keys(JOB_CATALOGUE) as JobKind[];
+export const isJobKind = (k: string): k is JobKind => Object.hasOwn(JOB_CATALOGUE, k);
+
+/** Priorities: higher runs first. */
+export const PRIORITY = { background: -10, low: 0, normal: 10, user: 20, urgent: 30 } as const;
+
+/** Human names for the Activity page. */
+export const JOB_LABELS: Record<JobKind, string> = {
+  'library.checkAvailability': 'Check folder availability',
+  'events.prune': 'Prune old events',
+  'jobs.prune': 'Prune finished jobs',
+};

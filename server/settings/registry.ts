@@ -1,0 +1,162 @@
+import { z } from 'zod';
+
+/**
+ * Every setting, with its type, default and description. Adding a key here is all it takes for it
+ * to be readable, validated, listed in the API and shown on the Settings page.
+ */
+export const SETTINGS = {
+  'library.scanOnStartup': {
+    schema: z.boolean(),
+    default: true,
+    category: 'library',
+    label: 'Scan on startup',
+    description: 'Run a hybrid scan of every active, available folder when the worker starts.',
+  },
+  'library.maxConcurrentScans': {
+    schema: z.number().int().min(1).max(8),
+    default: 2,
+    category: 'library',
+    label: 'Concurrent scans',
+    description: 'How many folders may be scanned at the same time.',
+  },
+  'library.defaultScanStrategy': {
+    schema: z.enum(['hybrid', 'full', 'fast']),
+    default: 'hybrid',
+    category: 'library',
+    label: 'Default scan strategy',
+    description: 'hybrid: only new or changed files; full: re-read everything; fast: show new files at once, complete them after.',
+  },
+  'library.followSymlinksDefault': {
+    schema: z.boolean(),
+    default: false,
+    category: 'library',
+    label: 'Follow symlinks (new folders)',
+    description: 'Default for new folders; loops are always detected.',
+  },
+  'library.watchDirectories': {
+    schema: z.boolean(),
+    default: true,
+    category: 'library',
+    label: 'Watch folders',
+    description: 'Import files dropped into a folder without a rescan.',
+  },
+  'library.watchDebounceMs': {
+    schema: z.number().int().min(100).max(60_000),
+    default: 1500,
+    category: 'library',
+    label: 'Watcher debounce (ms)',
+    description: 'How long a burst of changes is gathered before it is scanned.',
+  },
+  'library.pollIntervalMinutes': {
+    schema: z.number().int().min(1).max(24 * 60),
+    default: 10,
+    category: 'library',
+    label: 'Fallback rescan interval (min)',
+    description: 'Periodic hybrid scan used when the OS cannot watch a folder.',
+  },
+  'library.mediaCheckSeconds': {
+    schema: z.number().int().min(1).max(3600),
+    default: 30,
+    category: 'library',
+    label: 'Drive check interval (s)',
+    description: 'How often fixed folders are checked for presence; removable ones are checked every few seconds.',
+  },
+  'library.missingCleanupDays': {
+    schema: z.number().int().min(1).max(3650),
+    default: 30,
+    category: 'library',
+    label: 'Missing-track cleanup after (days)',
+    description: 'Cleanup offers to remove tracks missing for longer than this.',
+  },
+  'library.perFileTimeoutMs': {
+    schema: z.number().int().min(1000).max(600_000),
+    default: 30_000,
+    category: 'library',
+    label: 'Per-file time limit (ms)',
+    description: 'A file that takes longer to read or hash is recorded as broken.',
+  },
+  'analysis.autoAnalyzeNewTracks': {
+    schema: z.boolean(),
+    default: true,
+    category: 'analysis',
+    label: 'Analyse new tracks',
+    description: 'Queue BPM, key and waveform analysis for new audio automatically.',
+  },
+  'analysis.deepAnalysisWhenIdle': {
+    schema: z.boolean(),
+    default: false,
+    category: 'analysis',
+    label: 'Deep analysis when idle',
+    description: 'Genre, segments and transitions at the lowest priority once everything has basic analysis.',
+  },
+  'ui.keyNotation': {
+    schema: z.enum(['camelot', 'openkey', 'musical']),
+    default: 'camelot',
+    category: 'ui',
+    label: 'Key notation',
+    description: 'Camelot (8A), Open Key (1m) or musical (Am).',
+  },
+  'ui.showWaveforms': {
+    schema: z.boolean(),
+    default: true,
+    category: 'ui',
+    label: 'Show waveforms',
+    description: 'Draw waveforms in the track view.',
+  },
+  'jobs.retentionDays': {
+    schema: z.number().int().min(1).max(365),
+    default: 7,
+    category: 'maintenance',
+    label: 'Keep finished jobs (days)',
+    description: 'Finished jobs older than this are pruned.',
+  },
+  'events.retentionHours': {
+    schema: z.number().int().min(1).max(24 * 30),
+    default: 72,
+    category: 'maintenance',
+    label: 'Keep live events (hours)',
+    description: 'A browser that reconnects within this window receives everything it missed.',
+  },
+  'trash.autoEmptyDays': {
+    schema: z.number().int().min(0).max(3650),
+    default: 30,
+    category: 'maintenance',
+    label: 'Empty trash after (days)',
+    description: '0 keeps trashed files until you empty the trash yourself.',
+  },
+  'backups.intervalHours': {
+    schema: z.number().int().min(0).max(24 * 30),
+    default: 24,
+    category: 'maintenance',
+    label: 'Backup every (hours)',
+    description: '0 turns scheduled backups off.',
+  },
+  'backups.keep': {
+    schema: z.number().int().min(1).max(365),
+    default: 7,
+    category: 'maintenance',
+    label: 'Backups to keep',
+    description: 'Older backups are deleted.',
+  },
+  'sessions.inactivityHours': {
+    schema: z.number().min(0.25).max(48),
+    default: 4,
+    category: 'playlists',
+    label: 'End a DJ session after (hours idle)',
+    description: 'A session playlist is finalised when nothing has been played for this long.',
+  },
+} as const satisfies Record<string, SettingDefinition>;
+
+export interface SettingDefinition {
+  schema: z.ZodType;
+  default: unknown;
+  category: 'library' | 'analysis' | 'ui' | 'maintenance' | 'playlists';
+  label: string;
+  description: string;
+}
+
+export type SettingKey = keyof typeof SETTINGS;
+export type SettingValue<K extends SettingKey> = z.infer<(typeof SETTINGS)[K]['schema']>;
+export type SettingValues = { [K in SettingKey]: SettingValue<K> };
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+export const isSettingKey = (k: string): k is SettingKey => Object.hasOwn(SETTINGS, k);

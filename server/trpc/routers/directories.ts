@@ -1,0 +1,25 @@
+import { browseServerFolders } from '../../library/browse-server';
+import { createDirectory } from '../../library/create-directory';
+import { getDirectoryView, listDirectoryViews } from '../../library/queries';
+import { removeDirectory } from '../../library/remove-directory';
+import { BrowseServerInput, CreateDirectoryInput, DirectoryIdInput, RemoveDirectoryInput, UpdateDirectoryInput } from '../../library/schemas';
+import { updateDirectory } from '../../library/update-directory';
+import { enqueueJob } from '../../jobs/queue';
+import { PRIORITY } from '../../jobs/catalogue';
+import { z } from 'zod';
+import { procedure, router } from '../init';
+
+export const directoriesRouter = router({
+  list: procedure.input(z.object({}).optional()).query(({ ctx }) => listDirectoryViews(ctx.app.db)),
+  byId: procedure.input(DirectoryIdInput).query(({ ctx, input }) => getDirectoryView(ctx.app.db, input.id)),
+  create: procedure.input(CreateDirectoryInput).mutation(({ ctx, input }) => createDirectory(ctx.app, input)),
+  update: procedure.input(UpdateDirectoryInput).mutation(({ ctx, input }) => updateDirectory(ctx.app, input)),
+  remove: procedure.input(RemoveDirectoryInput).mutation(({ ctx, input }) => removeDirectory(ctx.app, input)),
+  /** Runs as a worker job; the result arrives as `library:media:*` / `library:directory:updated` events. */
+  checkAvailability: procedure.input(DirectoryIdInput.partial()).mutation(({ ctx, input }) => {
+    if (input.id) getDirectoryView(ctx.app.db, input.id);
+    const { job } = enqueueJob(ctx.app.db, 'library.checkAvailability', { directoryId: input.id }, { priority: PRIORITY.user, dedupeKey: `availability:${input.id ?? 'all'}` }, ctx.app.clock.now());
+    return { jobId: job.id };
+  }),
+  browseServer: procedure.input(BrowseServerInput).query(({ input }) => browseServerFolders(input)),
+});

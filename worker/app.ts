@@ -1,0 +1,80 @@
+import { createAppContext, type AppContext } from '@/server/context';
+import { systemClock } from '@/server/clock';
+import { closeDatabase, openDatabase } from '@/server/db/client';
+import { runMigrations } from '@/server/db/migrate';
+import type { Env } from '@/server/env';
+import { appendEvent } from '@/server/events/outbox';
+import { createLogger, type Logger } from '@/server/log';
+import { currentWorker } from '@/server/system/worker-status';
+import { appVersion } from '@/server/version';
+import { Components } from './components';
+import { Heartbeat } from './heartbeat';
+import { WorkerHttp, sendJson } from './http';
+import { jobRegistry } from './jobs';
+import { makeOwnerId } from './queue/owner';
+import { JobRunner } from './queue/runner';
+import { Scheduler } from './schedule';
+
+export interface WorkerHandle {
+  ctx: AppContext;
+  id: string;
+  httpPort: number;
+  runner: JobRunner;
+  stop(reason?: string): Promise<void>;
+}
+
+/**
+ * Boots the worker: config → database → migrations → context → heartbeat → job runner → HTTP →
+ * schedules. `stop()` drains running jobs within the configured time limit, then closes
+ * everything; the heartbeat says "stopped" so the UI updates at once.
+ */
+export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promise<WorkerHandle> {
+  const log = opts.log ?? createLogger(env, 'worker');
+  const db = openDatabase(env.db.path);
+  const applied = runMigrations(db.$client, { onWarning: (m) => log.warn(m) });
+  if (applied.length) log.info({ applied }, 'database migrated');
+  const ctx = createAppContext({ env, db, log, clock: systemClock, processKind: 'worker' });
+  const id = makeOwnerId();
+  const components = new Components();
+  const heartbeat = new Heartbeat(ctx, id, components, env.worker.heartbeatMs);
+  heartbeat.start();
+
+  const runner = new JobRunner(ctx, jobRegistry, { owner: id, maxParallel: Math.max(2, env.worker.concurrency * 2) });
+  runner.start();
+  const reportJobs = setInterval(() => components.set('jobs', { state: 'running', active: runner.activeCount, jobs: runner.activeJobs() }), 1_000);
+  components.set('jobs', { state: 'running', active: 0 });
+
+  const http = new WorkerHttp(log.child({ module: 'http' }));
+  http.route('GET', '/health', (_req, res) => {
+    const w = currentWorker(db, ctx.clock.now());
+    sendJson(res, 200, { status: 'ok', version: appVersion(), pid: process.pid, uptimeMs: Math.round(process.uptime() * 1000), components: components.snapshot(), heartbeatAgeMs: w.heartbeatAgeMs });
+  });
+  const httpPort = await http.listen(env.worker.host, env.worker.port);
+  components.set('http', { state: 'listening', port: httpPort });
+
+  const scheduler = new Scheduler(ctx, () => runner.wake());
+  scheduler.every({ kind: 'events.prune', payload: {}, everyMs: 3_600_000 }, true);
+  scheduler.every({ kind: 'jobs.prune', payload: {}, everyMs: 6 * 3_600_000 }, true);
+
+  heartbeat.setState('running');
+  appendEvent(db, 'worker:state', { workerId: id, state: 'running' }, ctx.clock.now());
+  log.info({ id, httpPort, db: env.db.path }, 'worker started');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (reason = 'stop') =>
+    (stopping ??= (async () => {
+      log.info({ reason }, 'worker stopping');
+      heartbeat.setState('stopping');
+      scheduler.stop();
+      clearInterval(reportJobs);
+      const { drained, released } = await runner.stop(env.worker.shutdownTimeoutMs);
+      if (!drained) log.warn({ released }, 'drain time limit reached; running jobs were handed back to the queue');
+      await http.close();
+      heartbeat.stop();
+      heartbeat.setState('stopped');
+      appendEvent(db, 'worker:state', { workerId: id, state: 'stopped' }, ctx.clock.now());
+      closeDatabase(db);
+      log.info('worker stopped');
+    })());
+  return { ctx, id, httpPort, runner, stop };
+}

@@ -1,0 +1,23 @@
+import type { ComponentState } from '@/drizzle/schema';
+
+/** Live state of the worker's parts, written with every heartbeat and shown in the UI. */
+export class Components {
+  private states: Record<string, ComponentState> = {};
+  private listeners = new Set<() => void>();
+
+  set(name: string, state: ComponentState) {
+    const prev = this.states[name];
+    this.states[name] = state;
+    if (!prev || prev.state !== state.state) for (const l of this.listeners) l();
+  }
+
+  snapshot(): Record<string, ComponentState> {
+    return structuredClone(this.states);
+  }
+
+  /** Called when a component's state (not just its details) changes, so a heartbeat can go out at once. */
+  onChange(listener: () => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

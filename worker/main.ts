@@ -1,0 +1,44 @@
+import { ConfigError, loadEnv } from '@/server/env';
+import { createLogger } from '@/server/log';
+import { startWorker } from './app';
+
+/** Worker process entry: start, then stop cleanly on SIGTERM/SIGINT (a second signal forces exit). */
+async function main() {
+  let env;
+  try {
+    env = loadEnv();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(78);
+    }
+    throw e;
+  }
+  const log = createLogger(env, 'worker');
+  process.on('unhandledRejection', (e) => log.error({ err: e }, 'unhandled rejection'));
+  let worker;
+  try {
+    worker = await startWorker(env, { log });
+  } catch (e) {
+    log.fatal({ err: e }, 'worker failed to start');
+    process.exit(1);
+  }
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (++signals > 1) {
+      log.warn({ sig }, 'second signal: exiting now');
+      process.exit(130);
+    }
+    worker.stop(sig).then(
+      () => process.exit(0),
+      (e: unknown) => {
+        log.error({ err: e }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+void main();

@@ -23,12 +23,16 @@ async function main() {
     log.fatal({ err: e }, 'worker failed to start');
     process.exit(1);
   }
-  let signals = 0;
+  // A terminal's Ctrl-C reaches us and the launcher at once, and the launcher forwards SIGTERM:
+  // a repeat within 3 s is that echo; a later one is the user insisting.
+  let firstSignalAt = 0;
   const onSignal = (sig: NodeJS.Signals) => {
-    if (++signals > 1) {
+    if (firstSignalAt) {
+      if (Date.now() - firstSignalAt < 3_000) return;
       log.warn({ sig }, 'second signal: exiting now');
       process.exit(130);
     }
+    firstSignalAt = Date.now();
     worker.stop(sig).then(
       () => process.exit(0),
       (e: unknown) => {

@@ -46,7 +46,7 @@ export async function browseServerFolders(raw: BrowseServerInput): Promise<Serve
   folders.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true }));
   const shortcuts = [{ label: 'Home', path: os.homedir() }];
   for (const p of ['/media', '/run/media', '/mnt', '/srv', '/']) {
-    if (await fs.stat(p).then((s) => s.isDirectory(), () => false)) shortcuts.push({ label: p, path: p });
+    if (await fs.stat(/*turbopackIgnore: true*/ p).then((s) => s.isDirectory(), () => false)) shortcuts.push({ label: p, path: p });
   }
   return { path: real, parent: real === '/' ? null : path.dirname(real), folders, shortcuts };
 }

@@ -8,3 +8,8 @@ export interface TrpcContext {
   auth: AuthResult;
   reqId: string;
 }
+
+/** Builds the per-request context; tests pass a runtime and no request. */
+export function createTrpcContext(rt: { app: AppContext; hub: EventHub }, auth: AuthResult, reqId = 'internal'): TrpcContext {
+  return { app: rt.app, hub: rt.hub, auth, reqId };
+}

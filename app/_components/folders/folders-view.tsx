@@ -1,0 +1,120 @@
+'use client';
+
+import { useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { FolderPlus, HardDrive, RefreshCw, Pencil, Trash2, Usb } from 'lucide-react';
+import type { DirectoryView } from '@/server/library/queries';
+import { useTRPC } from '../../_trpc/client';
+import { Badge } from '../ui/badge';
+import { Button } from '../ui/button';
+import { Card, EmptyState, PageHeader } from '../ui/card';
+import { useToast } from '../ui/toast';
+import { formatAgo, formatBytes, formatCount } from '../format';
+import { AddFolderDialog } from './add-folder-dialog';
+import { EditFolderDialog } from './edit-folder-dialog';
+import { RemoveFolderDialog } from './remove-folder-dialog';
+
+export function FoldersView() {
+  const trpc = useTRPC();
+  const list = useQuery(trpc.directories.list.queryOptions());
+  const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<DirectoryView | null>(null);
+  const [removing, setRemoving] = useState<DirectoryView | null>(null);
+  const folders = list.data ?? [];
+  return (
+    <div>
+      <PageHeader
+        title="Folders"
+        description="The folders Mismo Library keeps your music in."
+        actions={
+          <Button variant="primary" onClick={() => setAdding(true)}>
+            <FolderPlus size={16} /> Add folder
+          </Button>
+        }
+      />
+      <div className="flex flex-col gap-3 p-6">
+        {list.isSuccess && folders.length === 0 ? (
+          <EmptyState
+            icon={<FolderPlus size={22} />}
+            title="Add your first music folder"
+            action={
+              <Button variant="primary" onClick={() => setAdding(true)}>
+                <FolderPlus size={16} /> Add folder
+              </Button>
+            }
+          >
+            Point Mismo Library at the folders where you keep your tracks — on this disk or on a USB drive. Nothing is moved or changed.
+          </EmptyState>
+        ) : null}
+        {folders.map((f) => (
+          <FolderCard key={f.id} folder={f} onEdit={() => setEditing(f)} onRemove={() => setRemoving(f)} />
+        ))}
+      </div>
+      <AddFolderDialog open={adding} onClose={() => setAdding(false)} />
+      <EditFolderDialog folder={editing} onClose={() => setEditing(null)} />
+      <RemoveFolderDialog folder={removing} onClose={() => setRemoving(null)} />
+    </div>
+  );
+}
+
+function FolderCard({ folder, onEdit, onRemove }: { folder: DirectoryView; onEdit: () => void; onRemove: () => void }) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const check = useMutation(trpc.directories.checkAvailability.mutationOptions({ onError: (e) => toast.push({ tone: 'error', text: e.message }) }));
+  const status = !folder.isActive ? (
+    <Badge>Inactive</Badge>
+  ) : folder.isAvailable ? (
+    <Badge tone="ok" dot>
+      Online
+    </Badge>
+  ) : (
+    <Badge tone="danger" dot>
+      Offline
+    </Badge>
+  );
+  return (
+    <Card className="flex flex-col gap-3 p-4" data-testid="folder-card" aria-label={`Folder ${folder.name}`}>
+      <div className="flex items-start gap-3">
+        <div className="flex h-10 w-10 shrink-0 items-center justify-center rounded-lg border border-line bg-panel-2 text-muted">{folder.isRemovable ? <Usb size={18} /> : <HardDrive size={18} />}</div>
+        <div className="min-w-0 flex-1">
+          <div className="flex flex-wrap items-center gap-2">
+            <h2 className="truncate text-[15px] font-semibold">{folder.name}</h2>
+            <span data-testid="folder-status">{status}</span>
+            {folder.isRemovable ? <Badge tone="info">Removable</Badge> : null}
+          </div>
+          <p className="mt-0.5 truncate font-mono text-xs text-muted" title={folder.path}>
+            {folder.path}
+          </p>
+          {!folder.isAvailable && folder.availabilityError ? <p className="mt-1 text-xs text-danger">{folder.availabilityError}</p> : null}
+        </div>
+        <div className="flex items-center gap-1">
+          <Button size="sm" variant="ghost" onClick={() => check.mutate({ id: folder.id })} title="Check availability now">
+            <RefreshCw size={14} className={check.isPending ? 'animate-spin' : ''} /> Check
+          </Button>
+          <Button size="icon" variant="ghost" onClick={onEdit} aria-label={`Edit ${folder.name}`}>
+            <Pencil size={14} />
+          </Button>
+          <Button size="icon" variant="ghost" onClick={onRemove} aria-label={`Remove ${folder.name}`}>
+            <Trash2 size={14} />
+          </Button>
+        </div>
+      </div>
+      <dl className="grid grid-cols-2 gap-x-6 gap-y-1 text-xs sm:grid-cols-5">
+        <Stat label="Tracks" value={formatCount(folder.counts.tracks)} />
+        <Stat label="Missing" value={formatCount(folder.counts.missing)} />
+        <Stat label="Broken" value={formatCount(folder.counts.broken)} />
+        <Stat label="Size" value={formatBytes(folder.counts.sizeBytes)} />
+        <Stat label="Checked" value={formatAgo(folder.availabilityCheckedAt)} />
+      </dl>
+    </Card>
+  );
+}
+
+function Stat({ label, value }: { label: string; value: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-faint">{label}</dt>
+      <dd className="font-medium tabular-nums">{value}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// Starts Mismo Library: installs dependencies and builds when needed, runs migrations, then runs
+// the web (Next.js) and the worker side by side. Ctrl-C / SIGTERM stops both cleanly; if either
+// dies, the other is stopped too. Plain Node with no dependencies, so it runs on a fresh clone.
+//
+//   node server/cli/start.mjs [--dev] [--no-install] [--no-build]
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const args = new Set(process.argv.slice(2));
+const dev = args.has('--dev');
+const say = (msg) => console.log(`\x1b[36m[mismo]\x1b[0m ${msg}`);
+const fail = (msg, code = 1) => {
+  console.error(`\x1b[31m[mismo]\x1b[0m ${msg}`);
+  process.exit(code);
+};
+
+process.chdir(root);
+const env = { ...loadDotEnv(path.join(root, '.env')), ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+if (dev) env.LOG_PRETTY ??= 'true';
+env.NODE_ENV = dev ? 'development' : 'production';
+
+function loadDotEnv(file) {
+  const out = {};
+  if (!fs.existsSync(file)) return out;
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const m = line.match(/^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/);
+    if (!m) continue;
+    out[m[1]] = m[2].replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return out;
+}
+
+function run(cmd, argv, opts = {}) {
+  const r = spawnSync(cmd, argv, { stdio: 'inherit', env: opts.env ?? env, cwd: root });
+  if (r.status !== 0) fail(`${[cmd, ...argv].join(' ')} failed (exit ${r.status ?? r.signal})`, r.status ?? 1);
+}
+
+function newestMtime(p) {
+  let st;
+  try {
+    st = fs.statSync(p);
+  } catch {
+    return 0;
+  }
+  if (!st.isDirectory()) return st.mtimeMs;
+  let max = st.mtimeMs;
+  for (const e of fs.readdirSync(p)) {
+    if (e === 'node_modules' || e.startsWith('.')) continue;
+    max = Math.max(max, newestMtime(path.join(p, e)));
+  }
+  return max;
+}
+
+// 1. dependencies
+if (!args.has('--no-install')) {
+  const lock = path.join(root, 'package-lock.json');
+  const installed = path.join(root, 'node_modules/.package-lock.json');
+  const stale = !fs.existsSync(installed) || (fs.existsSync(lock) && fs.statSync(lock).mtimeMs > fs.statSync(installed).mtimeMs);
+  if (stale) {
+    say('installing dependencies (first run takes a couple of minutes)…');
+    run('npm', fs.existsSync(lock) ? ['ci', '--include=dev', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'], { env: { ...env, NODE_ENV: 'development' } });
+  }
+}
+
+// 2. build the web app when sources changed since the last build
+if (!dev && !args.has('--no-build')) {
+  const buildId = path.join(root, '.next/BUILD_ID');
+  const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
+  const sources = Math.max(...['app', 'server', 'drizzle', 'next.config.mjs', 'postcss.config.mjs', 'package.json', 'tsconfig.json'].map((p) => newestMtime(path.join(root, p))));
+  if (sources > built) {
+    say('building the web app…');
+    run(process.execPath, ['node_modules/next/dist/bin/next', 'build']);
+  }
+}
+
+// 3. migrations (also validates the configuration and prints every problem at once)
+run(process.execPath, ['--import', 'tsx', 'server/cli/migrate.ts']);
+
+// 4. web + worker
+const host = env.HOST || '127.0.0.1';
+const port = env.PORT || '3000';
+const children = new Map();
+let stopping = false;
+let exitCode = 0;
+
+function start(name, argv) {
+  const child = spawn(process.execPath, argv, { stdio: 'inherit', env: { ...env, MISMO_LAUNCHER: '1' }, cwd: root });
+  children.set(name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    const clean = stopping && (code === 0 || code === 130 || code === 143 || signal === 'SIGTERM' || signal === 'SIGINT');
+    if (!stopping) {
+      console.error(`\x1b[31m[mismo]\x1b[0m ${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping`);
+      exitCode = 1;
+      stop('SIGTERM');
+    } else if (!clean && exitCode === 0) exitCode = code ?? 1;
+    if (children.size === 0) process.exit(exitCode);
+  });
+}
+
+function stop(signal) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  for (const child of children.values()) child.kill(signal);
+  setTimeout(() => {
+    for (const child of children.values()) child.kill('SIGKILL');
+  }, 30_000).unref();
+}
+
+process.on('SIGINT', () => stop('SIGTERM'));
+process.on('SIGTERM', () => stop('SIGTERM'));
+
+if (dev) {
+  start('web', ['node_modules/next/dist/bin/next', 'dev', '-H', host, '-p', port]);
+  start('worker', ['--import', 'tsx', '--watch', 'worker/main.ts']);
+} else {
+  start('web', ['node_modules/next/dist/bin/next', 'start', '-H', host, '-p', port]);
+  start('worker', ['--import', 'tsx', 'worker/main.ts']);
+}
+
+// Tell the user where to go once the web answers.
+const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+const deadline = Date.now() + 120_000;
+const probe = () =>
+  fetch(`${url}/api/health`)
+    .then(() => say(`ready: ${url}  (Ctrl-C stops web and worker)`))
+    .catch(() => (Date.now() < deadline && !stopping ? setTimeout(probe, 300) : undefined));
+setTimeout(probe, 300);

@@ -24,14 +24,7 @@ export interface AppContext {
   processKind: 'web' | 'worker' | 'cli' | 'test';
 }
 
-export function createAppContext(deps: {
-  env: Env;
-  db: Db;
-  log: Logger;
-  clock: Clock;
-  processKind: AppContext['processKind'];
-  ports?: Partial<Ports>;
-}): AppContext {
+export function createAppContext(deps: { env: Env; db: Db; log: Logger; clock: Clock; processKind: AppContext['processKind']; ports?: Partial<Ports> }): AppContext {
   return {
     env: deps.env,
     db: deps.db,

@@ -8,8 +8,7 @@ const boolString = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => (v === '' ? fallback : v === 'true' || v === '1' || v === 'yes'));
 
-const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 const optionalString = z
   .string()

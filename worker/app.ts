@@ -47,7 +47,14 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
   const http = new WorkerHttp(log.child({ module: 'http' }));
   http.route('GET', '/health', (_req, res) => {
     const w = currentWorker(db, ctx.clock.now());
-    sendJson(res, 200, { status: 'ok', version: appVersion(), pid: process.pid, uptimeMs: Math.round(process.uptime() * 1000), components: components.snapshot(), heartbeatAgeMs: w.heartbeatAgeMs });
+    sendJson(res, 200, {
+      status: 'ok',
+      version: appVersion(),
+      pid: process.pid,
+      uptimeMs: Math.round(process.uptime() * 1000),
+      components: components.snapshot(),
+      heartbeatAgeMs: w.heartbeatAgeMs,
+    });
   });
   const httpPort = await http.listen(env.worker.host, env.worker.port);
   components.set('http', { state: 'listening', port: httpPort });

@@ -8,7 +8,7 @@ export class Components {
   set(name: string, state: ComponentState) {
     const prev = this.states[name];
     this.states[name] = state;
-    if (!prev || prev.state !== state.state) for (const l of this.listeners) l();
+    if (prev?.state !== state.state) for (const l of this.listeners) l();
   }
 
   snapshot(): Record<string, ComponentState> {

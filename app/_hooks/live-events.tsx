@@ -21,7 +21,7 @@ function filtersFor(trpc: Trpc, type: string): QueryFilters[] {
 
 interface LiveEvents {
   status: 'idle' | 'connecting' | 'pending' | 'error';
-  subscribe(listener: Listener): () => void;
+  subscribe: (listener: Listener) => () => void;
 }
 
 const Ctx = createContext<LiveEvents>({ status: 'idle', subscribe: () => () => undefined });
@@ -41,7 +41,7 @@ export function LiveEventsProvider({ children }: { children: React.ReactNode }) 
   const sub = useSubscription(
     trpc.events.onEvent.subscriptionOptions(undefined, {
       onData: (envelope) => {
-        const e = envelope.data as StoredEvent;
+        const e = envelope.data;
         for (const f of filtersFor(trpc, e.type)) pending.current.set(JSON.stringify(f.queryKey), f);
         timer.current ??= setTimeout(() => {
           timer.current = undefined;
@@ -72,7 +72,7 @@ export const useLiveStatus = () => useContext(Ctx).status;
 
 /** Calls `listener` for every live event whose type starts with one of `prefixes`. */
 export function useLiveEvent(prefixes: string[], listener: Listener) {
-  const { subscribe } = useContext(Ctx);
+  const subscribe = useContext(Ctx).subscribe;
   const ref = useRef(listener);
   ref.current = listener;
   const key = prefixes.join('|');

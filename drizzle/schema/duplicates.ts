@@ -7,7 +7,9 @@ export const duplicateGroups = sqliteTable('duplicate_groups', {
   audioHash: text().notNull().unique(),
   canonicalTrackId: text(),
   memberCount: integer().notNull().default(0),
-  status: text({ enum: ['open', 'resolved'] }).notNull().default('open'),
+  status: text({ enum: ['open', 'resolved'] })
+    .notNull()
+    .default('open'),
   resolvedAt: ms(),
   createdAt: ms().notNull(),
   updatedAt: ms().notNull(),

@@ -17,7 +17,9 @@ export const libraryDirectories = sqliteTable('library_directories', {
   followSymlinks: bool().notNull().default(false),
   /** Higher wins when picking the canonical copy of a duplicate. */
   priority: integer().notNull().default(0),
-  scanStatus: text({ enum: ['idle', 'queued', 'scanning', 'error'] }).notNull().default('idle'),
+  scanStatus: text({ enum: ['idle', 'queued', 'scanning', 'error'] })
+    .notNull()
+    .default('idle'),
   lastScanAt: ms(),
   lastScanId: integer(),
   /** Volume identity, so an unplugged drive is told apart from deleted files. */
@@ -28,7 +30,9 @@ export const libraryDirectories = sqliteTable('library_directories', {
   availabilityCheckedAt: ms(),
   unavailableSince: ms(),
   availabilityError: text(),
-  watchState: text({ enum: ['off', 'starting', 'watching', 'polling', 'error'] }).notNull().default('off'),
+  watchState: text({ enum: ['off', 'starting', 'watching', 'polling', 'error'] })
+    .notNull()
+    .default('off'),
   watchError: text(),
   lastChangeAt: ms(),
   createdAt: ms().notNull(),

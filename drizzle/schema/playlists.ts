@@ -52,10 +52,7 @@ export const playlistTracks = sqliteTable(
     ratingInContext: integer(),
     placeholder: text({ mode: 'json' }).$type<{ artist?: string | null; title?: string | null; durationMs?: number | null; path?: string | null }>(),
   },
-  (t) => [
-    index('playlist_tracks_position_idx').on(t.playlistId, t.position),
-    index('playlist_tracks_track_idx').on(t.trackId),
-  ],
+  (t) => [index('playlist_tracks_position_idx').on(t.playlistId, t.position), index('playlist_tracks_track_idx').on(t.trackId)],
 );
 
 export type Playlist = typeof playlists.$inferSelect;

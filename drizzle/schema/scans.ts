@@ -14,7 +14,9 @@ export const scans = sqliteTable(
     strategy: text({ enum: ['hybrid', 'full', 'fast'] }).notNull(),
     /** Folder inside the directory ('' = all of it). */
     relPath: text().notNull().default(''),
-    trigger: text({ enum: ['user', 'startup', 'watcher', 'media', 'system'] }).notNull().default('user'),
+    trigger: text({ enum: ['user', 'startup', 'watcher', 'media', 'system'] })
+      .notNull()
+      .default('user'),
     status: text({ enum: ['queued', 'running', 'completed', 'cancelled', 'failed'] }).notNull(),
     phase: text(),
     stats: text({ mode: 'json' }).$type<Record<string, number>>().notNull().default({}),

@@ -24,7 +24,7 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file, { timeout: opts.busyTimeoutMs ?? 5000, readonly: opts.readonly ?? false });
   configure(sqlite, opts.busyTimeoutMs ?? 5000);
-  return drizzle(sqlite, { schema, casing: 'snake_case' }) as Db;
+  return drizzle<Schema>(sqlite, { schema, casing: 'snake_case' });
 }
 
 function configure(sqlite: Database.Database, busyTimeoutMs: number) {

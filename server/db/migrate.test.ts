@@ -26,7 +26,25 @@ describe('migrations', () => {
     const applied = runMigrations(db.$client);
     expect(applied).toEqual(loadMigrations().map((m) => m.tag));
     const names = tables(db.$client);
-    for (const t of ['library_directories', 'tracks', 'audio_analysis', 'waveforms', 'analysis_jobs', 'duplicate_groups', 'playlists', 'playlist_tracks', 'hot_cues', 'file_operations', 'settings', 'jobs', 'events', 'scans', 'worker_status', 'tracks_fts', 'tracks_fts_ai']) {
+    for (const t of [
+      'library_directories',
+      'tracks',
+      'audio_analysis',
+      'waveforms',
+      'analysis_jobs',
+      'duplicate_groups',
+      'playlists',
+      'playlist_tracks',
+      'hot_cues',
+      'file_operations',
+      'settings',
+      'jobs',
+      'events',
+      'scans',
+      'worker_status',
+      'tracks_fts',
+      'tracks_fts_ai',
+    ]) {
       expect(names).toContain(t);
     }
     expect(runMigrations(db.$client)).toEqual([]);
@@ -37,9 +55,11 @@ describe('migrations', () => {
     const db = openDatabase(':memory:');
     runMigrations(db.$client);
     const s = db.$client;
-    s.prepare(`INSERT INTO tracks (id, rel_path, file_name, file_ext, size_bytes, mtime_ms, title, artist, date_added, created_at, updated_at)
-      VALUES ('a', 'x/Crème.mp3', 'Crème.mp3', 'mp3', 1, 1, 'Crème Brûlée', 'Daft Punk', 0, 0, 0)`).run();
-    const match = (q: string) => (s.prepare('SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH ?').all(q) as unknown[]).length;
+    s.prepare(
+      `INSERT INTO tracks (id, rel_path, file_name, file_ext, size_bytes, mtime_ms, title, artist, date_added, created_at, updated_at)
+      VALUES ('a', 'x/Crème.mp3', 'Crème.mp3', 'mp3', 1, 1, 'Crème Brûlée', 'Daft Punk', 0, 0, 0)`,
+    ).run();
+    const match = (q: string) => s.prepare('SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH ?').all(q).length;
     expect(match('creme')).toBe(1);
     expect(match('daf*')).toBe(1);
     s.prepare("UPDATE tracks SET artist = 'Justice' WHERE id = 'a'").run();
@@ -92,7 +112,10 @@ describe('migrations', () => {
       console.log(JSON.stringify(applied));`;
     const runOne = () =>
       new Promise<string[]>((resolve, reject) => {
-        const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, file, String(Date.now() + 1500)], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+        const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, file, String(Date.now() + 1500)], {
+          cwd: process.cwd(),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let out = '';
         let err = '';
         p.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -103,7 +126,11 @@ describe('migrations', () => {
       fs.rmSync(file, { force: true });
       const results = await Promise.all([runOne(), runOne(), runOne()]);
       const all = results.flat();
-      expect(all.sort()).toEqual(loadMigrations().map((m) => m.tag).sort());
+      expect(all.sort()).toEqual(
+        loadMigrations()
+          .map((m) => m.tag)
+          .sort(),
+      );
       const db = new Database(file);
       expect((db.prepare('SELECT count(*) n FROM schema_migrations').get() as { n: number }).n).toBe(loadMigrations().length);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');

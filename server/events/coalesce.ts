@@ -2,13 +2,7 @@
  * Rate-limits a stream of high-rate facts (scan progress, bulk imports) into at most one flush per
  * interval: `push` accumulates, `flush` runs with everything gathered since the last one.
  */
-export function createCoalescer<T, A>(opts: {
-  intervalMs: number;
-  initial: () => A;
-  merge: (acc: A, item: T) => A;
-  flush: (acc: A) => void;
-  now?: () => number;
-}) {
+export function createCoalescer<T, A>(opts: { intervalMs: number; initial: () => A; merge: (acc: A, item: T) => A; flush: (acc: A) => void; now?: () => number }) {
   const now = opts.now ?? Date.now;
   let acc = opts.initial();
   let dirty = false;

@@ -8,7 +8,11 @@ import type { EventMap, EventType, StoredEvent } from './catalogue';
  * visible exactly when the change is.
  */
 export function appendEvent<T extends EventType>(ex: Executor, type: T, payload: EventMap[T], at = Date.now()): number {
-  const row = ex.insert(events).values({ type, payload: payload as Record<string, unknown>, createdAt: at }).returning({ id: events.id }).get();
+  const row = ex
+    .insert(events)
+    .values({ type, payload: payload as Record<string, unknown>, createdAt: at })
+    .returning({ id: events.id })
+    .get();
   return row.id;
 }
 
@@ -22,13 +26,7 @@ export function latestEventId(ex: Executor): number {
 
 /** Deletes events older than the retention window, always keeping the newest `keepAtLeast`. */
 export function pruneEvents(ex: Executor, olderThan: number, keepAtLeast = 1000): number {
-  const floor = ex
-    .select({ id: events.id })
-    .from(events)
-    .orderBy(desc(events.id))
-    .limit(1)
-    .offset(keepAtLeast)
-    .get();
+  const floor = ex.select({ id: events.id }).from(events).orderBy(desc(events.id)).limit(1).offset(keepAtLeast).get();
   if (!floor) return 0;
   return ex
     .delete(events)

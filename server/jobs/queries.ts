@@ -31,7 +31,11 @@ export function listJobs(ex: Executor, raw: ListJobsInput = {}): { items: JobVie
 }
 
 export function jobCounts(ex: Executor): Record<Job['status'], number> {
-  const rows = ex.select({ status: jobs.status, n: sql<number>`count(*)` }).from(jobs).groupBy(jobs.status).all();
+  const rows = ex
+    .select({ status: jobs.status, n: sql<number>`count(*)` })
+    .from(jobs)
+    .groupBy(jobs.status)
+    .all();
   const out = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
   for (const r of rows) out[r.status] = r.n;
   return out;

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InvalidError } from '../errors';
@@ -27,7 +28,7 @@ export async function browseServerFolders(raw: BrowseServerInput): Promise<Serve
   const real = await realpathOrInvalid(requested, 'Path');
   const st = await fs.stat(real);
   if (!st.isDirectory()) throw new InvalidError(`Not a directory: ${real}`);
-  let entries: import('node:fs').Dirent[];
+  let entries: Dirent[];
   try {
     entries = await fs.readdir(real, { withFileTypes: true });
   } catch (e) {
@@ -38,15 +39,28 @@ export async function browseServerFolders(raw: BrowseServerInput): Promise<Serve
     if (!input.showHidden && e.name.startsWith('.')) continue;
     const full = path.join(real, e.name);
     let isDir = e.isDirectory();
-    if (e.isSymbolicLink()) isDir = await fs.stat(full).then((s) => s.isDirectory(), () => false);
+    if (e.isSymbolicLink())
+      isDir = await fs.stat(full).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
     if (!isDir) continue;
-    const readable = await fs.access(full, fs.constants.R_OK | fs.constants.X_OK).then(() => true, () => false);
+    const readable = await fs.access(full, fs.constants.R_OK | fs.constants.X_OK).then(
+      () => true,
+      () => false,
+    );
     folders.push({ name: e.name, path: full, readable });
   }
   folders.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true }));
   const shortcuts = [{ label: 'Home', path: os.homedir() }];
   for (const p of ['/media', '/run/media', '/mnt', '/srv', '/']) {
-    if (await fs.stat(/*turbopackIgnore: true*/ p).then((s) => s.isDirectory(), () => false)) shortcuts.push({ label: p, path: p });
+    if (
+      await fs.stat(/*turbopackIgnore: true*/ p).then(
+        (s) => s.isDirectory(),
+        () => false,
+      )
+    )
+      shortcuts.push({ label: p, path: p });
   }
   return { path: real, parent: real === '/' ? null : path.dirname(real), folders, shortcuts };
 }

@@ -35,7 +35,11 @@ async function probe(ctx: AppContext, dir: LibraryDirectory): Promise<{ availabl
     await fs.access(dir.path, constants.R_OK | constants.X_OK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { available: false, reason: code === 'ENOENT' ? 'folder not found (drive unplugged or folder removed)' : `cannot read folder (${code ?? errorMessage(e)})`, volume: null };
+    return {
+      available: false,
+      reason: code === 'ENOENT' ? 'folder not found (drive unplugged or folder removed)' : `cannot read folder (${code ?? errorMessage(e)})`,
+      volume: null,
+    };
   }
   let volume: VolumeInfo;
   try {

@@ -19,7 +19,12 @@ export function removeDirectory(ctx: AppContext, raw: RemoveDirectoryInput): { r
   return writeTx(ctx.db, (tx) => {
     const dir = directoryById(tx, input.id);
     if (!dir) throw new NotFoundError('library directory', input.id);
-    const ids = tx.select({ id: tracks.id }).from(tracks).where(eq(tracks.directoryId, dir.id)).all().map((r) => r.id);
+    const ids = tx
+      .select({ id: tracks.id })
+      .from(tracks)
+      .where(eq(tracks.directoryId, dir.id))
+      .all()
+      .map((r) => r.id);
     let removedTracks = 0;
     let keptTracks = 0;
     if (input.tracks === 'remove') {

@@ -105,10 +105,7 @@ export const nodeVolumes: VolumesPort = {
     const source = m?.source ?? null;
     const fsType = m?.fsType ?? null;
     const mountPoint = m?.mountPoint ?? '/';
-    const isRemovable =
-      (source !== null && sysRemovable(source)) ||
-      (fsType !== null && REMOVABLE_FS.has(fsType)) ||
-      REMOVABLE_ROOTS.some((r) => (mountPoint + '/').startsWith(r));
+    const isRemovable = (source !== null && sysRemovable(source)) || (fsType !== null && REMOVABLE_FS.has(fsType)) || REMOVABLE_ROOTS.some((r) => (mountPoint + '/').startsWith(r));
     return { deviceId: String(st.dev), mountPoint, fsType, fsUuid: source ? uuidForSource(source) : null, source, isRemovable };
   },
 };

@@ -48,7 +48,11 @@ export const SETTINGS = {
     description: 'How long a burst of changes is gathered before it is scanned.',
   },
   'library.pollIntervalMinutes': {
-    schema: z.number().int().min(1).max(24 * 60),
+    schema: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
     default: 10,
     category: 'library',
     label: 'Fallback rescan interval (min)',
@@ -111,7 +115,11 @@ export const SETTINGS = {
     description: 'Finished jobs older than this are pruned.',
   },
   'events.retentionHours': {
-    schema: z.number().int().min(1).max(24 * 30),
+    schema: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30),
     default: 72,
     category: 'maintenance',
     label: 'Keep live events (hours)',
@@ -125,7 +133,11 @@ export const SETTINGS = {
     description: '0 keeps trashed files until you empty the trash yourself.',
   },
   'backups.intervalHours': {
-    schema: z.number().int().min(0).max(24 * 30),
+    schema: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 30),
     default: 24,
     category: 'maintenance',
     label: 'Backup every (hours)',

@@ -19,7 +19,10 @@ export function removeTracksTx(tx: Executor, trackIds: string[], now: number): n
         'artist', t.artist, 'title', t.title, 'durationMs', t.duration_ms,
         'path', coalesce(d.path || '/' || t.rel_path, t.former_path, t.rel_path))
       FROM ${tracks} t LEFT JOIN library_directories d ON d.id = t.directory_id
-      WHERE t.id = ${playlistTracks.trackId} AND t.id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`);
+      WHERE t.id = ${playlistTracks.trackId} AND t.id IN (${sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      )})`);
     removed += tx.delete(tracks).where(inArray(tracks.id, ids)).run().changes;
     appendEvent(tx, 'track:deleted', { trackIds: ids }, now);
   }

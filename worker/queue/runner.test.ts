@@ -37,7 +37,11 @@ describe('JobRunner (in process)', () => {
     t = createTestContext({ file: true });
     t.clock.set(Date.now());
     let runs = 0;
-    const runner = new JobRunner(t.ctx, withHandler(async () => ((runs += 1), { outcome: 'done', result: { ok: 1 } })), { owner: 'me', maxParallel: 2, pollMs: 10 });
+    const runner = new JobRunner(
+      t.ctx,
+      withHandler(async () => ((runs += 1), { outcome: 'done', result: { ok: 1 } })),
+      { owner: 'me', maxParallel: 2, pollMs: 10 },
+    );
     const { job } = enqueueJob(t.db, 'jobs.prune', {}, {}, t.clock.now());
     runner.start();
     await until(() => getJob(t!.db, job.id)?.status === 'succeeded');
@@ -74,7 +78,11 @@ describe('JobRunner (in process)', () => {
     t = createTestContext({ file: true });
     t.clock.set(Date.now());
     let runs = 0;
-    const runner = new JobRunner(t.ctx, withHandler(async () => ((runs += 1), Promise.reject(new InvalidError('bad input')))), { owner: 'me', maxParallel: 1, pollMs: 5 });
+    const runner = new JobRunner(
+      t.ctx,
+      withHandler(async () => ((runs += 1), Promise.reject(new InvalidError('bad input')))),
+      { owner: 'me', maxParallel: 1, pollMs: 5 },
+    );
     const { job } = enqueueJob(t.db, 'jobs.prune', {}, { maxAttempts: 5 }, t.clock.now());
     runner.start();
     await until(() => getJob(t!.db, job.id)?.status === 'failed');
@@ -129,7 +137,11 @@ describe('JobRunner (in process)', () => {
   it('hands running jobs back to the queue when the drain time limit is reached', async () => {
     t = createTestContext({ file: true });
     t.clock.set(Date.now());
-    const runner = new JobRunner(t.ctx, withHandler(async ({ signal }) => (await sleep(60_000, signal), 'done')), { owner: 'me', maxParallel: 1, pollMs: 5 });
+    const runner = new JobRunner(
+      t.ctx,
+      withHandler(async ({ signal }) => (await sleep(60_000, signal), 'done')),
+      { owner: 'me', maxParallel: 1, pollMs: 5 },
+    );
     const { job } = enqueueJob(t.db, 'jobs.prune', {}, {}, t.clock.now());
     runner.start();
     await until(() => getJob(t!.db, job.id)?.status === 'running');

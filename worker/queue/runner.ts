@@ -116,7 +116,7 @@ export class JobRunner {
       failJob(db, job.id, owner, `Unknown job kind "${job.kind}"`, { retryable: false }, clock.now());
       return;
     }
-    const def = this.registry[job.kind] as JobDefinition<JobKind>;
+    const def: JobDefinition<JobKind> = this.registry[job.kind];
     const parsed = JOB_CATALOGUE[job.kind].safeParse(job.payload);
     if (!parsed.success) {
       failJob(db, job.id, owner, `Invalid payload: ${parsed.error.message}`, { retryable: false }, clock.now());
@@ -126,15 +126,18 @@ export class JobRunner {
     const stop = (reason: StopReason) => {
       if (!abort.signal.aborted) abort.abort(reason);
     };
-    const renew = setInterval(() => {
-      try {
-        const r = renewLease(db, job.id, owner, leaseMs, clock.now());
-        if (!r.owned) stop('lost');
-        else if (r.cancelRequested) stop('cancelled');
-      } catch (e) {
-        log.warn({ err: e }, 'lease renewal failed');
-      }
-    }, Math.max(50, Math.floor(leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        try {
+          const r = renewLease(db, job.id, owner, leaseMs, clock.now());
+          if (!r.owned) stop('lost');
+          else if (r.cancelRequested) stop('cancelled');
+        } catch (e) {
+          log.warn({ err: e }, 'lease renewal failed');
+        }
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
     const timeout = def.timeoutMs ? setTimeout(() => stop('timeout'), def.timeoutMs) : undefined;
     let pending: JobProgress | undefined;
     let lastProgress = 0;
@@ -156,7 +159,7 @@ export class JobRunner {
     };
     try {
       log.debug('job started');
-      const outcome: JobOutcome = await def.run({ ctx: this.ctx, payload: parsed.data as never, job, signal: abort.signal, progress });
+      const outcome: JobOutcome = await def.run({ ctx: this.ctx, payload: parsed.data, job, signal: abort.signal, progress });
       flushProgress();
       if (abort.signal.aborted) throw abort.signal.reason;
       const result = typeof outcome === 'string' ? { outcome } : outcome;

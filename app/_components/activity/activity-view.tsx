@@ -77,7 +77,11 @@ function JobRow({ job }: { job: JobView }) {
         <span className="text-sm font-medium">{job.label}</span>
         <span className="font-mono text-xs text-faint">#{job.id}</span>
         <span className="ml-auto text-xs text-faint">
-          {job.status === 'running' ? `started ${formatAgo(job.startedAt)}` : job.finishedAt ? `${formatAgo(job.finishedAt)}${took ? ` · took ${took}` : ''}` : `queued ${formatAgo(job.createdAt)}`}
+          {job.status === 'running'
+            ? `started ${formatAgo(job.startedAt)}`
+            : job.finishedAt
+              ? `${formatAgo(job.finishedAt)}${took ? ` · took ${took}` : ''}`
+              : `queued ${formatAgo(job.createdAt)}`}
           {job.attempts > 1 ? ` · attempt ${job.attempts}/${job.maxAttempts}` : ''}
         </span>
         {job.status === 'queued' || job.status === 'running' ? (
@@ -94,7 +98,9 @@ function JobRow({ job }: { job: JobView }) {
       {job.status === 'running' ? (
         <div className="flex items-center gap-3">
           <Progress value={p?.done ?? null} max={p?.total ?? null} label={`${job.label} progress`} />
-          <span className="w-40 shrink-0 truncate text-right text-xs text-muted tabular-nums">{p ? (p.total ? `${p.done.toLocaleString()} / ${p.total.toLocaleString()}` : p.message ?? '') : 'starting…'}</span>
+          <span className="w-40 shrink-0 truncate text-right text-xs text-muted tabular-nums">
+            {p ? (p.total ? `${p.done.toLocaleString()} / ${p.total.toLocaleString()}` : (p.message ?? '')) : 'starting…'}
+          </span>
         </div>
       ) : null}
       {p?.message && job.status === 'running' ? <p className="text-xs text-muted">{p.message}</p> : null}

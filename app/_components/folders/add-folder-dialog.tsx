@@ -40,7 +40,11 @@ export function AddFolderDialog({ open, onClose }: { open: boolean; onClose: () 
           <Button variant="ghost" onClick={onClose}>
             Cancel
           </Button>
-          <Button variant="primary" disabled={!path.trim() || create.isPending} onClick={() => create.mutate({ path: path.trim(), name: name.trim() || undefined, followSymlinks })}>
+          <Button
+            variant="primary"
+            disabled={!path.trim() || create.isPending}
+            onClick={() => create.mutate({ path: path.trim(), name: name.trim() || undefined, followSymlinks })}
+          >
             {create.isPending ? 'Adding…' : 'Add folder'}
           </Button>
         </>

@@ -92,10 +92,20 @@ export function EditFolderDialog({ folder, onClose }: { folder: DirectoryView | 
           </label>
         ))}
         <Field label="Include patterns" hint="One glob per line; empty = usual audio files.">
-          <textarea className="h-24 rounded-md border border-line-strong bg-panel p-2 font-mono text-xs" value={form.include} onChange={(e) => set('include', e.target.value)} aria-label="Include patterns" />
+          <textarea
+            className="h-24 rounded-md border border-line-strong bg-panel p-2 font-mono text-xs"
+            value={form.include}
+            onChange={(e) => set('include', e.target.value)}
+            aria-label="Include patterns"
+          />
         </Field>
         <Field label="Exclude patterns" hint="e.g. **/Samples/**">
-          <textarea className="h-24 rounded-md border border-line-strong bg-panel p-2 font-mono text-xs" value={form.exclude} onChange={(e) => set('exclude', e.target.value)} aria-label="Exclude patterns" />
+          <textarea
+            className="h-24 rounded-md border border-line-strong bg-panel p-2 font-mono text-xs"
+            value={form.exclude}
+            onChange={(e) => set('exclude', e.target.value)}
+            aria-label="Exclude patterns"
+          />
         </Field>
         <Field label="Max depth" hint="Empty = unlimited">
           <Input inputMode="numeric" value={form.maxDepth} onChange={(e) => set('maxDepth', e.target.value)} aria-label="Max depth" />

@@ -34,7 +34,12 @@ export function FolderPicker({ value, onChange }: { value: string; onChange: (p:
       />
       <div className="flex flex-wrap gap-1">
         {listing?.shortcuts.map((s) => (
-          <button key={s.path} type="button" onClick={() => go(s.path)} className="rounded border border-line px-2 py-0.5 text-xs text-muted hover:border-line-strong hover:text-fg">
+          <button
+            key={s.path}
+            type="button"
+            onClick={() => go(s.path)}
+            className="rounded border border-line px-2 py-0.5 text-xs text-muted hover:border-line-strong hover:text-fg"
+          >
             {s.label}
           </button>
         ))}
@@ -67,7 +72,7 @@ export function FolderPicker({ value, onChange }: { value: string; onChange: (p:
             ) : null}
           </div>
         ))}
-        {listing && listing.folders.length === 0 ? <p className="p-3 text-sm text-faint">No sub-folders here.</p> : null}
+        {listing?.folders.length === 0 ? <p className="p-3 text-sm text-faint">No sub-folders here.</p> : null}
       </div>
       <p className="text-xs text-faint">Click to choose, double-click (or ›) to open. Paths are on the server running Mismo Library.</p>
     </div>

@@ -75,7 +75,9 @@ function FolderCard({ folder, onEdit, onRemove }: { folder: DirectoryView; onEdi
   return (
     <Card className="flex flex-col gap-3 p-4" data-testid="folder-card" aria-label={`Folder ${folder.name}`}>
       <div className="flex items-start gap-3">
-        <div className="flex h-10 w-10 shrink-0 items-center justify-center rounded-lg border border-line bg-panel-2 text-muted">{folder.isRemovable ? <Usb size={18} /> : <HardDrive size={18} />}</div>
+        <div className="flex h-10 w-10 shrink-0 items-center justify-center rounded-lg border border-line bg-panel-2 text-muted">
+          {folder.isRemovable ? <Usb size={18} /> : <HardDrive size={18} />}
+        </div>
         <div className="min-w-0 flex-1">
           <div className="flex flex-wrap items-center gap-2">
             <h2 className="truncate text-[15px] font-semibold">{folder.name}</h2>

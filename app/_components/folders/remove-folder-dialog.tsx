@@ -54,7 +54,10 @@ export function RemoveFolderDialog({ folder, onClose }: { folder: DirectoryView 
       <fieldset className="flex flex-col gap-2">
         <legend className="sr-only">What happens to the tracks</legend>
         {options.map((o) => (
-          <label key={o.value} className={cn('flex cursor-pointer gap-3 rounded-lg border p-3', choice === o.value ? 'border-accent bg-accent/5' : 'border-line hover:border-line-strong')}>
+          <label
+            key={o.value}
+            className={cn('flex cursor-pointer gap-3 rounded-lg border p-3', choice === o.value ? 'border-accent bg-accent/5' : 'border-line hover:border-line-strong')}
+          >
             <input type="radio" name="tracks" value={o.value} checked={choice === o.value} onChange={() => setChoice(o.value)} className="mt-1 accent-[var(--color-accent)]" />
             <span>
               <span className="block text-sm font-medium">{o.title}</span>

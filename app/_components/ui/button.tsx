@@ -19,7 +19,12 @@ export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button
     <button
       ref={ref}
       type={type}
-      className={cn('inline-flex shrink-0 items-center rounded-md transition-colors select-none disabled:pointer-events-none disabled:opacity-45', variants[variant], sizes[size], className)}
+      className={cn(
+        'inline-flex shrink-0 items-center rounded-md transition-colors select-none disabled:pointer-events-none disabled:opacity-45',
+        variants[variant],
+        sizes[size],
+        className,
+      )}
       {...props}
     />
   );

@@ -30,10 +30,6 @@ export function Field({ label, hint, error, children, htmlFor }: { label: string
 
 export const Select = forwardRef<HTMLSelectElement, React.SelectHTMLAttributes<HTMLSelectElement>>(function Select({ className, ...props }, ref) {
   return (
-    <select
-      ref={ref}
-      className={cn('h-9 rounded-md border border-line-strong bg-panel px-2.5 text-sm text-fg focus:border-accent focus:outline-none', className)}
-      {...props}
-    />
+    <select ref={ref} className={cn('h-9 rounded-md border border-line-strong bg-panel px-2.5 text-sm text-fg focus:border-accent focus:outline-none', className)} {...props} />
   );
 });

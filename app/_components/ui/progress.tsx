@@ -1,7 +1,19 @@
 import { cn } from './cn';
 
 /** A progress bar; without `value` (or with total unknown) it shows an animated indeterminate bar. */
-export function Progress({ value, max = 1, className, tone = 'accent', label }: { value?: number | null; max?: number | null; className?: string; tone?: 'accent' | 'warn' | 'danger'; label?: string }) {
+export function Progress({
+  value,
+  max = 1,
+  className,
+  tone = 'accent',
+  label,
+}: {
+  value?: number | null;
+  max?: number | null;
+  className?: string;
+  tone?: 'accent' | 'warn' | 'danger';
+  label?: string;
+}) {
   const known = value !== undefined && value !== null && max !== null && max > 0;
   const pct = known ? Math.max(0, Math.min(100, (value / max) * 100)) : 100;
   const color = tone === 'accent' ? 'bg-accent' : tone === 'warn' ? 'bg-warn' : 'bg-danger';

@@ -28,7 +28,10 @@ export function ToastProvider({ children }: { children: React.ReactNode }) {
           <div
             key={t.id}
             role={t.tone === 'error' ? 'alert' : 'status'}
-            className={cn('pointer-events-auto flex items-start gap-2.5 rounded-lg border bg-panel-2 px-3.5 py-3 text-sm shadow-xl', t.tone === 'error' ? 'border-danger/50' : 'border-line-strong')}
+            className={cn(
+              'pointer-events-auto flex items-start gap-2.5 rounded-lg border bg-panel-2 px-3.5 py-3 text-sm shadow-xl',
+              t.tone === 'error' ? 'border-danger/50' : 'border-line-strong',
+            )}
           >
             {t.tone === 'error' ? <AlertTriangle size={16} className="mt-0.5 shrink-0 text-danger" /> : <CheckCircle2 size={16} className="mt-0.5 shrink-0 text-ok" />}
             <span className="flex-1 break-words">{t.text}</span>

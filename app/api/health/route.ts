@@ -18,7 +18,13 @@ export function GET() {
   const worker = currentWorker(rt.app.db, rt.app.clock.now());
   const healthy = db.ok && db.pendingMigrations.length === 0 && worker.online;
   return Response.json(
-    { status: healthy ? 'ok' : 'degraded', version: appVersion(), uptimeMs: Math.round(process.uptime() * 1000), db, worker: { online: worker.online, state: worker.state, heartbeatAgeMs: worker.heartbeatAgeMs } },
+    {
+      status: healthy ? 'ok' : 'degraded',
+      version: appVersion(),
+      uptimeMs: Math.round(process.uptime() * 1000),
+      db,
+      worker: { online: worker.online, state: worker.state, heartbeatAgeMs: worker.heartbeatAgeMs },
+    },
     { status: healthy ? 200 : 503, headers: { 'cache-control': 'no-store' } },
   );
 }

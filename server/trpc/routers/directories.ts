@@ -18,7 +18,13 @@ export const directoriesRouter = router({
   /** Runs as a worker job; the result arrives as `library:media:*` / `library:directory:updated` events. */
   checkAvailability: procedure.input(DirectoryIdInput.partial()).mutation(({ ctx, input }) => {
     if (input.id) getDirectoryView(ctx.app.db, input.id);
-    const { job } = enqueueJob(ctx.app.db, 'library.checkAvailability', { directoryId: input.id }, { priority: PRIORITY.user, dedupeKey: `availability:${input.id ?? 'all'}` }, ctx.app.clock.now());
+    const { job } = enqueueJob(
+      ctx.app.db,
+      'library.checkAvailability',
+      { directoryId: input.id },
+      { priority: PRIORITY.user, dedupeKey: `availability:${input.id ?? 'all'}` },
+      ctx.app.clock.now(),
+    );
     return { jobId: job.id };
   }),
   browseServer: procedure.input(BrowseServerInput).query(({ input }) => browseServerFolders(input)),

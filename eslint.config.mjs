@@ -1,0 +1,74 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import drizzle from 'eslint-plugin-drizzle';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const framework = ['next', 'next/*', 'react', 'react-dom', 'react/*'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.next/**', 'data/**', 'drizzle/migrations/**', 'test-results/**', 'playwright-report/**', '.scratch/**', 'next-env.d.ts', 'e2e/.cache/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  ...tseslint.configs.stylisticTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.mjs', 'server/cli/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node, ...globals.browser },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    plugins: { drizzle },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-definitions': 'off',
+      '@typescript-eslint/prefer-nullish-coalescing': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      // Handlers and callbacks are async by contract even when a given one does not await.
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true, allowNullish: true }],
+      'drizzle/enforce-delete-with-where': ['error', { drizzleObjectName: ['db', 'tx', 'ex'] }],
+      'drizzle/enforce-update-with-where': ['error', { drizzleObjectName: ['db', 'tx', 'ex'] }],
+    },
+  },
+  {
+    files: ['app/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules, 'react-hooks/refs': 'off', 'react-hooks/set-state-in-effect': 'off' },
+  },
+  // Boundaries: the core never knows the web framework; the worker never reaches into tRPC or the UI.
+  {
+    files: ['server/**/*.ts'],
+    ignores: ['server/trpc/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: [...framework, '@trpc/*'], message: 'server/ is framework-free: no next, react or tRPC outside server/trpc.' }] }],
+    },
+  },
+  {
+    files: ['server/trpc/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: framework, message: 'server/ never imports next or react.' }] }] },
+  },
+  {
+    files: ['worker/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...framework, '@/server/trpc/*', '@/server/trpc', '@/app/*', '**/app/**', '**/server/trpc/**'],
+              message: 'The worker never imports server/trpc, app or the web framework.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

@@ -39,22 +39,6 @@ function run(cmd, argv, opts = {}) {
   if (r.status !== 0) fail(`${[cmd, ...argv].join(' ')} failed (exit ${r.status ?? r.signal})`, r.status ?? 1);
 }
 
-function newestMtime(p) {
-  let st;
-  try {
-    st = fs.statSync(p);
-  } catch {
-    return 0;
-  }
-  if (!st.isDirectory()) return st.mtimeMs;
-  let max = st.mtimeMs;
-  for (const e of fs.readdirSync(p)) {
-    if (e === 'node_modules' || e.startsWith('.')) continue;
-    max = Math.max(max, newestMtime(path.join(p, e)));
-  }
-  return max;
-}
-
 // 1. dependencies
 if (!args.has('--no-install')) {
   const lock = path.join(root, 'package-lock.json');
@@ -68,12 +52,11 @@ if (!args.has('--no-install')) {
 
 // 2. build the web app when sources changed since the last build
 if (!dev && !args.has('--no-build')) {
-  const buildId = path.join(root, '.next/BUILD_ID');
-  const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
-  const sources = Math.max(...['app', 'server', 'drizzle', 'next.config.mjs', 'postcss.config.mjs', 'package.json', 'tsconfig.json'].map((p) => newestMtime(path.join(root, p))));
-  if (sources > built) {
-    say('building the web app…');
-    run(process.execPath, ['node_modules/next/dist/bin/next', 'build']);
+  const { buildIfStale } = await import('./build-if-stale.mjs');
+  try {
+    buildIfStale({ log: say });
+  } catch (e) {
+    fail(e.message);
   }
 }
 

@@ -60,9 +60,12 @@ export class EventHub {
   /** Subscribes an async consumer; the poller runs only while someone listens. */
   async *subscribe(fromId: number | null, signal: AbortSignal): AsyncGenerator<StoredEvent> {
     this.subscribers++;
+    // Pin the poll cursor before the first read: anything newer than it will be announced by a
+    // poll, anything older is read directly below, so nothing falls in between.
+    const head = this.head();
     this.ensurePolling();
     try {
-      let cursor = fromId ?? this.head();
+      let cursor = Math.min(fromId ?? head, head);
       while (!signal.aborted) {
         const batch = this.read(cursor);
         for (const e of batch) {

@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import type { z } from 'zod';
 import { meta, settings } from '@/drizzle/schema';
 import type { Db, Executor } from '../db/client';
 import { writeTx } from '../db/tx';
@@ -7,6 +8,15 @@ import { InvalidError } from '../errors';
 import { SETTINGS, SETTING_KEYS, isSettingKey, type SettingKey, type SettingValue, type SettingValues } from './registry';
 
 const REV_KEY = 'settings_rev';
+
+/** Plain words for the usual zod complaints about a setting's value. */
+function describeIssue(i: z.core.$ZodIssue): string {
+  if (i.code === 'too_big') return `must be at most ${String(i.maximum)}`;
+  if (i.code === 'too_small') return `must be at least ${String(i.minimum)}`;
+  if (i.code === 'invalid_type') return `must be a ${i.expected}`;
+  if (i.code === 'invalid_value') return `must be one of ${i.values.map(String).join(', ')}`;
+  return i.message;
+}
 
 function readRev(ex: Executor): number {
   return Number(ex.select({ value: meta.value }).from(meta).where(eq(meta.key, REV_KEY)).get()?.value ?? 0);
@@ -64,7 +74,7 @@ export class SettingsStore {
         continue;
       }
       const parsed = SETTINGS[key].schema.safeParse(value);
-      if (!parsed.success) problems.push(`${key}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+      if (!parsed.success) problems.push(`${SETTINGS[key].label} (${key}): ${parsed.error.issues.map(describeIssue).join('; ')}`);
       else clean.push([key, parsed.data]);
     }
     if (problems.length) throw new InvalidError(`Invalid settings: ${problems.join(', ')}`, { problems });

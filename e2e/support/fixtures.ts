@@ -1,0 +1,34 @@
+import { test as base } from '@playwright/test';
+import { startStack, type Stack } from './stack';
+
+interface StackPool {
+  get(file: string, env: Record<string, string>): Promise<Stack>;
+}
+
+/**
+ * `stack` is a real web + worker with its own data folder, one per spec file: tests in a file
+ * share it (and may build on each other's state), other files never see it.
+ */
+export const test = base.extend<{ stack: Stack; stackEnv: Record<string, string> }, { stackPool: StackPool }>({
+  stackEnv: [{}, { option: true }],
+  stackPool: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      let current: { file: string; stack: Stack } | undefined;
+      await use({
+        async get(file, env) {
+          if (current?.file === file) return current.stack;
+          await current?.stack.stop();
+          current = { file, stack: await startStack(env) };
+          return current.stack;
+        },
+      });
+      await current?.stack.stop();
+    },
+    { scope: 'worker', timeout: 120_000 },
+  ],
+  stack: [async ({ stackPool, stackEnv }, use, testInfo) => use(await stackPool.get(testInfo.file, stackEnv)), { timeout: 120_000 }],
+  baseURL: async ({ stack }, use) => use(stack.url),
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000) {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export interface Stack {
+  url: string;
+  dataDir: string;
+  tmp: string;
+  env: Record<string, string>;
+  workerPid(): number | undefined;
+  startWorker(): Promise<void>;
+  killWorker(signal?: NodeJS.Signals): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real thing for browser tests: the built web app (`next start`) and a real worker process
+ * on free ports with their own temp data folder. Tests may kill and restart the worker.
+ */
+export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mismo-e2e-'));
+  const dataDir = path.join(tmp, 'data');
+  const [port, workerPort] = [await freePort(), await freePort()];
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    WORKER_PORT: String(workerPort),
+    WORKER_HEARTBEAT_MS: '500',
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+    AUDIO_SERVER_WS_URL: '',
+    PYTHON_SERVER_URL: '',
+    ...extraEnv,
+  };
+  const log = fs.openSync(path.join(tmp, 'stack.log'), 'a');
+  const spawnNode = (args: string[]): ChildProcess => spawn(process.execPath, args, { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ['ignore', log, log] });
+  const migrate = spawnNode(['--import', 'tsx', 'server/cli/migrate.ts']);
+  await new Promise<void>((resolve, reject) => migrate.on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`migrate failed; see ${tmp}/stack.log`)))));
+  const web = spawnNode(['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', String(port)]);
+  let worker: ChildProcess | undefined;
+  const url = `http://127.0.0.1:${port}`;
+  const startWorker = async () => {
+    worker = spawnNode(['--import', 'tsx', 'worker/main.ts']);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${workerPort}/health`)).ok, 'worker');
+  };
+  const killWorker = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    const w = worker;
+    if (!w || w.exitCode !== null) return;
+    const exited = new Promise((r) => w.once('exit', r));
+    w.kill(signal);
+    await exited;
+  };
+  await startWorker();
+  // any answer (200, or 503 while a dependency is missing) means the web is serving
+  await waitFor(async () => [200, 503].includes((await fetch(`${url}/api/health`)).status), 'web', 60_000);
+  return {
+    url,
+    dataDir,
+    tmp,
+    env,
+    workerPid: () => worker?.pid,
+    startWorker,
+    killWorker,
+    async stop() {
+      await killWorker('SIGTERM');
+      const exited = new Promise((r) => web.once('exit', r));
+      web.kill('SIGTERM');
+      await exited;
+      fs.closeSync(log);
+      if (!process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}

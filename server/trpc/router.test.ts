@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { TRPCError } from '@trpc/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../testing/create-test-context';
+import { dbFingerprint } from '../testing/db-fingerprint';
+import { callPath, procedurePaths, testCaller } from './test-caller';
+
+let t: TestContext | undefined;
+afterEach(() => {
+  t?.cleanup();
+  t = undefined;
+});
+
+const uuid = '3f0e8d8a-1c1b-4b7e-9b7e-1f2e3d4c5b6a';
+/** Invalid inputs for every procedure; each must be rejected with BAD_REQUEST and change nothing. */
+const INVALID: Record<string, unknown[]> = {
+  'directories.list': [42],
+  'directories.byId': [{}, { id: 'not-a-uuid' }, { id: 7 }],
+  'directories.create': [{}, { path: '' }, { path: 42 }, { path: '/x', maxDepth: -1 }, { path: '/x', excludePatterns: ['/abs'] }, { path: '/x', name: '' }],
+  'directories.update': [{ id: uuid }, { id: 'x', name: 'a' }, { id: uuid, priority: 1000 }, { id: uuid, includePatterns: ['../up'] }],
+  'directories.remove': [{ id: uuid }, { id: uuid, tracks: 'maybe' }, { tracks: 'keep' }],
+  'directories.checkAvailability': [{ id: 'nope' }, 'x'],
+  'directories.browseServer': [{ path: 42 }, { showHidden: 'yes' }],
+  'events.latestId': [42],
+  'events.onEvent': [{ lastEventId: 'abc' }, { types: [''] }],
+  'jobs.list': [{ view: 'sometimes' }, { limit: 0 }, { limit: 10_000 }, { beforeId: -1 }],
+  'jobs.byId': [{}, { id: 0 }, { id: 1.5 }],
+  'jobs.counts': [42],
+  'jobs.cancel': [{ id: -3 }, { id: 'one' }],
+  'jobs.retry': [{}, { id: null }],
+  'settings.list': [42],
+  'settings.get': [{}, { key: '' }],
+  'settings.update': [{}, { values: {} }, { values: { 'ui.keyNotation': 'roman' } }, { values: { 'library.maxConcurrentScans': '2' } }, { values: { 'no.such.key': 1 } }],
+  'system.authStatus': [42],
+  'system.status': [42],
+};
+
+describe('the API router', () => {
+  it('has invalid-input cases for every procedure', () => {
+    expect(Object.keys(INVALID).sort()).toEqual(procedurePaths().sort());
+  });
+
+  it('rejects invalid input to every procedure with a clear error and changes nothing', async () => {
+    t = createTestContext();
+    const { caller, hub } = testCaller(t);
+    const before = dbFingerprint(t.db);
+    for (const [p, inputs] of Object.entries(INVALID)) {
+      for (const input of inputs) {
+        const err = await callPath(caller, p, input).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(err, `${p}(${JSON.stringify(input)}) should fail`).toBeInstanceOf(TRPCError);
+        expect((err as TRPCError).code, `${p}(${JSON.stringify(input)})`).toBe('BAD_REQUEST');
+        expect((err as TRPCError).message.length).toBeGreaterThan(3);
+      }
+    }
+    expect(dbFingerprint(t.db)).toBe(before);
+    hub.close();
+  });
+
+  it('gives an unauthenticated caller nothing when a password is configured', async () => {
+    t = createTestContext({ env: { MISMO_PASSWORD: 'correct horse' } });
+    const { caller, hub } = testCaller(t, { ok: false, via: 'none' });
+    const before = dbFingerprint(t.db);
+    for (const p of procedurePaths()) {
+      if (p === 'system.authStatus') continue;
+      const err = await callPath(caller, p, {}).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect((err as TRPCError | null)?.code, p).toBe('UNAUTHORIZED');
+    }
+    expect(await caller.system.authStatus()).toEqual({ required: true, signedIn: false, via: 'none', passwordLogin: true });
+    expect(dbFingerprint(t.db)).toBe(before);
+    hub.close();
+  });
+
+  it('maps domain errors to tRPC codes', async () => {
+    t = createTestContext();
+    const { caller, hub } = testCaller(t);
+    const dir = path.join(t.tmp, 'music');
+    fs.mkdirSync(dir);
+    await caller.directories.create({ path: dir });
+    await expect(caller.directories.create({ path: dir })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(caller.directories.byId({ id: uuid })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(caller.jobs.retry({ id: 999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(caller.directories.create({ path: path.join(t.tmp, 'missing') })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/does not exist/) });
+    hub.close();
+  });
+
+  it('lists, creates and checks folders end to end through the API', async () => {
+    t = createTestContext();
+    const { caller, hub } = testCaller(t);
+    const dir = path.join(t.tmp, 'Crate');
+    fs.mkdirSync(dir);
+    const created = await caller.directories.create({ path: dir });
+    expect(await caller.directories.list()).toMatchObject([{ id: created.id, name: 'Crate', counts: { tracks: 0 } }]);
+    const { jobId } = await caller.directories.checkAvailability({ id: created.id });
+    expect((await caller.jobs.byId({ id: jobId })).kind).toBe('library.checkAvailability');
+    const listing = await caller.directories.browseServer({ path: t.tmp });
+    expect(listing.folders.map((f) => f.name)).toContain('Crate');
+    hub.close();
+  });
+});

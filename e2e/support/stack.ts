@@ -72,7 +72,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   };
   const killWorker = async (signal: NodeJS.Signals = 'SIGTERM') => {
     const w = worker;
-    if (!w || w.exitCode !== null) return;
+    if (w?.exitCode !== null) return;
     const exited = new Promise((r) => w.once('exit', r));
     w.kill(signal);
     await exited;

@@ -4,10 +4,13 @@ import type { Logger } from './log';
 import type { Clock } from './clock';
 import { SettingsStore } from './settings/store';
 import { nodeVolumes, type VolumesPort } from './ports/volumes';
+import type { ScannerPort } from './scan/scanner-port';
 
 /** Side effects the domain reaches through, so tests can swap them for fakes. */
 export interface Ports {
   volumes: VolumesPort;
+  /** Walking and file analysis; only the worker (and tests) have one. */
+  scanner?: ScannerPort;
 }
 
 /**

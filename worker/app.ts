@@ -14,6 +14,8 @@ import { jobRegistry } from './jobs';
 import { makeOwnerId } from './queue/owner';
 import { JobRunner } from './queue/runner';
 import { Scheduler } from './schedule';
+import { createThreadedScanner } from './scan/threaded-scanner';
+import { startupScans } from './startup';
 
 export interface WorkerHandle {
   ctx: AppContext;
@@ -33,7 +35,8 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
   const db = openDatabase(env.db.path);
   const applied = runMigrations(db.$client, { onWarning: (m) => log.warn(m) });
   if (applied.length) log.info({ applied }, 'database migrated');
-  const ctx = createAppContext({ env, db, log, clock: systemClock, processKind: 'worker' });
+  const scanner = createThreadedScanner({ threads: env.worker.scanThreads, log: log.child({ module: 'scan' }) });
+  const ctx = createAppContext({ env, db, log, clock: systemClock, processKind: 'worker', ports: { scanner } });
   const id = makeOwnerId();
   const components = new Components();
   const heartbeat = new Heartbeat(ctx, id, components, env.worker.heartbeatMs);
@@ -63,6 +66,8 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
   scheduler.every({ kind: 'events.prune', payload: {}, everyMs: 3_600_000 }, true);
   scheduler.every({ kind: 'jobs.prune', payload: {}, everyMs: 6 * 3_600_000 }, true);
 
+  startupScans(ctx, () => runner.wake());
+
   heartbeat.setState('running');
   appendEvent(db, 'worker:state', { workerId: id, state: 'running' }, ctx.clock.now());
   log.info({ id, httpPort, db: env.db.path }, 'worker started');
@@ -77,6 +82,7 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
       const { drained, released } = await runner.stop(env.worker.shutdownTimeoutMs);
       if (!drained) log.warn({ released }, 'drain time limit reached; running jobs were handed back to the queue');
       await http.close();
+      await scanner.close();
       heartbeat.stop();
       heartbeat.setState('stopped');
       appendEvent(db, 'worker:state', { workerId: id, state: 'stopped' }, ctx.clock.now());

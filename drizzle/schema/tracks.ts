@@ -57,6 +57,11 @@ export const tracks = sqliteTable(
     isCompilation: bool().notNull().default(false),
     tagBpm: real(),
     tagKey: text(),
+    /** The tag key parsed into pitch class + mode (null when absent or unreadable). */
+    tagKeyPitch: integer(),
+    tagKeyMode: integer(),
+    /** Something worth telling the DJ that does not stop playback, e.g. a misleading extension. */
+    fileWarning: text(),
     /** 'tags' when read from the file, 'filename' when guessed from the path. */
     metadataSource: text({ enum: ['tags', 'filename', 'user'] }),
     artworkId: text().references(() => artworks.id, { onDelete: 'set null' }),

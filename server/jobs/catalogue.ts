@@ -6,6 +6,7 @@ import { z } from 'zod';
  */
 export const JOB_CATALOGUE = {
   'library.checkAvailability': z.object({ directoryId: z.string().uuid().optional() }),
+  'library.scan': z.object({ scanId: z.number().int().positive() }),
   'events.prune': z.object({}),
   'jobs.prune': z.object({}),
 } as const;
@@ -21,6 +22,7 @@ export const PRIORITY = { background: -10, low: 0, normal: 10, user: 20, urgent:
 /** Human names for the Activity page. */
 export const JOB_LABELS: Record<JobKind, string> = {
   'library.checkAvailability': 'Check folder availability',
+  'library.scan': 'Scan folder',
   'events.prune': 'Prune old events',
   'jobs.prune': 'Prune finished jobs',
 };

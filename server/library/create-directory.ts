@@ -10,6 +10,7 @@ import { appendEvent } from '../events/outbox';
 import { ConflictError, InvalidError } from '../errors';
 import { enqueueJob } from '../jobs/queue';
 import { PRIORITY } from '../jobs/catalogue';
+import { startScan } from '../scan/start-scan';
 import { listDirectories } from './directories.repo';
 import { assertCleanPath, isInside, realpathOrInvalid } from './paths';
 import { CreateDirectoryInput } from './schemas';
@@ -76,7 +77,8 @@ export async function createDirectory(ctx: AppContext, raw: CreateDirectoryInput
   });
 }
 
-/** Follow-up work for a new folder; features add theirs here (a first scan, watchers). */
+/** Follow-up work for a new folder: an availability check and its first scan. */
 function onDirectoryAdded(ctx: AppContext, tx: Tx, row: LibraryDirectory) {
   enqueueJob(tx, 'library.checkAvailability', { directoryId: row.id }, { priority: PRIORITY.user, dedupeKey: `availability:${row.id}` }, ctx.clock.now());
+  if (row.isActive) startScan(ctx, { directoryId: row.id, priority: 'high' }, 'user', tx);
 }

@@ -1,10 +1,12 @@
 import type { JobRegistry } from '../queue/define-job';
 import { checkAvailabilityJob } from './check-availability';
 import { pruneEventsJob, pruneJobsJob } from './housekeeping';
+import { scanJob } from './scan';
 
 /** Every job kind's handler. `satisfies` makes a missing or unknown kind a compile error. */
 export const jobRegistry = {
   'library.checkAvailability': checkAvailabilityJob,
+  'library.scan': scanJob,
   'events.prune': pruneEventsJob,
   'jobs.prune': pruneJobsJob,
 } satisfies JobRegistry;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { XXHashAPI } from 'xxhash-wasm';
 import { asfLayout, isAsf } from './asf';
 import { flacLayout, flacLooksTruncated, isFlac } from './flac';
-import { FrameWalker, adtsFrameLength, mpegFrameLength } from './mpeg';
+import { FrameWalker, adtsFrameInfo, adtsFrameLength, mpegFrameInfo, mpegFrameLength } from './mpeg';
 import { isMp4, mp4Layout } from './mp4';
 import { hashOgg, isOgg } from './ogg';
 import { ascii, FileWindow } from './reader';
@@ -24,6 +24,8 @@ export interface AudioHashResult {
   bytesRead: number;
   /** Integrity findings ("truncated: …", "corrupt: …"); empty for a healthy file. */
   problems: string[];
+  /** Exact duration where the walk over frames or pages gives it (MP3, AAC, Ogg). */
+  durationSec?: number;
 }
 
 const QUICK = 1 << 20;
@@ -95,12 +97,13 @@ export function hashAudioFile(absPath: string, xx: XXHashAPI, signal?: AbortSign
     const afterId3 = Buffer.from(w.at(id3.start, 8192));
     const container = detectContainer(head, afterId3);
     let method: string = container;
+    let durationSec: number | undefined;
 
     switch (container) {
       case 'mp3':
       case 'aac': {
         const end = stripTrailingTags(w, id3.start, size);
-        const walker = new FrameWalker(w, id3.start, end, container === 'mp3' ? mpegFrameLength : adtsFrameLength);
+        const walker = new FrameWalker(w, id3.start, end, container === 'mp3' ? mpegFrameLength : adtsFrameLength, container === 'mp3' ? mpegFrameInfo : adtsFrameInfo);
         hashRange(id3.start, end, (chunkEnd) => walker.advance(chunkEnd));
         walker.advance(end);
         const r = walker.res;
@@ -109,6 +112,7 @@ export function hashAudioFile(absPath: string, xx: XXHashAPI, signal?: AbortSign
         if (r.found && r.skippedBytes > Math.max(4096, (end - id3.start) * 0.01))
           problems.push(`corrupt: ${r.skippedBytes} bytes of damaged audio (first at byte ${r.firstGapAt})`);
         method = `${container}-frames`;
+        if (r.sampleRate) durationSec = (r.frames * r.samplesPerFrame) / r.sampleRate;
         break;
       }
       case 'flac': {
@@ -131,6 +135,7 @@ export function hashAudioFile(absPath: string, xx: XXHashAPI, signal?: AbortSign
       case 'ogg': {
         const r = hashOgg(w, 0, size, feed, signal);
         if (r.problem) problems.push(r.problem);
+        durationSec = r.durationSec;
         method = 'ogg-packets';
         break;
       }
@@ -156,7 +161,7 @@ export function hashAudioFile(absPath: string, xx: XXHashAPI, signal?: AbortSign
         problems.push('unrecognised: not a known audio container (hashed the whole file)');
         break;
     }
-    return { audioHash: hex(payload.digest()), quickHash, method, container, payloadBytes, bytesRead: w.bytesRead, problems };
+    return { audioHash: hex(payload.digest()), quickHash, method, container, payloadBytes, bytesRead: w.bytesRead, problems, durationSec };
   } finally {
     fs.closeSync(fd);
   }

@@ -26,6 +26,25 @@ export function mpegFrameLength(b: Buffer, o: number): number | null {
   return length >= 24 ? length : null;
 }
 
+/** Samples per frame and sample rate of the MPEG frame at b[o]. */
+export function mpegFrameInfo(b: Buffer, o: number): { samplesPerFrame: number; sampleRate: number } | null {
+  if (mpegFrameLength(b, o) === null) return null;
+  const version = (b[o + 1]! >> 3) & 3;
+  const layer = (b[o + 1]! >> 1) & 3;
+  const sampleRate = RATES[version]![(b[o + 2]! >> 2) & 3]!;
+  const samplesPerFrame = layer === 3 ? 384 : layer === 2 ? 1152 : version === 3 ? 1152 : 576;
+  return { samplesPerFrame, sampleRate };
+}
+
+const ADTS_RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
+
+/** ADTS frames carry 1024 samples (per raw data block) at the header's sample rate. */
+export function adtsFrameInfo(b: Buffer, o: number): { samplesPerFrame: number; sampleRate: number } | null {
+  if (adtsFrameLength(b, o) === null) return null;
+  const sampleRate = ADTS_RATES[(b[o + 2]! >> 2) & 0x0f];
+  return sampleRate ? { samplesPerFrame: 1024 * ((b[o + 6]! & 3) + 1), sampleRate } : null;
+}
+
 /** Length of the ADTS (AAC) frame whose header is at b[o], or null. */
 export function adtsFrameLength(b: Buffer, o: number): number | null {
   if (o + 7 > b.length || b[o] !== 0xff || (b[o + 1]! & 0xf6) !== 0xf0) return null;
@@ -35,6 +54,9 @@ export function adtsFrameLength(b: Buffer, o: number): number | null {
 
 export interface WalkResult {
   frames: number;
+  /** Samples per frame and sample rate of the first frame, for an exact duration. */
+  samplesPerFrame: number;
+  sampleRate: number;
   /** Bytes between frames that were not audio (damage, or junk). */
   skippedBytes: number;
   firstGapAt: number | null;
@@ -52,13 +74,14 @@ export class FrameWalker {
   private pos: number;
   private started = false;
   private gapStart: number | null = null;
-  readonly res: WalkResult = { frames: 0, skippedBytes: 0, firstGapAt: null, truncated: false, found: false };
+  readonly res: WalkResult = { frames: 0, samplesPerFrame: 0, sampleRate: 0, skippedBytes: 0, firstGapAt: null, truncated: false, found: false };
 
   constructor(
     private readonly w: FileWindow,
     private readonly start: number,
     private readonly end: number,
     private readonly parse: (b: Buffer, o: number) => number | null,
+    private readonly describe?: (b: Buffer, o: number) => { samplesPerFrame: number; sampleRate: number } | null,
   ) {
     this.pos = start;
   }
@@ -95,6 +118,9 @@ export class FrameWalker {
       }
       this.res.found = true;
       this.res.skippedBytes += this.pos - this.start;
+      const i = this.w.locate(this.pos, 8);
+      const d = i >= 0 ? this.describe?.(this.w.buffer, i) : null;
+      if (d) Object.assign(this.res, d);
     }
     while (this.pos < stop && !this.res.truncated) {
       if (this.gapStart !== null) {

@@ -4,6 +4,9 @@ interface StreamState {
   headers: number;
   packet: number;
   eos: boolean;
+  rate: number;
+  preSkip: number;
+  lastGranule: number;
 }
 
 /** How many header packets a logical stream starts with, from its first packet. */
@@ -18,6 +21,8 @@ function headerPackets(first: Buffer): number {
 export interface OggResult {
   problem?: string;
   payloadBytes: number;
+  /** From the last granule position of the first audio stream. */
+  durationSec?: number;
 }
 
 /**
@@ -66,7 +71,17 @@ export function hashOgg(w: FileWindow, start: number, end: number, update: (b: B
         firstLen += l;
         if (l < 255) break;
       }
-      st = { headers: headerPackets(body.subarray(0, firstLen)), packet: 0, eos: false };
+      const first = body.subarray(0, firstLen);
+      const opus = ascii(first, 0, 8) === 'OpusHead';
+      const vorbis = ascii(first, 1, 7) === 'vorbis';
+      st = {
+        headers: headerPackets(first),
+        packet: 0,
+        eos: false,
+        rate: opus ? 48000 : vorbis && first.length >= 16 ? first.readUInt32LE(12) : first[0] === 0x7f && first.length >= 30 ? (first.readUInt32BE(27) >>> 12) & 0xfffff : 0,
+        preSkip: opus && first.length >= 12 ? first.readUInt16LE(10) : 0,
+        lastGranule: 0,
+      };
       streams.set(serial, st);
     }
     // bytes of this page that belong to audio packets
@@ -82,10 +97,14 @@ export function hashOgg(w: FileWindow, start: number, end: number, update: (b: B
       payloadBytes += bodyLen - audioFrom;
     }
     if (flags & 0x04) st.eos = true;
+    const granule = Number(h.length >= 14 ? w.at(pos + 6, 8).readBigInt64LE(0) : -1n);
+    if (granule > 0) st.lastGranule = granule;
     pos = bodyStart + bodyLen;
   }
   if (!problem && [...streams.values()].some((s) => !s.eos)) problem = 'truncated: the Ogg stream has no end-of-stream page';
-  return { payloadBytes, problem };
+  const audio = [...streams.values()].find((s) => s.rate > 0);
+  const durationSec = audio ? Math.max(0, audio.lastGranule - audio.preSkip) / audio.rate : undefined;
+  return { payloadBytes, problem, durationSec };
 }
 
 export const isOgg = (b: Buffer) => ascii(b, 0, 4) === 'OggS';

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { encode, FORMATS, LOSSLESS, makeCover, writeTags, type FormatId, type TagOp } from './encode';
 import { prng, synthesize } from './synth';
 
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 5;
 
 const NOTES = ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'];
 const CAMELOT_MAJOR = [8, 3, 10, 5, 12, 7, 2, 9, 4, 11, 6, 1];
@@ -22,7 +22,7 @@ const CAMELOT_MINOR = [5, 12, 7, 2, 9, 4, 11, 6, 1, 8, 3, 10];
 export const camelotOf = (tonic: number, mode: 'major' | 'minor') => `${(mode === 'major' ? CAMELOT_MAJOR : CAMELOT_MINOR)[tonic]}${mode === 'major' ? 'B' : 'A'}`;
 export const openKeyOf = (tonic: number, mode: 'major' | 'minor') => {
   const c = (mode === 'major' ? CAMELOT_MAJOR : CAMELOT_MINOR)[tonic]!;
-  return `${((c + 6) % 12) + 1}${mode === 'major' ? 'd' : 'm'}`;
+  return `${((c + 4) % 12) + 1}${mode === 'major' ? 'd' : 'm'}`; // 1d = C major, 1m = A minor
 };
 export const musicalKeyOf = (tonic: number, mode: 'major' | 'minor') => `${NOTES[tonic]}${mode === 'minor' ? 'm' : ''}`;
 
@@ -130,6 +130,8 @@ export interface Truth {
   tracks: TruthTrack[];
   specials: TruthSpecial[];
   dupGroups: Record<string, string[]>;
+  /** Non-track files (e.g. a misnamed copy) that belong to a duplicate group; folded into dupGroups. */
+  specialGroups?: [string, string][];
 }
 
 export interface GenerateOptions {
@@ -341,6 +343,7 @@ export async function generateLibrary(out: string, opts: GenerateOptions): Promi
   });
 
   // ---- broken files
+  const extraGroupMembers: [string, string][] = [];
   const special = (s: TruthSpecial) => truth.specials.push(s);
   const firstOf = (prefix: string) => plans.find((p) => p.format.startsWith(prefix) && !p.dupGroup && !p.edge);
   fs.mkdirSync(path.join(lib, '_Broken'), { recursive: true });
@@ -374,7 +377,16 @@ export async function generateLibrary(out: string, opts: GenerateOptions): Promi
   const flacSrc = firstOf('flac');
   if (flacSrc) {
     fs.copyFileSync(flacSrc.abs, path.join(lib, '_Broken/actually flac.mp3'));
-    special({ kind: 'wrong-extension', path: '_Broken/actually flac.mp3', of: flacSrc.path, expect: 'track', note: 'FLAC content named .mp3: imported as FLAC, with a warning' });
+    special({
+      kind: 'wrong-extension',
+      path: '_Broken/actually flac.mp3',
+      of: flacSrc.path,
+      expect: 'track',
+      note: 'FLAC content named .mp3: imported as FLAC, with a warning; same audio as its source, so a duplicate',
+    });
+    flacSrc.dupGroup = `G${++group}`;
+    flacSrc.copyKind = 'original';
+    extraGroupMembers.push([flacSrc.dupGroup, '_Broken/actually flac.mp3']);
   }
   const noise = Buffer.alloc(131072);
   for (let i = 0; i < noise.length; i++) noise[i] = Math.floor(rnd() * 256);
@@ -452,12 +464,15 @@ export async function generateLibrary(out: string, opts: GenerateOptions): Promi
   link('does-not-exist.mp3', '_Links/broken.mp3', 'symlink-broken');
   link(path.relative(path.join(lib, '_Links'), originals[0]!.abs), `_Links/favourite.${FORMATS[originals[0]!.format]}`, 'symlink-file');
   link(path.relative(path.join(lib, '_Links'), path.join(lib, albumDir)), '_Links/favourite album', 'symlink-dir');
+  truth.specialGroups = extraGroupMembers;
   return done();
 }
 
 function finish(out: string, truth: Truth, planned: TruthTrack[]): Truth {
   truth.tracks.push(...planned);
   for (const t of truth.tracks) if (t.dupGroup) (truth.dupGroups[t.dupGroup] ??= []).push(t.path);
+  for (const [g, p] of truth.specialGroups ?? []) (truth.dupGroups[g] ??= []).push(p);
+  delete truth.specialGroups;
   truth.tracks.sort((a, b) => a.path.localeCompare(b.path));
   fs.writeFileSync(path.join(out, 'truth.json'), JSON.stringify(truth, null, 1));
   fs.rmSync(path.join(out, '.gen'), { recursive: true, force: true });

@@ -1,0 +1,88 @@
+import path from 'node:path';
+import type { XXHashAPI } from 'xxhash-wasm';
+import { hashAudioFile, type AudioHashResult } from './hash';
+import { storeArtwork, type StoredArtwork } from './artwork-store';
+import { readTags, type FormatFacts, type TrackTags } from './tags/read-tags';
+
+export interface AnalyzeFileTask {
+  absPath: string;
+  relPath: string;
+  dataDir: string;
+}
+
+export interface FileAnalysis {
+  hash: Omit<AudioHashResult, 'bytesRead'> & { bytesRead: number };
+  tags: TrackTags | null;
+  facts: FormatFacts | null;
+  artwork: StoredArtwork | null;
+  /** Why the file cannot be played as it is; null when healthy. */
+  broken: string | null;
+  /** Something worth telling the DJ that does not stop playback (e.g. a misleading extension). */
+  warning: string | null;
+  elapsedMs: number;
+}
+
+const EXT_CONTAINER: Record<string, string> = {
+  mp3: 'mp3',
+  aac: 'aac',
+  flac: 'flac',
+  m4a: 'mp4',
+  mp4: 'mp4',
+  alac: 'mp4',
+  ogg: 'ogg',
+  opus: 'ogg',
+  oga: 'ogg',
+  wav: 'wav',
+  aif: 'aiff',
+  aiff: 'aiff',
+  wma: 'asf',
+  ape: 'ape',
+  wv: 'wavpack',
+};
+
+/**
+ * Everything the scanner learns about one file: the audio hash (which also checks the
+ * container's structure), tags and format facts, the front cover stored once. A damaged, empty
+ * or foreign file yields a `broken` reason instead of an exception.
+ */
+export async function analyzeFile(task: AnalyzeFileTask, xx: XXHashAPI): Promise<FileAnalysis> {
+  const t0 = performance.now();
+  let hash: AudioHashResult;
+  try {
+    hash = hashAudioFile(task.absPath, xx);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'EACCES' ? 'unreadable: permission denied' : code === 'ENOENT' ? 'vanished while scanning' : `unreadable: ${e instanceof Error ? e.message : String(e)}`;
+    return {
+      hash: { audioHash: '', quickHash: '', method: 'none', container: 'unknown', payloadBytes: 0, bytesRead: 0, problems: [reason] },
+      tags: null,
+      facts: null,
+      artwork: null,
+      broken: reason,
+      warning: null,
+      elapsedMs: performance.now() - t0,
+    };
+  }
+  const ext = path.extname(task.absPath).slice(1).toLowerCase();
+  const warning =
+    hash.container !== 'unknown' && EXT_CONTAINER[ext] && EXT_CONTAINER[ext] !== hash.container
+      ? `the file is ${hash.container.toUpperCase()} audio but its name ends in .${ext}`
+      : null;
+  const structural = hash.problems.find((p) => !p.startsWith('unrecognised'));
+  let broken: string | null = structural ?? null;
+  let tags: TrackTags | null = null;
+  let facts: FormatFacts | null = null;
+  let artwork: StoredArtwork | null = null;
+  if (hash.method !== 'empty') {
+    const r = await readTags(task.absPath, task.relPath, hash.container, hash.durationSec);
+    if (r.ok) {
+      tags = r.tags;
+      facts = r.facts;
+      if (r.picture) artwork = await storeArtwork(task.dataDir, r.picture, xx);
+    } else if (!broken) broken = hash.container === 'unknown' ? `not an audio file (${r.reason})` : r.reason;
+  } else broken = 'empty file (0 bytes)';
+  // an audio extension whose bytes match no audio container is not playable, whatever a lenient parser says
+  if (!broken && hash.container === 'unknown' && (EXT_CONTAINER[ext] || !facts)) broken = 'not an audio file: no recognisable audio stream';
+  return { hash, tags, facts, artwork, broken, warning, elapsedMs: performance.now() - t0 };
+}

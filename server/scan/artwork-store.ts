@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp, { type Metadata } from 'sharp';
+import type { XXHashAPI } from 'xxhash-wasm';
+
+export interface StoredArtwork {
+  id: string;
+  mime: string;
+  width: number | null;
+  height: number | null;
+  sizeBytes: number;
+  relPath: string;
+  thumbRelPath: string | null;
+}
+
+const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/jpg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif', 'image/bmp': 'bmp' };
+export const THUMB_PX = 160;
+
+sharp.concurrency(1);
+sharp.cache(false);
+
+function writeAtomic(file: string, data: Buffer | Uint8Array) {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}
+
+/**
+ * Stores a cover image once per distinct content: `artwork/ab/<xxh64>.<ext>` in the data folder,
+ * plus a small WebP thumbnail. Safe to call from several threads at once (atomic renames).
+ * Returns null for bytes that are not a readable image.
+ */
+export async function storeArtwork(dataDir: string, picture: { data: Uint8Array; mime: string }, xx: XXHashAPI): Promise<StoredArtwork | null> {
+  const id = xx.h64Raw(picture.data).toString(16).padStart(16, '0');
+  let meta: Metadata;
+  try {
+    meta = await sharp(picture.data, { failOn: 'error' }).metadata();
+  } catch {
+    return null;
+  }
+  const mime = meta.format ? `image/${meta.format === 'jpeg' ? 'jpeg' : meta.format}` : picture.mime;
+  const ext = EXT[mime] ?? 'img';
+  const dir = path.join(dataDir, 'artwork', id.slice(0, 2));
+  const relPath = path.join('artwork', id.slice(0, 2), `${id}.${ext}`);
+  const thumbRelPath = path.join('artwork', id.slice(0, 2), `${id}.thumb.webp`);
+  fs.mkdirSync(dir, { recursive: true });
+  if (!fs.existsSync(path.join(dataDir, relPath))) writeAtomic(path.join(dataDir, relPath), picture.data);
+  let thumb: string | null = thumbRelPath;
+  if (!fs.existsSync(path.join(dataDir, thumbRelPath))) {
+    try {
+      const out = await sharp(picture.data).rotate().resize(THUMB_PX, THUMB_PX, { fit: 'cover' }).webp({ quality: 78 }).toBuffer();
+      writeAtomic(path.join(dataDir, thumbRelPath), out);
+    } catch {
+      thumb = null;
+    }
+  }
+  return { id, mime, width: meta.width ?? null, height: meta.height ?? null, sizeBytes: picture.data.length, relPath, thumbRelPath: thumb };
+}

@@ -1,0 +1,624 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { libraryDirectories, scans, tracks, type LibraryDirectory, type Scan } from '@/drizzle/schema';
+import type { AppContext } from '../context';
+import { writeTx } from '../db/tx';
+import type { Executor } from '../db/client';
+import { appendEvent } from '../events/outbox';
+import { createCoalescer } from '../events/coalesce';
+import { NotFoundError, RetryLaterError, errorMessage } from '../errors';
+import { checkAvailability, sameVolume } from '../library/check-availability';
+import { refreshDuplicateGroups } from '../duplicates/groups';
+import type { FileAnalysis } from './analyze-file';
+import type { ScannerPort } from './scanner-port';
+import { analysisColumns, effectiveColumns, quickColumns, upsertArtwork } from './track-rows';
+import { isWalkIssue, type WalkFile } from './walk';
+
+export interface ScanStats {
+  found: number;
+  toProcess: number;
+  processed: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  moved: number;
+  restored: number;
+  missing: number;
+  broken: number;
+  duplicates: number;
+  bytesHashed: number;
+  issues: number;
+  etaMs: number;
+  elapsedMs: number;
+  [k: string]: number;
+}
+
+export interface RunScanOptions {
+  scanner: ScannerPort;
+  signal: AbortSignal;
+  /** Called (throttled) as the scan advances; the worker forwards it to the job's progress. */
+  onProgress?: (stats: ScanStats, phase: string) => void;
+}
+
+interface Existing {
+  id: string;
+  sizeBytes: number;
+  mtimeMs: number;
+  audioHash: string | null;
+  isMissing: boolean;
+  isBroken: boolean;
+}
+
+type WorkKind = 'new' | 'changed';
+interface WorkItem {
+  entry: WalkFile;
+  kind: WorkKind;
+  /** The row this file updates: an existing track, or a fast scan's quick registration. */
+  trackId?: string;
+}
+interface Result extends WorkItem {
+  analysis: FileAnalysis;
+}
+
+const FLUSH_ROWS = 100;
+const FLUSH_MS = 250;
+
+const emptyStats = (): ScanStats => ({
+  found: 0,
+  toProcess: 0,
+  processed: 0,
+  added: 0,
+  updated: 0,
+  unchanged: 0,
+  moved: 0,
+  restored: 0,
+  missing: 0,
+  broken: 0,
+  duplicates: 0,
+  bytesHashed: 0,
+  issues: 0,
+  etaMs: 0,
+  elapsedMs: 0,
+});
+
+/** `rel` is `scope` or lies below it. */
+const inScope = (scope: string, rel: string) => scope === '' || rel === scope || rel.startsWith(`${scope}/`);
+
+/**
+ * Runs one scan of a library folder (or of one folder inside it), as recorded in `scans`:
+ *
+ * 1. walk — files matching the folder's rules, on the scanner's thread;
+ * 2. diff — by size and mtime against the database: unchanged files are skipped (hybrid),
+ *    everything is re-read (full), or new files are registered at once from their names (fast);
+ * 3. analyse — tags, audio hash, cover, integrity, in parallel off the main thread;
+ * 4. write — in transactions of at most 100 rows, so readers never wait long;
+ * 5. moves — a new file whose audio hash belongs to a track whose file is gone takes over that
+ *    track (same id, cues, playlists); when both files exist it is a duplicate instead;
+ * 6. missing — files no longer found are marked missing, never deleted (skipped when cancelled);
+ * 7. duplicates — groups refreshed for every audio hash the scan touched.
+ *
+ * Cancelling keeps what was committed (whole rows only) and marks nothing missing.
+ */
+export async function runScan(ctx: AppContext, scanId: number, opts: RunScanOptions): Promise<{ status: Scan['status']; stats: ScanStats; error: string | null }> {
+  const { db, clock } = ctx;
+  const log = ctx.log.child({ module: 'scan', scanId });
+  const scan = db.select().from(scans).where(eq(scans.id, scanId)).get();
+  if (!scan) throw new NotFoundError('scan', scanId);
+  const dir = db.select().from(libraryDirectories).where(eq(libraryDirectories.id, scan.directoryId)).get();
+  if (!dir) throw new NotFoundError('library directory', scan.directoryId);
+  const started = clock.now();
+  const stats = emptyStats();
+  const scope = scan.relPath;
+
+  acquire(ctx, scan, dir, started);
+  let phase = 'walking';
+  const progress = createCoalescer<null, null>({
+    intervalMs: 250,
+    initial: () => null,
+    merge: () => null,
+    flush: () => {
+      stats.elapsedMs = clock.now() - started;
+      const rate = stats.processed / Math.max(1, stats.elapsedMs);
+      stats.etaMs = rate > 0 ? Math.round((stats.toProcess - stats.processed) / rate) : 0;
+      writeTx(db, (tx) => {
+        tx.update(scans)
+          .set({ phase, stats: { ...stats } })
+          .where(eq(scans.id, scanId))
+          .run();
+        appendEvent(tx, 'library:directory:scan:progress', { directoryId: dir.id, scanId, phase, stats: { ...stats } }, clock.now());
+      });
+      opts.onProgress?.({ ...stats }, phase);
+    },
+  });
+  const tick = (p?: string) => {
+    if (p) phase = p;
+    progress.push(null);
+  };
+
+  try {
+    if (!(await onlineAndSameVolume(ctx, dir))) {
+      await checkAvailability(ctx, dir.id);
+      return finish(ctx, scan, dir, 'failed', stats, 'The folder is offline (drive unplugged or folder removed); nothing was marked missing.');
+    }
+    tick('loading');
+    const existing = await loadExisting(ctx, dir.id, scope);
+    const seen = new Set<string>();
+    const writer = new ScanWriter(ctx, dir, scanId, stats, scan.strategy);
+    const timeoutMs = ctx.settings.get('library.perFileTimeoutMs');
+    const inFlight = new Set<Promise<void>>();
+    const maxInFlight = Math.max(2, opts.scanner.parallelism * 2);
+    const run = (item: WorkItem) => {
+      const p = opts.scanner
+        .analyze({ absPath: path.join(dir.path, item.entry.relPath), relPath: item.entry.relPath, dataDir: ctx.env.dataDir }, { timeoutMs, signal: opts.signal })
+        .then((analysis) => {
+          if (opts.signal.aborted) return;
+          stats.processed++;
+          stats.bytesHashed += analysis.hash.bytesRead;
+          writer.add({ ...item, analysis });
+          tick();
+        })
+        .catch((e: unknown) => {
+          if (!opts.signal.aborted) log.warn({ err: e, relPath: item.entry.relPath }, 'file analysis failed');
+        })
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    };
+    const queue: WorkItem[] = [];
+    const pump = async () => {
+      while (queue.length && inFlight.size < maxInFlight && !opts.signal.aborted) run(queue.shift()!);
+      if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+    };
+
+    tick('walking');
+    const walker = opts.scanner.walk(
+      {
+        root: dir.path,
+        relPath: scope || undefined,
+        includePatterns: dir.includePatterns,
+        excludePatterns: dir.excludePatterns,
+        maxDepth: dir.maxDepth,
+        followSymlinks: dir.followSymlinks,
+      },
+      opts.signal,
+    );
+    for await (const batch of walker) {
+      if (opts.signal.aborted) break;
+      const quick: WalkFile[] = [];
+      for (const item of batch) {
+        if (isWalkIssue(item)) {
+          stats.issues++;
+          log.warn({ relPath: item.relPath, problem: item.problem }, 'walk issue');
+          continue;
+        }
+        stats.found++;
+        seen.add(item.relPath);
+        const ex = existing.get(item.relPath);
+        if (!ex) {
+          if (scan.strategy === 'fast') quick.push(item);
+          else queue.push({ entry: item, kind: 'new' });
+        } else if (scan.strategy === 'full' || ex.sizeBytes !== item.sizeBytes || ex.mtimeMs !== item.mtimeMs || (!ex.audioHash && !ex.isBroken)) {
+          queue.push({ entry: item, kind: 'changed', trackId: ex.id });
+        } else if (ex.isMissing) {
+          writer.restore(ex.id, item);
+        } else stats.unchanged++;
+      }
+      if (quick.length) for (const { entry, trackId } of writer.registerQuick(quick)) queue.push({ entry, kind: 'new', trackId });
+      stats.toProcess = stats.processed + queue.length + inFlight.size;
+      tick();
+      // keep the pipeline busy while walking, without letting the queue balloon
+      while (queue.length > maxInFlight * 4 && !opts.signal.aborted) await pump();
+      if (queue.length) await pump();
+    }
+    if (!opts.signal.aborted) tick('reading');
+    while ((queue.length || inFlight.size) && !opts.signal.aborted) {
+      await pump();
+      if (!queue.length && inFlight.size) await Promise.race(inFlight);
+    }
+    if (opts.signal.aborted) {
+      await Promise.allSettled([...inFlight]);
+      writer.flush();
+      return finish(ctx, scan, dir, 'cancelled', stats, null);
+    }
+    writer.flush();
+    tick('resolving');
+    await writer.resolveDeferred(seen, existing);
+    tick('missing');
+    if (stats.found === 0 && [...existing.values()].some((e) => !e.isMissing) && !(await onlineAndSameVolume(ctx, dir))) {
+      await checkAvailability(ctx, dir.id);
+      return finish(ctx, scan, dir, 'failed', stats, 'The folder went offline during the scan; nothing was marked missing.');
+    }
+    writer.markVanished(existing, seen, scope);
+    tick('duplicates');
+    writer.refreshDuplicates();
+    return finish(ctx, scan, dir, 'completed', stats, null);
+  } catch (e) {
+    if (e instanceof RetryLaterError) throw e;
+    log.error({ err: e }, 'scan failed');
+    finish(ctx, scan, dir, 'failed', stats, errorMessage(e));
+    throw e;
+  } finally {
+    progress.cancel();
+  }
+}
+
+/**
+ * Marks the scan running, unless another scan of the same folder is running: scans of one folder
+ * never overlap (the caller's job is rescheduled without spending an attempt).
+ */
+function acquire(ctx: AppContext, scan: Scan, dir: LibraryDirectory, now: number) {
+  writeTx(ctx.db, (tx) => {
+    const other = tx
+      .select({ id: scans.id })
+      .from(scans)
+      .where(
+        and(
+          eq(scans.directoryId, dir.id),
+          eq(scans.status, 'running'),
+          sql`${scans.id} != ${scan.id}`,
+          sql`exists (select 1 from jobs j where j.id = ${scans.jobId} and j.status = 'running')`,
+        ),
+      )
+      .get();
+    if (other) throw new RetryLaterError(2_000, `another scan of "${dir.name}" is running`);
+    tx.update(scans).set({ status: 'running', phase: 'starting', startedAt: now, error: null }).where(eq(scans.id, scan.id)).run();
+    tx.update(libraryDirectories).set({ scanStatus: 'scanning', updatedAt: now }).where(eq(libraryDirectories.id, dir.id)).run();
+    appendEvent(tx, 'library:directory:scan:started', { directoryId: dir.id, scanId: scan.id, jobId: scan.jobId, strategy: scan.strategy, relPath: scan.relPath }, now);
+  });
+}
+
+function finish(ctx: AppContext, scan: Scan, dir: LibraryDirectory, status: Scan['status'], stats: ScanStats, error: string | null) {
+  const now = ctx.clock.now();
+  stats.elapsedMs = now - (scan.startedAt ?? now);
+  stats.etaMs = 0;
+  writeTx(ctx.db, (tx) => {
+    tx.update(scans)
+      .set({ status, phase: status, stats: { ...stats }, error, finishedAt: now })
+      .where(eq(scans.id, scan.id))
+      .run();
+    tx.update(libraryDirectories)
+      .set({ scanStatus: status === 'failed' ? 'error' : 'idle', ...(status === 'completed' ? { lastScanAt: now, lastScanId: scan.id } : {}), updatedAt: now })
+      .where(eq(libraryDirectories.id, dir.id))
+      .run();
+    appendEvent(tx, 'library:directory:scan:complete', { directoryId: dir.id, scanId: scan.id, status, stats: { ...stats } }, now);
+  });
+  ctx.log.child({ module: 'scan' }).info({ scanId: scan.id, directory: dir.name, status, stats, error }, 'scan finished');
+  return { status, stats, error };
+}
+
+async function onlineAndSameVolume(ctx: AppContext, dir: LibraryDirectory): Promise<boolean> {
+  try {
+    if (!(await fs.stat(dir.path)).isDirectory()) return false;
+    return sameVolume(dir, ctx.ports.volumes.identify(dir.path));
+  } catch {
+    return false;
+  }
+}
+
+/** Tracks of the folder (within the scope), read in slices so the event loop keeps breathing. */
+async function loadExisting(ctx: AppContext, directoryId: string, scope: string): Promise<Map<string, Existing & { relPath: string }>> {
+  const out = new Map<string, Existing & { relPath: string }>();
+  let after = 0;
+  for (;;) {
+    const rows = ctx.db
+      .select({
+        seq: tracks.seq,
+        id: tracks.id,
+        relPath: tracks.relPath,
+        sizeBytes: tracks.sizeBytes,
+        mtimeMs: tracks.mtimeMs,
+        audioHash: tracks.audioHash,
+        isMissing: tracks.isMissing,
+        isBroken: tracks.isBroken,
+      })
+      .from(tracks)
+      .where(and(eq(tracks.directoryId, directoryId), sql`${tracks.seq} > ${after}`))
+      .orderBy(tracks.seq)
+      .limit(2000)
+      .all();
+    for (const r of rows) if (inScope(scope, r.relPath)) out.set(r.relPath, r);
+    if (rows.length < 2000) return out;
+    after = rows[rows.length - 1]!.seq;
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/**
+ * Buffers analysis results and writes them in short transactions; decides moves versus
+ * duplicates; marks vanished files missing; refreshes duplicate groups for touched hashes.
+ */
+class ScanWriter {
+  private pending: Result[] = [];
+  private deferred: Result[] = [];
+  private touched = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly dir: LibraryDirectory,
+    private readonly scanId: number,
+    private readonly stats: ScanStats,
+    private readonly strategy: Scan['strategy'],
+  ) {}
+
+  add(r: Result) {
+    this.pending.push(r);
+    if (this.pending.length >= FLUSH_ROWS) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  /** Fast scan, first phase: a row per new file from its path alone, shown at once. */
+  registerQuick(entries: WalkFile[]): { entry: WalkFile; trackId: string }[] {
+    const now = this.ctx.clock.now();
+    const out: { entry: WalkFile; trackId: string }[] = [];
+    for (let i = 0; i < entries.length; i += FLUSH_ROWS) {
+      const slice = entries.slice(i, i + FLUSH_ROWS);
+      writeTx(this.ctx.db, (tx) => {
+        const ids: string[] = [];
+        for (const entry of slice) {
+          const id = crypto.randomUUID();
+          tx.insert(tracks)
+            .values({ ...quickColumns(entry, now), id, directoryId: this.dir.id, dateAdded: now, createdAt: now, lastScanId: this.scanId })
+            .run();
+          ids.push(id);
+          out.push({ entry, trackId: id });
+        }
+        this.stats.added += ids.length;
+        appendEvent(tx, 'track:added', { trackIds: ids, directoryId: this.dir.id }, now);
+      });
+    }
+    return out;
+  }
+
+  private restores: { id: string; entry: WalkFile }[] = [];
+
+  /** An unchanged file that was missing is back (e.g. its drive was plugged in again). */
+  restore(id: string, entry: WalkFile) {
+    this.restores.push({ id, entry });
+    if (this.restores.length >= 500) this.flushRestores();
+  }
+
+  private flushRestores() {
+    if (this.restores.length === 0) return;
+    const batch = this.restores;
+    this.restores = [];
+    const now = this.ctx.clock.now();
+    writeTx(this.ctx.db, (tx) => {
+      for (const { id, entry } of batch) {
+        tx.update(tracks)
+          .set({ isMissing: false, missingSince: null, missingReason: null, mtimeMs: entry.mtimeMs, inode: entry.inode, updatedAt: now })
+          .where(eq(tracks.id, id))
+          .run();
+      }
+      appendEvent(tx, 'track:restored', { trackIds: batch.map((r) => r.id), directoryId: this.dir.id }, now);
+    });
+    this.stats.restored += batch.length;
+    for (const r of batch) this.restoredIds.add(r.id);
+  }
+
+  /** Restored tracks' hashes count as touched (they may rejoin a duplicate group). */
+  private restoredIds = new Set<string>();
+
+  flush() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flushRestores();
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    const now = this.ctx.clock.now();
+    writeTx(this.ctx.db, (tx) => {
+      const added: string[] = [];
+      const updated: string[] = [];
+      const hashes = [...new Set(batch.filter((r) => r.kind === 'new' && r.analysis.hash.audioHash && !r.analysis.broken).map((r) => r.analysis.hash.audioHash))];
+      const known = new Set(
+        hashes.length
+          ? tx
+              .select({ audioHash: tracks.audioHash, id: tracks.id })
+              .from(tracks)
+              .where(inArray(tracks.audioHash, hashes))
+              .all()
+              .filter((t) => !batch.some((r) => r.trackId === t.id))
+              .map((t) => t.audioHash)
+          : [],
+      );
+      for (const r of batch) {
+        const a = r.analysis;
+        upsertArtwork(tx, a.artwork, now);
+        if (a.broken) this.stats.broken++;
+        // audio we already know (moved here, or a copy): decided once the whole folder was walked
+        if (r.kind === 'new' && a.hash.audioHash && !a.broken && known.has(a.hash.audioHash)) {
+          this.deferred.push(r);
+          continue;
+        }
+        const cols = analysisColumns(r.entry, a, now);
+        if (r.trackId) {
+          const before = tx
+            .select({ bpmOverride: tracks.bpmOverride, keyPitchOverride: tracks.keyPitchOverride, keyModeOverride: tracks.keyModeOverride, audioHash: tracks.audioHash })
+            .from(tracks)
+            .where(eq(tracks.id, r.trackId))
+            .get();
+          if (!before) continue;
+          const eff = effectiveColumns(tx, cols, { bpm: before.bpmOverride, keyPitch: before.keyPitchOverride, keyMode: before.keyModeOverride });
+          tx.update(tracks)
+            .set({ ...cols, ...eff, isMissing: false, missingSince: null, missingReason: null, lastScanId: this.scanId })
+            .where(eq(tracks.id, r.trackId))
+            .run();
+          if (before.audioHash) this.touched.add(before.audioHash);
+          if (r.kind === 'changed') {
+            updated.push(r.trackId);
+            this.stats.updated++;
+          }
+        } else {
+          const id = crypto.randomUUID();
+          tx.insert(tracks)
+            .values({ ...cols, ...effectiveColumns(tx, cols), id, directoryId: this.dir.id, dateAdded: now, createdAt: now, lastScanId: this.scanId })
+            .run();
+          added.push(id);
+          this.stats.added++;
+        }
+        if (cols.audioHash) this.touched.add(cols.audioHash);
+      }
+      if (added.length) appendEvent(tx, 'track:added', { trackIds: added, directoryId: this.dir.id }, now);
+      const fastCompleted = batch.filter((r) => r.kind === 'new' && r.trackId).map((r) => r.trackId!);
+      if (updated.length || fastCompleted.length) appendEvent(tx, 'track:updated', { trackIds: [...updated, ...fastCompleted], fields: ['tags', 'file'] }, now);
+    });
+  }
+
+  /**
+   * New files whose audio the library already knows: if a track with that audio has lost its
+   * file (missing, vanished in this walk, or gone from another folder), the new file is that
+   * track, moved; otherwise it is a duplicate and gets its own row.
+   */
+  async resolveDeferred(seen: Set<string>, existing: Map<string, Existing & { relPath: string }>) {
+    if (this.deferred.length === 0) return;
+    const dirs = new Map(
+      this.ctx.db
+        .select()
+        .from(libraryDirectories)
+        .all()
+        .map((d) => [d.id, d]),
+    );
+    const claimed = new Set<string>();
+    const decisions: { r: Result; moveFrom?: { id: string; directoryId: string | null; relPath: string } }[] = [];
+    for (const r of this.deferred) {
+      const candidates = this.ctx.db
+        .select({ id: tracks.id, directoryId: tracks.directoryId, relPath: tracks.relPath, isMissing: tracks.isMissing })
+        .from(tracks)
+        .where(eq(tracks.audioHash, r.analysis.hash.audioHash))
+        .all()
+        .filter((c) => c.id !== r.trackId && !claimed.has(c.id));
+      let moveFrom: (typeof candidates)[number] | undefined;
+      for (const c of candidates) {
+        const d = c.directoryId ? dirs.get(c.directoryId) : undefined;
+        const gone =
+          c.isMissing ||
+          (c.directoryId === this.dir.id && existing.has(c.relPath) && !seen.has(c.relPath)) ||
+          (d &&
+            c.directoryId !== this.dir.id &&
+            d.isAvailable &&
+            !(await fs.stat(path.join(d.path, c.relPath)).then(
+              () => true,
+              () => false,
+            )));
+        // a missing track on an unplugged drive is offline, not moved
+        if (gone && !(c.isMissing && d && !d.isAvailable)) {
+          moveFrom = c;
+          break;
+        }
+      }
+      if (moveFrom) claimed.add(moveFrom.id);
+      decisions.push({ r, moveFrom });
+    }
+    const now = this.ctx.clock.now();
+    for (let i = 0; i < decisions.length; i += FLUSH_ROWS) {
+      writeTx(this.ctx.db, (tx) => {
+        const added: string[] = [];
+        for (const { r, moveFrom } of decisions.slice(i, i + FLUSH_ROWS)) {
+          const cols = analysisColumns(r.entry, r.analysis, now);
+          this.touched.add(r.analysis.hash.audioHash);
+          if (moveFrom) {
+            // a fast scan's quick row for this file gives way to the track it really is
+            if (r.trackId) {
+              tx.delete(tracks).where(eq(tracks.id, r.trackId)).run();
+              appendEvent(tx, 'track:deleted', { trackIds: [r.trackId] }, now);
+              this.stats.added--;
+            }
+            const keep = tx
+              .select({ bpmOverride: tracks.bpmOverride, keyPitchOverride: tracks.keyPitchOverride, keyModeOverride: tracks.keyModeOverride })
+              .from(tracks)
+              .where(eq(tracks.id, moveFrom.id))
+              .get()!;
+            tx.update(tracks)
+              .set({
+                ...cols,
+                ...effectiveColumns(tx, cols, { bpm: keep.bpmOverride, keyPitch: keep.keyPitchOverride, keyMode: keep.keyModeOverride }),
+                directoryId: this.dir.id,
+                formerPath: null,
+                isMissing: false,
+                missingSince: null,
+                missingReason: null,
+                lastScanId: this.scanId,
+              })
+              .where(eq(tracks.id, moveFrom.id))
+              .run();
+            appendEvent(
+              tx,
+              'track:moved',
+              { trackId: moveFrom.id, from: { directoryId: moveFrom.directoryId, relPath: moveFrom.relPath }, to: { directoryId: this.dir.id, relPath: r.entry.relPath } },
+              now,
+            );
+            this.stats.moved++;
+          } else if (r.trackId) {
+            tx.update(tracks)
+              .set({ ...cols, ...effectiveColumns(tx, cols), lastScanId: this.scanId })
+              .where(eq(tracks.id, r.trackId))
+              .run();
+            appendEvent(tx, 'track:updated', { trackIds: [r.trackId], fields: ['tags', 'file'] }, now);
+          } else {
+            const id = crypto.randomUUID();
+            tx.insert(tracks)
+              .values({ ...cols, ...effectiveColumns(tx, cols), id, directoryId: this.dir.id, dateAdded: now, createdAt: now, lastScanId: this.scanId })
+              .run();
+            added.push(id);
+            this.stats.added++;
+          }
+        }
+        if (added.length) appendEvent(tx, 'track:added', { trackIds: added, directoryId: this.dir.id }, now);
+      });
+    }
+    this.deferred = [];
+  }
+
+  /** Files of this folder (within the scope) that the walk did not find: missing, never deleted. */
+  markVanished(existing: Map<string, Existing & { relPath: string }>, seen: Set<string>, scope: string) {
+    const now = this.ctx.clock.now();
+    // a track that moved during this scan is no longer at its old path: it did not vanish
+    const stillAtOldPath = new Set(
+      this.ctx.db
+        .select({ relPath: tracks.relPath, id: tracks.id })
+        .from(tracks)
+        .where(eq(tracks.directoryId, this.dir.id))
+        .all()
+        .map((t) => `${t.id}:${t.relPath}`),
+    );
+    const vanished = [...existing.values()].filter((e) => !e.isMissing && !seen.has(e.relPath) && inScope(scope, e.relPath) && stillAtOldPath.has(`${e.id}:${e.relPath}`));
+    for (let i = 0; i < vanished.length; i += 500) {
+      const ids = vanished.slice(i, i + 500).map((e) => e.id);
+      writeTx(this.ctx.db, (tx) => markMissingTx(tx, ids, 'deleted', now, this.dir.id));
+    }
+    this.stats.missing += vanished.length;
+    for (const e of vanished) if (e.audioHash) this.touched.add(e.audioHash);
+  }
+
+  refreshDuplicates() {
+    const now = this.ctx.clock.now();
+    if (this.restoredIds.size) {
+      const ids = [...this.restoredIds];
+      for (let i = 0; i < ids.length; i += 500) {
+        for (const r of this.ctx.db
+          .select({ h: tracks.audioHash })
+          .from(tracks)
+          .where(inArray(tracks.id, ids.slice(i, i + 500)))
+          .all())
+          if (r.h) this.touched.add(r.h);
+      }
+    }
+    const hashes = [...this.touched];
+    for (let i = 0; i < hashes.length; i += 400) {
+      writeTx(this.ctx.db, (tx) => {
+        this.stats.duplicates += refreshDuplicateGroups(tx, hashes.slice(i, i + 400), now);
+      });
+    }
+  }
+}
+
+/** Marks tracks missing with a reason (keeping the earliest `missingSince`). */
+export function markMissingTx(tx: Executor, ids: string[], reason: 'deleted' | 'offline' | 'unreadable', now: number, directoryId?: string) {
+  if (ids.length === 0) return;
+  tx.update(tracks)
+    .set({ isMissing: true, missingReason: reason, missingSince: sql`coalesce(${tracks.missingSince}, ${now})`, updatedAt: now })
+    .where(inArray(tracks.id, ids))
+    .run();
+  appendEvent(tx, 'track:missing', { trackIds: ids, reason, directoryId: directoryId ?? null }, now);
+}

@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import { AUDIO_EXTENSIONS } from '../library/schemas';
+
+export interface WalkOptions {
+  root: string;
+  /** Folder inside root to walk ('' = all). */
+  relPath?: string;
+  includePatterns: string[] | null;
+  excludePatterns: string[];
+  maxDepth: number | null;
+  followSymlinks: boolean;
+}
+
+export interface WalkFile {
+  relPath: string;
+  sizeBytes: number;
+  mtimeMs: number;
+  inode: number;
+}
+
+export interface WalkIssue {
+  relPath: string;
+  problem: string;
+}
+
+export interface WalkStats {
+  dirs: number;
+  files: number;
+  skipped: number;
+  issues: number;
+}
+
+/** Names no music collection wants scanned: OS and NAS metadata, trash, our own trash folder. */
+const JUNK = new Set(['thumbs.db', 'desktop.ini', '@eadir', '$recycle.bin', 'system volume information', '.trashes', '__macosx', '.mismo-trash', 'lost+found']);
+
+export const DEFAULT_INCLUDE = [`**/*.{${AUDIO_EXTENSIONS.join(',')}}`];
+
+export function compileFilters(include: string[] | null, exclude: string[]) {
+  const inc = picomatch(include?.length ? include : DEFAULT_INCLUDE, { nocase: true, dot: false });
+  const exc = exclude.length ? picomatch(exclude, { nocase: true, dot: true }) : () => false;
+  return { include: (rel: string) => inc(rel) && !exc(rel), excludeDir: (rel: string) => exc(rel) || exc(`${rel}/`) };
+}
+
+const toPosix = (p: string) => (path.sep === '/' ? p : p.split(path.sep).join('/'));
+
+/**
+ * Walks a library folder depth-first with synchronous calls (run it off the main thread).
+ * Hidden entries and OS junk are skipped; symlinks are ignored unless followed, and then every
+ * directory and file is visited once however many links lead to it (no loops). An unreadable
+ * folder becomes an issue, not a failure.
+ */
+export function* walk(opts: WalkOptions): Generator<WalkFile | WalkIssue, WalkStats> {
+  const stats: WalkStats = { dirs: 0, files: 0, skipped: 0, issues: 0 };
+  const filters = compileFilters(opts.includePatterns, opts.excludePatterns);
+  const seenDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+  const start = opts.relPath ? path.join(opts.root, opts.relPath) : opts.root;
+  const stack: { abs: string; rel: string; depth: number }[] = [{ abs: start, rel: opts.relPath ?? '', depth: opts.relPath ? opts.relPath.split('/').length : 0 }];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(dir.abs);
+    } catch (e) {
+      stats.issues++;
+      yield { relPath: dir.rel, problem: errText(e) };
+      continue;
+    }
+    const dirKey = `${st.dev}:${st.ino}`;
+    if (seenDirs.has(dirKey)) continue;
+    seenDirs.add(dirKey);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir.abs, { withFileTypes: true });
+    } catch (e) {
+      stats.issues++;
+      yield { relPath: dir.rel, problem: errText(e) };
+      continue;
+    }
+    stats.dirs++;
+    const subdirs: typeof stack = [];
+    for (const e of entries) {
+      const name = e.name;
+      if (name.startsWith('.') || JUNK.has(name.toLowerCase())) {
+        stats.skipped++;
+        continue;
+      }
+      const rel = dir.rel ? `${dir.rel}/${name}` : name;
+      const abs = path.join(dir.abs, name);
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        if (!opts.followSymlinks) {
+          stats.skipped++;
+          continue;
+        }
+        try {
+          const t = fs.statSync(abs);
+          isDir = t.isDirectory();
+          isFile = t.isFile();
+        } catch {
+          stats.skipped++; // broken link or a loop the OS refuses to resolve
+          continue;
+        }
+      }
+      if (isDir) {
+        if (opts.maxDepth !== null && dir.depth >= opts.maxDepth) continue;
+        if (filters.excludeDir(toPosix(rel))) {
+          stats.skipped++;
+          continue;
+        }
+        subdirs.push({ abs, rel, depth: dir.depth + 1 });
+        continue;
+      }
+      if (!isFile || !filters.include(toPosix(rel))) {
+        stats.skipped++;
+        continue;
+      }
+      let f: fs.Stats;
+      try {
+        f = fs.statSync(abs);
+      } catch (err) {
+        stats.issues++;
+        yield { relPath: rel, problem: errText(err) };
+        continue;
+      }
+      const fileKey = `${f.dev}:${f.ino}`;
+      if (seenFiles.has(fileKey)) continue;
+      seenFiles.add(fileKey);
+      stats.files++;
+      yield { relPath: rel, sizeBytes: f.size, mtimeMs: Math.floor(f.mtimeMs), inode: f.ino };
+    }
+    // visit in name order (stack: reverse)
+    subdirs.sort((a, b) => (a.rel < b.rel ? 1 : -1));
+    stack.push(...subdirs);
+  }
+  return stats;
+}
+
+function errText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOENT') return 'not found';
+  if (code === 'ELOOP') return 'symbolic link loop';
+  return code ?? (e instanceof Error ? e.message : String(e));
+}
+
+export const isWalkIssue = (x: WalkFile | WalkIssue): x is WalkIssue => 'problem' in x;

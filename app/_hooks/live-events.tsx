@@ -11,11 +11,14 @@ type Trpc = ReturnType<typeof useTRPC>;
 
 /** Which queries an event makes stale; the UI refetches, events never carry whole rows. */
 function filtersFor(trpc: Trpc, type: string): QueryFilters[] {
-  if (type.startsWith('library:')) return [trpc.directories.pathFilter()];
+  // progress is drawn from the events themselves (useLiveEvent); refetching 4×/s would be waste
+  if (type === 'library:directory:scan:progress') return [];
+  if (type.startsWith('library:')) return [trpc.directories.pathFilter(), trpc.scans.pathFilter()];
   if (type.startsWith('job:')) return [trpc.jobs.pathFilter()];
   if (type.startsWith('worker:')) return [trpc.system.pathFilter()];
   if (type.startsWith('settings:')) return [trpc.settings.pathFilter()];
-  if (type.startsWith('track:')) return [trpc.directories.pathFilter()];
+  if (type.startsWith('track:')) return [trpc.tracks.pathFilter(), trpc.directories.pathFilter(), trpc.duplicates.pathFilter()];
+  if (type.startsWith('duplicate:')) return [trpc.duplicates.pathFilter()];
   return [];
 }
 

@@ -57,8 +57,12 @@ describe('createDirectory', () => {
     const d = await createDirectory(t.ctx, { path: path.join(t.tmp, 'link') });
     expect(d).toMatchObject({ path: fs.realpathSync(music!), name: 'Music', isRemovable: true, fsUuid: 'ABCD-1234', deviceId: '2065', isAvailable: true });
     expect(d.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(t.events().map((e) => e.type)).toEqual(['library:directory:added', 'job:queued']);
-    expect(t.db.select().from(jobs).all()).toMatchObject([{ kind: 'library.checkAvailability', payload: { directoryId: d.id } }]);
+    expect(t.events().map((e) => e.type)).toEqual(['library:directory:added', 'job:queued', 'job:queued']);
+    // an availability check and the folder's first scan
+    expect(t.db.select().from(jobs).all()).toMatchObject([
+      { kind: 'library.checkAvailability', payload: { directoryId: d.id } },
+      { kind: 'library.scan', dedupeKey: `scan:${d.id}` },
+    ]);
   });
 
   it('rejects paths that do not exist, are files, are relative or contain control characters', async () => {

@@ -29,6 +29,6 @@ export function createInlineScanner(): ScannerPort {
     async analyze(task) {
       return analyzeFile(task, await (xx ??= xxhash()));
     },
-    async close() {},
+    close: () => Promise.resolve(),
   };
 }

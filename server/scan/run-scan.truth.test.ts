@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../testing/create-test-context';
 import { fixtureLibrary, type Truth } from '../testing/library/generate';
-import { parseKey } from '../music/keys';
-import { runScan } from './run-scan';
-import { createInlineScanner } from './inline-scanner';
-import { addFolder, allTracks } from './testing';
+import type { runScan } from './run-scan';
+import { addFolder, allTracks, runQueuedScan } from './testing';
 
 let t: TestContext;
 let lib: { root: string; truth: Truth };
@@ -15,7 +13,7 @@ beforeAll(async () => {
   t = createTestContext();
   t.clock.set(Date.now());
   const { scanId } = await addFolder(t.ctx, lib.root);
-  result = await runScan(t.ctx, scanId, { scanner: createInlineScanner(), signal: new AbortController().signal });
+  result = await runQueuedScan(t.ctx, scanId);
 }, 300_000);
 afterAll(() => t.cleanup());
 
@@ -94,4 +92,3 @@ describe('a scan of a generated library matches its truth', () => {
   });
 });
 
-void parseKey;

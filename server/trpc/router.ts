@@ -1,16 +1,22 @@
 import { createCallerFactory, router } from './init';
 import { directoriesRouter } from './routers/directories';
+import { duplicatesRouter } from './routers/duplicates';
 import { eventsRouter } from './routers/events';
 import { jobsRouter } from './routers/jobs';
+import { scansRouter } from './routers/scans';
 import { settingsRouter } from './routers/settings';
 import { systemRouter } from './routers/system';
+import { tracksRouter } from './routers/tracks';
 
 export const appRouter = router({
   directories: directoriesRouter,
+  duplicates: duplicatesRouter,
   events: eventsRouter,
   jobs: jobsRouter,
+  scans: scansRouter,
   settings: settingsRouter,
   system: systemRouter,
+  tracks: tracksRouter,
 });
 
 /** The API's type, for other TypeScript tools (see server/trpc/client.ts). */

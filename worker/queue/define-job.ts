@@ -11,7 +11,7 @@ export interface JobRunArgs<K extends JobKind> {
   /** Aborted on cancel, timeout, lost lease or shutdown; handlers must stop promptly. */
   signal: AbortSignal;
   /** Throttled: cheap to call often. */
-  progress(p: JobProgress): void;
+  progress: (p: JobProgress) => void;
 }
 
 export interface JobDefinition<K extends JobKind> {

@@ -5,8 +5,8 @@ import type { ScannerPort } from '@/server/scan/scanner-port';
 import type { WalkFile, WalkIssue, WalkOptions, WalkStats } from '@/server/scan/walk';
 import type { Logger } from '@/server/log';
 
-const THREAD = new URL('./thread.ts', import.meta.url);
-const spawnThread = () => new Worker(THREAD, { execArgv: ['--import', 'tsx'] });
+const THREAD = new URL('./thread-entry.mjs', import.meta.url);
+const spawnThread = () => new Worker(THREAD);
 
 interface Task {
   id: number;

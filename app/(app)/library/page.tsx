@@ -1,6 +1,5 @@
-import { Library } from 'lucide-react';
 import { PageHeader } from '../../_components/ui/card';
-import { FirstSteps } from '../../_components/first-steps';
+import { TrackList } from '../../_components/library/track-list';
 
 export const metadata = { title: 'Library' };
 
@@ -8,9 +7,7 @@ export default function LibraryPage() {
   return (
     <div>
       <PageHeader title="Library" />
-      <FirstSteps icon={<Library size={22} />} title="No tracks yet">
-        Tracks appear here once your folders have been scanned.
-      </FirstSteps>
+      <TrackList />
     </div>
   );
 }

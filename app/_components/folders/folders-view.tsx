@@ -13,6 +13,7 @@ import { formatAgo, formatBytes, formatCount } from '../format';
 import { AddFolderDialog } from './add-folder-dialog';
 import { EditFolderDialog } from './edit-folder-dialog';
 import { RemoveFolderDialog } from './remove-folder-dialog';
+import { ScanPanel } from './scan-panel';
 
 export function FoldersView() {
   const trpc = useTRPC();
@@ -108,6 +109,7 @@ function FolderCard({ folder, onEdit, onRemove }: { folder: DirectoryView; onEdi
         <Stat label="Size" value={formatBytes(folder.counts.sizeBytes)} />
         <Stat label="Checked" value={formatAgo(folder.availabilityCheckedAt)} />
       </dl>
+      <ScanPanel folder={folder} />
     </Card>
   );
 }

@@ -54,19 +54,12 @@ function frameAt(b: Buffer, o: number, layout: FlacLayout): { first: number; cou
   const bsCode = b[o + 2]! >> 4;
   const srCode = b[o + 2]! & 0x0f;
   if (bsCode === 0 || srCode === 15 || (b[o + 3]! & 1) !== 0 || b[o + 3]! >> 4 > 10) return null;
-  // UTF-8-style coded frame or sample number
+  // UTF-8-style coded frame or sample number: the lead byte says how many continuation bytes follow
   let p = o + 4;
   const lead = b[p]!;
-  let extra = 0;
-  let value = 0;
-  if (lead < 0x80) value = lead;
-  else if ((lead & 0xe0) === 0xc0) ((extra = 1), (value = lead & 0x1f));
-  else if ((lead & 0xf0) === 0xe0) ((extra = 2), (value = lead & 0x0f));
-  else if ((lead & 0xf8) === 0xf0) ((extra = 3), (value = lead & 0x07));
-  else if ((lead & 0xfc) === 0xf8) ((extra = 4), (value = lead & 0x03));
-  else if ((lead & 0xfe) === 0xfc) ((extra = 5), (value = lead & 0x01));
-  else if (lead === 0xfe) ((extra = 6), (value = 0));
-  else return null;
+  const extra = lead < 0x80 ? 0 : lead >= 0xfe ? (lead === 0xfe ? 6 : -1) : lead >= 0xfc ? 5 : lead >= 0xf8 ? 4 : lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : -1;
+  if (extra < 0) return null;
+  let value = extra === 0 ? lead : lead & (0x3f >> extra);
   p++;
   for (let i = 0; i < extra; i++, p++) {
     if (p >= b.length || (b[p]! & 0xc0) !== 0x80) return null;
@@ -76,7 +69,10 @@ function frameAt(b: Buffer, o: number, layout: FlacLayout): { first: number; cou
   if (bsCode === 1) count = 192;
   else if (bsCode <= 5) count = 576 * 2 ** (bsCode - 2);
   else if (bsCode === 6) count = b[p++]! + 1;
-  else if (bsCode === 7) ((count = ((b[p]! << 8) | b[p + 1]!) + 1), (p += 2));
+  else if (bsCode === 7) {
+    count = ((b[p]! << 8) | b[p + 1]!) + 1;
+    p += 2;
+  }
   else count = 256 * 2 ** (bsCode - 8);
   if (srCode === 12) p += 1;
   else if (srCode === 13 || srCode === 14) p += 2;

@@ -384,7 +384,8 @@ export async function generateLibrary(out: string, opts: GenerateOptions): Promi
       expect: 'track',
       note: 'FLAC content named .mp3: imported as FLAC, with a warning; same audio as its source, so a duplicate',
     });
-    flacSrc.dupGroup = `G${++group}`;
+    group += 1;
+    flacSrc.dupGroup = `G${group}`;
     flacSrc.copyKind = 'original';
     extraGroupMembers.push([flacSrc.dupGroup, '_Broken/actually flac.mp3']);
   }

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { requestCancel } from '../../jobs/queue';
+import { PreconditionError } from '../../errors';
+import { activeScans, scanById, scanHistory, scanStatus } from '../../scan/queries';
+import { ScanHistoryInput, ScanIdInput, ScanStatusInput, StartScanInput } from '../../scan/schemas';
+import { startScan } from '../../scan/start-scan';
+import { procedure, router } from '../init';
+
+export const scansRouter = router({
+  /** Queues a scan; a folder already being scanned returns the running scan instead. */
+  start: procedure.input(StartScanInput).mutation(({ ctx, input }) => {
+    const r = startScan(ctx.app, input, 'user');
+    return { scanId: r.scan.id, jobId: r.job.id, created: r.created, status: r.scan.status };
+  }),
+  status: procedure.input(ScanStatusInput).query(({ ctx, input }) => scanStatus(ctx.app.db, input.directoryId)),
+  active: procedure.input(z.object({}).optional()).query(({ ctx }) => activeScans(ctx.app.db)),
+  history: procedure.input(ScanHistoryInput).query(({ ctx, input }) => scanHistory(ctx.app.db, input)),
+  cancel: procedure.input(ScanIdInput).mutation(({ ctx, input }) => {
+    const scan = scanById(ctx.app.db, input.scanId);
+    if (!scan.jobId || (scan.status !== 'queued' && scan.status !== 'running')) throw new PreconditionError(`Scan ${scan.id} is not running (${scan.status})`);
+    requestCancel(ctx.app.db, scan.jobId, ctx.app.clock.now());
+    return { scanId: scan.id, cancelRequested: true };
+  }),
+});

@@ -66,6 +66,8 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
   scheduler.every({ kind: 'events.prune', payload: {}, everyMs: 3_600_000 }, true);
   scheduler.every({ kind: 'jobs.prune', payload: {}, everyMs: 6 * 3_600_000 }, true);
 
+  // start the analysis threads now rather than in the middle of the first scan
+  scanner.warm?.().catch((e: unknown) => log.warn({ err: e }, 'scan threads could not start'));
   startupScans(ctx, () => runner.wake());
 
   heartbeat.setState('running');

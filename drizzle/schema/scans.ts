@@ -20,6 +20,8 @@ export const scans = sqliteTable(
     status: text({ enum: ['queued', 'running', 'completed', 'cancelled', 'failed'] }).notNull(),
     phase: text(),
     stats: text({ mode: 'json' }).$type<Record<string, number>>().notNull().default({}),
+    /** Folders or files the walk could not read (first 100), e.g. permission denied. */
+    issues: text({ mode: 'json' }).$type<{ relPath: string; problem: string }[]>().notNull().default([]),
     error: text(),
     startedAt: ms(),
     finishedAt: ms(),

@@ -55,7 +55,9 @@ function membersOf(ex: Executor, groupIds: number[]) {
 /** Duplicate groups with every copy's quality facts, newest first. */
 export function listDuplicateGroups(ex: Executor, raw: ListDuplicatesInput = {}) {
   const input = ListDuplicatesInput.parse(raw);
-  const where = [input.status === 'all' ? undefined : eq(duplicateGroups.status, input.status), input.beforeId ? lt(duplicateGroups.id, input.beforeId) : undefined].filter(Boolean);
+  const where = [input.status === 'all' ? undefined : eq(duplicateGroups.status, input.status), input.beforeId ? lt(duplicateGroups.id, input.beforeId) : undefined].filter(
+    Boolean,
+  );
   const groups = ex
     .select()
     .from(duplicateGroups)

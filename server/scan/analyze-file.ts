@@ -46,10 +46,23 @@ const EXT_CONTAINER: Record<string, string> = {
  * or foreign file yields a `broken` reason instead of an exception.
  */
 export async function analyzeFile(task: AnalyzeFileTask, xx: XXHashAPI): Promise<FileAnalysis> {
+  const buffer = buffers.pop() ?? Buffer.allocUnsafe(READ_BUFFER);
+  try {
+    return await analyze(task, xx, buffer);
+  } finally {
+    if (buffers.length < 4) buffers.push(buffer);
+  }
+}
+
+/** Read buffers reused across files (a thread analyses two files at a time). */
+const READ_BUFFER = (1 << 20) + (1 << 16);
+const buffers: Buffer[] = [];
+
+async function analyze(task: AnalyzeFileTask, xx: XXHashAPI, buffer: Buffer): Promise<FileAnalysis> {
   const t0 = performance.now();
   let hash: AudioHashResult;
   try {
-    hash = hashAudioFile(task.absPath, xx);
+    hash = hashAudioFile(task.absPath, xx, { buffer });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const reason =
@@ -75,7 +88,8 @@ export async function analyzeFile(task: AnalyzeFileTask, xx: XXHashAPI): Promise
   let facts: FormatFacts | null = null;
   let artwork: StoredArtwork | null = null;
   if (hash.method !== 'empty') {
-    const r = await readTags(task.absPath, task.relPath, hash.container, hash.durationSec);
+    const r = await readTags(task.absPath, task.relPath, hash);
+    hash.wholeFile = undefined; // the buffer goes back to the pool; never ship it to the main thread
     if (r.ok) {
       tags = r.tags;
       facts = r.facts;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata, Sharp, SharpOptions } from 'sharp';
 import type { XXHashAPI } from 'xxhash-wasm';
 
 export interface StoredArtwork {
@@ -16,14 +16,25 @@ export interface StoredArtwork {
 const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/jpg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif', 'image/bmp': 'bmp' };
 export const THUMB_PX = 160;
 
-sharp.concurrency(1);
-sharp.cache(false);
+type SharpFn = (input?: Uint8Array, options?: SharpOptions) => Sharp;
+let sharpModule: Promise<SharpFn> | undefined;
+/** sharp (libvips) is loaded on first use: rescans and walks never need it. */
+function loadSharp(): Promise<SharpFn> {
+  return (sharpModule ??= import('sharp').then((m) => {
+    m.default.concurrency(1);
+    m.default.cache(false);
+    return m.default;
+  }));
+}
 
 function writeAtomic(file: string, data: Buffer | Uint8Array) {
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   fs.writeFileSync(tmp, data);
   fs.renameSync(tmp, file);
 }
+
+/** Covers this thread has already stored: albums share one cover, so most files hit this. */
+const known = new Map<string, StoredArtwork>();
 
 /**
  * Stores a cover image once per distinct content: `artwork/ab/<xxh64>.<ext>` in the data folder,
@@ -32,6 +43,9 @@ function writeAtomic(file: string, data: Buffer | Uint8Array) {
  */
 export async function storeArtwork(dataDir: string, picture: { data: Uint8Array; mime: string }, xx: XXHashAPI): Promise<StoredArtwork | null> {
   const id = xx.h64Raw(picture.data).toString(16).padStart(16, '0');
+  const seen = known.get(id);
+  if (seen?.thumbRelPath && fs.existsSync(path.join(dataDir, seen.thumbRelPath))) return seen;
+  const sharp = await loadSharp();
   let meta: Metadata;
   try {
     meta = await sharp(picture.data, { failOn: 'error' }).metadata();
@@ -54,5 +68,8 @@ export async function storeArtwork(dataDir: string, picture: { data: Uint8Array;
       thumb = null;
     }
   }
-  return { id, mime, width: meta.width ?? null, height: meta.height ?? null, sizeBytes: picture.data.length, relPath, thumbRelPath: thumb };
+  const stored = { id, mime, width: meta.width ?? null, height: meta.height ?? null, sizeBytes: picture.data.length, relPath, thumbRelPath: thumb };
+  if (known.size > 5000) known.clear();
+  known.set(id, stored);
+  return stored;
 }

@@ -64,10 +64,16 @@ describe('scan strategies', () => {
     const root = scratch();
     const { dir, scanId } = await addFolder(t!.ctx, root);
     await runQueuedScan(t!.ctx, scanId);
-    const ids = allTracks(t!.ctx).map((x) => x.id).sort();
+    const ids = allTracks(t!.ctx)
+      .map((x) => x.id)
+      .sort();
     const full = await scanNow(t!.ctx, dir.id, 'full');
     expect(full.stats).toMatchObject({ processed: ids.length, updated: ids.length, added: 0 });
-    expect(allTracks(t!.ctx).map((x) => x.id).sort()).toEqual(ids);
+    expect(
+      allTracks(t!.ctx)
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual(ids);
   });
 
   it('fast: new files show up from their names before any is read, then are completed in the same job', async () => {
@@ -191,6 +197,34 @@ describe('missing files', () => {
     expect(allTracks(t!.ctx).some((x) => x.isMissing)).toBe(false);
   });
 
+  it('files in a folder the walk could not read are reported and not marked missing', async () => {
+    const root = scratch();
+    const { dir, scanId } = await addFolder(t!.ctx, root);
+    await runQueuedScan(t!.ctx, scanId);
+    const inner = createInlineScanner();
+    // a walk that cannot open "_Formats" (as with a permission error)
+    const scanner: ScannerPort = {
+      ...inner,
+      walk: async function* (o, sig) {
+        let reported = false;
+        for await (const batch of inner.walk(o, sig)) {
+          const kept = batch.filter((x) => !x.relPath.startsWith('_Formats/'));
+          if (!reported) {
+            kept.push({ relPath: '_Formats', problem: 'permission denied' });
+            reported = true;
+          }
+          yield kept;
+        }
+        return undefined;
+      },
+    };
+    const r = await scanNow(t!.ctx, dir.id, 'hybrid', { scanner });
+    expect(r.stats).toMatchObject({ missing: 0, issues: 1 });
+    expect(allTracks(t!.ctx).some((x) => x.isMissing)).toBe(false);
+    const scan = t!.db.select().from(scans).orderBy(scans.id).all().at(-1)!;
+    expect(scan.issues).toEqual([{ relPath: '_Formats', problem: 'permission denied' }]);
+  });
+
   it('a folder-level scan only judges files inside that folder', async () => {
     const root = scratch();
     const { dir, scanId } = await addFolder(t!.ctx, root);
@@ -248,7 +282,11 @@ describe('cancel and concurrency', () => {
     const { dir, scanId } = await addFolder(t!.ctx, root);
     // pretend the first scan's job is being run by a worker
     const first = t!.db.select().from(scans).where(eq(scans.id, scanId)).get()!;
-    t!.db.update(jobs).set({ status: 'running', leaseOwner: 'w', leaseExpiresAt: Date.now() + 60_000 }).where(eq(jobs.id, first.jobId!)).run();
+    t!.db
+      .update(jobs)
+      .set({ status: 'running', leaseOwner: 'w', leaseExpiresAt: Date.now() + 60_000 })
+      .where(eq(jobs.id, first.jobId!))
+      .run();
     t!.db.update(scans).set({ status: 'running' }).where(eq(scans.id, scanId)).run();
     const other = startScan(t!.ctx, { directoryId: dir.id, relPath: '_Formats' });
     await expect(runScan(t!.ctx, other.scan.id, { scanner: createInlineScanner(), signal: new AbortController().signal })).rejects.toThrow(RetryLaterError);

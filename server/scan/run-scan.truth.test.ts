@@ -91,4 +91,3 @@ describe('a scan of a generated library matches its truth', () => {
     expect(added.flatMap((e) => (e.payload as { trackIds: string[] }).trackIds)).toHaveLength(allTracks(t.ctx).length);
   });
 });
-

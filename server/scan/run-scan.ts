@@ -12,7 +12,8 @@ import { checkAvailability, sameVolume } from '../library/check-availability';
 import { refreshDuplicateGroups } from '../duplicates/groups';
 import type { FileAnalysis } from './analyze-file';
 import type { ScannerPort } from './scanner-port';
-import { analysisColumns, effectiveColumns, quickColumns, upsertArtwork } from './track-rows';
+import { FastRows } from '../db/fast-rows';
+import { analysisColumns, effectiveColumns, quickColumns, upsertArtwork, type AnalysisFacts } from './track-rows';
 import { isWalkIssue, type WalkFile } from './walk';
 
 export interface ScanStats {
@@ -61,7 +62,7 @@ interface Result extends WorkItem {
   analysis: FileAnalysis;
 }
 
-const FLUSH_ROWS = 100;
+const FLUSH_ROWS = 50;
 const FLUSH_MS = 250;
 
 const emptyStats = (): ScanStats => ({
@@ -92,7 +93,7 @@ const inScope = (scope: string, rel: string) => scope === '' || rel === scope ||
  * 2. diff — by size and mtime against the database: unchanged files are skipped (hybrid),
  *    everything is re-read (full), or new files are registered at once from their names (fast);
  * 3. analyse — tags, audio hash, cover, integrity, in parallel off the main thread;
- * 4. write — in transactions of at most 100 rows, so readers never wait long;
+ * 4. write — in transactions of at most 50 rows, so readers (and the engine link) never wait long;
  * 5. moves — a new file whose audio hash belongs to a track whose file is gone takes over that
  *    track (same id, cues, playlists); when both files exist it is a duplicate instead;
  * 6. missing — files no longer found are marked missing, never deleted (skipped when cancelled);
@@ -144,6 +145,7 @@ export async function runScan(ctx: AppContext, scanId: number, opts: RunScanOpti
     tick('loading');
     const existing = await loadExisting(ctx, dir.id, scope);
     const seen = new Set<string>();
+    const issues: { relPath: string; problem: string }[] = [];
     const writer = new ScanWriter(ctx, dir, scanId, stats, scan.strategy);
     const timeoutMs = ctx.settings.get('library.perFileTimeoutMs');
     const inFlight = new Set<Promise<void>>();
@@ -188,6 +190,7 @@ export async function runScan(ctx: AppContext, scanId: number, opts: RunScanOpti
       for (const item of batch) {
         if (isWalkIssue(item)) {
           stats.issues++;
+          if (issues.length < 100) issues.push(item);
           log.warn({ relPath: item.relPath, problem: item.problem }, 'walk issue');
           continue;
         }
@@ -228,7 +231,9 @@ export async function runScan(ctx: AppContext, scanId: number, opts: RunScanOpti
       await checkAvailability(ctx, dir.id);
       return finish(ctx, scan, dir, 'failed', stats, 'The folder went offline during the scan; nothing was marked missing.');
     }
-    writer.markVanished(existing, seen, scope);
+    if (issues.length) db.update(scans).set({ issues }).where(eq(scans.id, scanId)).run();
+    // a folder that could not be read is not evidence that its files are gone
+    writer.markVanished(existing, seen, scope, issues);
     tick('duplicates');
     writer.refreshDuplicates();
     return finish(ctx, scan, dir, 'completed', stats, null);
@@ -298,26 +303,25 @@ async function onlineAndSameVolume(ctx: AppContext, dir: LibraryDirectory): Prom
 /** Tracks of the folder (within the scope), read in slices so the event loop keeps breathing. */
 async function loadExisting(ctx: AppContext, directoryId: string, scope: string): Promise<Map<string, Existing & { relPath: string }>> {
   const out = new Map<string, Existing & { relPath: string }>();
+  // raw statement: Drizzle's row mapping costs more than the read itself at this volume
+  const st = ctx.db.$client.prepare(
+    'SELECT seq, id, rel_path AS relPath, size_bytes AS sizeBytes, mtime_ms AS mtimeMs, audio_hash AS audioHash, is_missing AS isMissing, is_broken AS isBroken FROM tracks WHERE directory_id = ? AND seq > ? ORDER BY seq LIMIT 5000',
+  );
   let after = 0;
   for (;;) {
-    const rows = ctx.db
-      .select({
-        seq: tracks.seq,
-        id: tracks.id,
-        relPath: tracks.relPath,
-        sizeBytes: tracks.sizeBytes,
-        mtimeMs: tracks.mtimeMs,
-        audioHash: tracks.audioHash,
-        isMissing: tracks.isMissing,
-        isBroken: tracks.isBroken,
-      })
-      .from(tracks)
-      .where(and(eq(tracks.directoryId, directoryId), sql`${tracks.seq} > ${after}`))
-      .orderBy(tracks.seq)
-      .limit(2000)
-      .all();
-    for (const r of rows) if (inScope(scope, r.relPath)) out.set(r.relPath, r);
-    if (rows.length < 2000) return out;
+    const rows = st.all(directoryId, after) as (Omit<Existing, 'isMissing' | 'isBroken'> & { seq: number; relPath: string; isMissing: number; isBroken: number })[];
+    for (const r of rows)
+      if (inScope(scope, r.relPath))
+        out.set(r.relPath, {
+          id: r.id,
+          relPath: r.relPath,
+          sizeBytes: r.sizeBytes,
+          mtimeMs: r.mtimeMs,
+          audioHash: r.audioHash,
+          isMissing: Boolean(r.isMissing),
+          isBroken: Boolean(r.isBroken),
+        });
+    if (rows.length < 5000) return out;
     after = rows[rows.length - 1]!.seq;
     await new Promise((r) => setImmediate(r));
   }
@@ -332,6 +336,8 @@ class ScanWriter {
   private deferred: Result[] = [];
   private touched = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  private fast: FastRows;
+  private lookup: (hash: string) => AnalysisFacts | undefined;
 
   constructor(
     private readonly ctx: AppContext,
@@ -339,7 +345,19 @@ class ScanWriter {
     private readonly scanId: number,
     private readonly stats: ScanStats,
     private readonly strategy: Scan['strategy'],
-  ) {}
+  ) {
+    this.fast = new FastRows(ctx.db);
+    this.lookup = (hash) =>
+      this.fast.get<AnalysisFacts>('analysis-facts', 'SELECT bpm, key_pitch AS keyPitch, key_mode AS keyMode, basic_at AS basicAt FROM audio_analysis WHERE audio_hash = ?', hash);
+  }
+
+  private overridesOf(id: string) {
+    return this.fast.get<{ bpm: number | null; keyPitch: number | null; keyMode: number | null; audioHash: string | null }>(
+      'overrides',
+      'SELECT bpm_override AS bpm, key_pitch_override AS keyPitch, key_mode_override AS keyMode, audio_hash AS audioHash FROM tracks WHERE id = ?',
+      id,
+    );
+  }
 
   add(r: Result) {
     this.pending.push(r);
@@ -357,9 +375,7 @@ class ScanWriter {
         const ids: string[] = [];
         for (const entry of slice) {
           const id = crypto.randomUUID();
-          tx.insert(tracks)
-            .values({ ...quickColumns(entry, now), id, directoryId: this.dir.id, dateAdded: now, createdAt: now, lastScanId: this.scanId })
-            .run();
+          this.fast.insert(tracks, Object.assign(quickColumns(entry, now), { id, directoryId: this.dir.id, dateAdded: now, createdAt: now, lastScanId: this.scanId }));
           ids.push(id);
           out.push({ entry, trackId: id });
         }
@@ -407,6 +423,7 @@ class ScanWriter {
     const batch = this.pending;
     this.pending = [];
     const now = this.ctx.clock.now();
+    const started = performance.now();
     writeTx(this.ctx.db, (tx) => {
       const added: string[] = [];
       const updated: string[] = [];
@@ -424,7 +441,7 @@ class ScanWriter {
       );
       for (const r of batch) {
         const a = r.analysis;
-        upsertArtwork(tx, a.artwork, now);
+        upsertArtwork(this.fast, a.artwork, now);
         if (a.broken) this.stats.broken++;
         // audio we already know (moved here, or a copy): decided once the whole folder was walked
         if (r.kind === 'new' && a.hash.audioHash && !a.broken && known.has(a.hash.audioHash)) {
@@ -433,17 +450,10 @@ class ScanWriter {
         }
         const cols = analysisColumns(r.entry, a, now);
         if (r.trackId) {
-          const before = tx
-            .select({ bpmOverride: tracks.bpmOverride, keyPitchOverride: tracks.keyPitchOverride, keyModeOverride: tracks.keyModeOverride, audioHash: tracks.audioHash })
-            .from(tracks)
-            .where(eq(tracks.id, r.trackId))
-            .get();
+          const before = this.overridesOf(r.trackId);
           if (!before) continue;
-          const eff = effectiveColumns(tx, cols, { bpm: before.bpmOverride, keyPitch: before.keyPitchOverride, keyMode: before.keyModeOverride });
-          tx.update(tracks)
-            .set({ ...cols, ...eff, isMissing: false, missingSince: null, missingReason: null, lastScanId: this.scanId })
-            .where(eq(tracks.id, r.trackId))
-            .run();
+          const eff = effectiveColumns(this.lookup, cols, before);
+          this.fast.update(tracks, 'id', r.trackId, Object.assign(cols, eff, { isMissing: false, missingSince: null, missingReason: null, lastScanId: this.scanId }));
           if (before.audioHash) this.touched.add(before.audioHash);
           if (r.kind === 'changed') {
             updated.push(r.trackId);
@@ -451,9 +461,10 @@ class ScanWriter {
           }
         } else {
           const id = crypto.randomUUID();
-          tx.insert(tracks)
-            .values({ ...cols, ...effectiveColumns(tx, cols), id, directoryId: this.dir.id, dateAdded: now, createdAt: now, lastScanId: this.scanId })
-            .run();
+          this.fast.insert(
+            tracks,
+            Object.assign(cols, effectiveColumns(this.lookup, cols), { id, directoryId: this.dir.id, dateAdded: now, createdAt: now, lastScanId: this.scanId }),
+          );
           added.push(id);
           this.stats.added++;
         }
@@ -463,6 +474,8 @@ class ScanWriter {
       const fastCompleted = batch.filter((r) => r.kind === 'new' && r.trackId).map((r) => r.trackId!);
       if (updated.length || fastCompleted.length) appendEvent(tx, 'track:updated', { trackIds: [...updated, ...fastCompleted], fields: ['tags', 'file'] }, now);
     });
+    const ms = performance.now() - started;
+    if (ms > 15) this.ctx.log.debug({ module: 'scan', rows: batch.length, ms: Math.round(ms) }, 'slow scan write');
   }
 
   /**
@@ -532,7 +545,7 @@ class ScanWriter {
             tx.update(tracks)
               .set({
                 ...cols,
-                ...effectiveColumns(tx, cols, { bpm: keep.bpmOverride, keyPitch: keep.keyPitchOverride, keyMode: keep.keyModeOverride }),
+                ...effectiveColumns(this.lookup, cols, { bpm: keep.bpmOverride, keyPitch: keep.keyPitchOverride, keyMode: keep.keyModeOverride }),
                 directoryId: this.dir.id,
                 formerPath: null,
                 isMissing: false,
@@ -551,14 +564,14 @@ class ScanWriter {
             this.stats.moved++;
           } else if (r.trackId) {
             tx.update(tracks)
-              .set({ ...cols, ...effectiveColumns(tx, cols), lastScanId: this.scanId })
+              .set({ ...cols, ...effectiveColumns(this.lookup, cols), lastScanId: this.scanId })
               .where(eq(tracks.id, r.trackId))
               .run();
             appendEvent(tx, 'track:updated', { trackIds: [r.trackId], fields: ['tags', 'file'] }, now);
           } else {
             const id = crypto.randomUUID();
             tx.insert(tracks)
-              .values({ ...cols, ...effectiveColumns(tx, cols), id, directoryId: this.dir.id, dateAdded: now, createdAt: now, lastScanId: this.scanId })
+              .values({ ...cols, ...effectiveColumns(this.lookup, cols), id, directoryId: this.dir.id, dateAdded: now, createdAt: now, lastScanId: this.scanId })
               .run();
             added.push(id);
             this.stats.added++;
@@ -571,18 +584,18 @@ class ScanWriter {
   }
 
   /** Files of this folder (within the scope) that the walk did not find: missing, never deleted. */
-  markVanished(existing: Map<string, Existing & { relPath: string }>, seen: Set<string>, scope: string) {
+  markVanished(existing: Map<string, Existing & { relPath: string }>, seen: Set<string>, scope: string, unreadable: { relPath: string }[] = []) {
     const now = this.ctx.clock.now();
     // a track that moved during this scan is no longer at its old path: it did not vanish
     const stillAtOldPath = new Set(
-      this.ctx.db
-        .select({ relPath: tracks.relPath, id: tracks.id })
-        .from(tracks)
-        .where(eq(tracks.directoryId, this.dir.id))
-        .all()
-        .map((t) => `${t.id}:${t.relPath}`),
+      (this.ctx.db.$client.prepare('SELECT id, rel_path AS relPath FROM tracks WHERE directory_id = ?').all(this.dir.id) as { id: string; relPath: string }[]).map(
+        (t) => `${t.id}:${t.relPath}`,
+      ),
     );
-    const vanished = [...existing.values()].filter((e) => !e.isMissing && !seen.has(e.relPath) && inScope(scope, e.relPath) && stillAtOldPath.has(`${e.id}:${e.relPath}`));
+    const vanished = [...existing.values()].filter(
+      (e) =>
+        !e.isMissing && !seen.has(e.relPath) && inScope(scope, e.relPath) && stillAtOldPath.has(`${e.id}:${e.relPath}`) && !unreadable.some((u) => inScope(u.relPath, e.relPath)),
+    );
     for (let i = 0; i < vanished.length; i += 500) {
       const ids = vanished.slice(i, i + 500).map((e) => e.id);
       writeTx(this.ctx.db, (tx) => markMissingTx(tx, ids, 'deleted', now, this.dir.id));

@@ -12,5 +12,7 @@ export interface ScannerPort {
   walk(opts: WalkOptions, signal: AbortSignal): AsyncGenerator<(WalkFile | WalkIssue)[], WalkStats | undefined>;
   /** Analyses one file; a file that takes longer than `timeoutMs` resolves as broken. */
   analyze(task: AnalyzeFileTask, opts: { timeoutMs: number; signal: AbortSignal }): Promise<FileAnalysis>;
+  /** Starts whatever the scanner needs ahead of the first scan (threads); optional. */
+  warm?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -26,7 +26,12 @@ export async function runQueuedScan(ctx: AppContext, scanId: number, opts: { sca
 }
 
 /** Queues and runs a scan to the end in this process. */
-export async function scanNow(ctx: AppContext, directoryId: string, strategy: ScanStrategy = 'hybrid', opts: { scanner?: ScannerPort; signal?: AbortSignal; relPath?: string } = {}) {
+export async function scanNow(
+  ctx: AppContext,
+  directoryId: string,
+  strategy: ScanStrategy = 'hybrid',
+  opts: { scanner?: ScannerPort; signal?: AbortSignal; relPath?: string } = {},
+) {
   const { scan } = startScan(ctx, { directoryId, strategy, relPath: opts.relPath });
   return runQueuedScan(ctx, scan.id, opts);
 }

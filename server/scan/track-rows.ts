@@ -2,6 +2,7 @@ import path from 'node:path';
 import { artworks, audioAnalysis, type NewTrack } from '@/drizzle/schema';
 import { eq } from 'drizzle-orm';
 import type { Executor } from '../db/client';
+import type { FastRows } from '../db/fast-rows';
 import { parseKey } from '../music/keys';
 import type { FileAnalysis } from './analyze-file';
 import type { WalkFile } from './walk';
@@ -36,20 +37,23 @@ export function pathColumns(entry: WalkFile) {
   };
 }
 
+// Rows are built with Object.assign onto a fresh object, never as a literal that starts with a
+// spread: V8 makes `{ ...a, x, y, … }` with many properties ~60× slower, which showed up as
+// main-loop lag during scans.
+
 /** What a fast scan knows before reading a file: its path and a title guessed from the name. */
 export function quickColumns(entry: WalkFile, now: number): FileColumns {
   const g = guessFromPath(entry.relPath);
-  return {
-    ...pathColumns(entry),
+  return Object.assign(pathColumns(entry), {
     title: g.title,
     artist: g.artist,
     album: g.album,
     year: g.year,
     trackNumber: g.trackNumber,
     format: path.extname(entry.relPath).slice(1).toLowerCase(),
-    metadataSource: 'filename',
+    metadataSource: 'filename' as const,
     updatedAt: now,
-  };
+  });
 }
 
 /** Every file-derived column from a full analysis. */
@@ -58,8 +62,7 @@ export function analysisColumns(entry: WalkFile, a: FileAnalysis, now: number): 
   const f = a.facts;
   const key = parseKey(t?.tagKey);
   const guess = t ? null : guessFromPath(entry.relPath);
-  return {
-    ...pathColumns(entry),
+  return Object.assign(pathColumns(entry), {
     audioHash: a.hash.audioHash || null,
     quickHash: a.hash.quickHash || null,
     hashMethod: a.hash.method,
@@ -93,35 +96,53 @@ export function analysisColumns(entry: WalkFile, a: FileAnalysis, now: number): 
     tagKey: t?.tagKey ?? null,
     tagKeyPitch: key?.pitch ?? null,
     tagKeyMode: key?.mode ?? null,
-    metadataSource: t?.metadataSource ?? 'filename',
+    metadataSource: t?.metadataSource ?? ('filename' as const),
     artworkId: a.artwork?.id ?? null,
     isBroken: a.broken !== null,
     brokenReason: a.broken,
     fileWarning: a.warning,
     tagsReadAt: now,
     updatedAt: now,
-  };
+  });
 }
 
 /** Records a stored cover (once per image). */
-export function upsertArtwork(ex: Executor, a: FileAnalysis['artwork'], now: number) {
+export function upsertArtwork(fast: FastRows, a: FileAnalysis['artwork'], now: number) {
   if (!a) return;
-  ex.insert(artworks)
-    .values({ id: a.id, mime: a.mime, width: a.width, height: a.height, sizeBytes: a.sizeBytes, relPath: a.relPath, thumbRelPath: a.thumbRelPath, createdAt: now })
-    .onConflictDoNothing()
-    .run();
+  fast.insert(
+    artworks,
+    { id: a.id, mime: a.mime, width: a.width, height: a.height, sizeBytes: a.sizeBytes, relPath: a.relPath, thumbRelPath: a.thumbRelPath, createdAt: now },
+    { orIgnore: true },
+  );
 }
+
+export interface AnalysisFacts {
+  bpm: number | null;
+  keyPitch: number | null;
+  keyMode: number | null;
+  basicAt: number | null;
+}
+
+/** Reads the analysis facts of an audio hash (drizzle; hot paths pass a cached statement instead). */
+export const analysisLookup =
+  (ex: Executor) =>
+  (hash: string): AnalysisFacts | undefined =>
+    ex
+      .select({ bpm: audioAnalysis.bpm, keyPitch: audioAnalysis.keyPitch, keyMode: audioAnalysis.keyMode, basicAt: audioAnalysis.basicAt })
+      .from(audioAnalysis)
+      .where(eq(audioAnalysis.audioHash, hash))
+      .get();
 
 /**
  * The values the library shows and sorts by: a user correction wins over analysis, analysis over
  * the file's tags.
  */
 export function effectiveColumns(
-  ex: Executor,
+  lookup: (hash: string) => AnalysisFacts | undefined,
   row: { audioHash?: string | null; tagBpm?: number | null; tagKeyPitch?: number | null; tagKeyMode?: number | null },
   overrides: { bpm: number | null; keyPitch: number | null; keyMode: number | null } = { bpm: null, keyPitch: null, keyMode: null },
 ) {
-  const a = row.audioHash ? ex.select().from(audioAnalysis).where(eq(audioAnalysis.audioHash, row.audioHash)).get() : undefined;
+  const a = row.audioHash ? lookup(row.audioHash) : undefined;
   const hasAnalysisKey = a?.keyPitch !== null && a?.keyPitch !== undefined;
   return {
     bpm: overrides.bpm ?? a?.bpm ?? row.tagBpm ?? null,

@@ -25,7 +25,12 @@ export function listTracks(ex: Executor, raw: ListTracksInput = {}) {
 }
 
 export function trackById(ex: Executor, id: string) {
-  const row = ex.select({ track: tracks, directoryPath: libraryDirectories.path, directoryName: libraryDirectories.name }).from(tracks).leftJoin(libraryDirectories, eq(libraryDirectories.id, tracks.directoryId)).where(eq(tracks.id, id)).get();
+  const row = ex
+    .select({ track: tracks, directoryPath: libraryDirectories.path, directoryName: libraryDirectories.name })
+    .from(tracks)
+    .leftJoin(libraryDirectories, eq(libraryDirectories.id, tracks.directoryId))
+    .where(eq(tracks.id, id))
+    .get();
   if (!row) throw new NotFoundError('track', id);
   return { ...row.track, directoryPath: row.directoryPath, directoryName: row.directoryName };
 }

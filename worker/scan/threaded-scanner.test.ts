@@ -27,7 +27,11 @@ describe('threaded scanner', () => {
     const r = await runQueuedScan(t.ctx, scanId, { scanner });
     expect(r.status).toBe('completed');
     const expected = [...lib.truth.tracks.map((x) => x.path), ...lib.truth.specials.filter((s) => s.expect !== 'ignored').map((s) => s.path)].sort();
-    expect(allTracks(t.ctx).map((x) => x.relPath).sort()).toEqual(expected);
+    expect(
+      allTracks(t.ctx)
+        .map((x) => x.relPath)
+        .sort(),
+    ).toEqual(expected);
     expect(allTracks(t.ctx).filter((x) => x.isBroken).length).toBe(lib.truth.specials.filter((s) => s.expect === 'broken').length);
   });
 

@@ -5,8 +5,10 @@ import type { ScannerPort } from '@/server/scan/scanner-port';
 import type { WalkFile, WalkIssue, WalkOptions, WalkStats } from '@/server/scan/walk';
 import type { Logger } from '@/server/log';
 
-const THREAD = new URL('./thread-entry.mjs', import.meta.url);
-const spawnThread = () => new Worker(THREAD);
+import { threadBundleUrl } from './thread-bundle';
+
+let threadUrl: URL | undefined;
+const spawnThread = () => new Worker(threadUrl!);
 
 interface Task {
   id: number;
@@ -42,13 +44,33 @@ const brokenByTimeout = (t: AnalyzeFileTask, ms: number): FileAnalysis => {
  * limit gets its thread terminated and is recorded as broken; other files on that thread are
  * retried on a fresh one.
  */
-export function createThreadedScanner(opts: { threads?: number; log: Logger }): ScannerPort {
+export function createThreadedScanner(opts: { threads?: number; log: Logger; idleMs?: number }): ScannerPort {
   const size = opts.threads && opts.threads > 0 ? opts.threads : Math.max(2, os.availableParallelism());
   const perThread = 2;
   const slots: Slot[] = [];
   const waiting: Task[] = [];
   let nextId = 1;
   let closed = false;
+  // walks share one long-lived thread (starting a thread costs a few hundred ms); they queue on it
+  type WalkMessage =
+    { type: 'batch'; id: number; items: (WalkFile | WalkIssue)[] } | { type: 'done'; id: number; stats: WalkStats } | { type: 'error'; id: number; message: string };
+  const walks = new Map<number, (m: WalkMessage) => void>();
+  let walker: Worker | undefined;
+  const walkThread = () => {
+    if (walker) return walker;
+    const w = spawnThread();
+    w.on('message', (m: WalkMessage | { type: 'ready' }) => {
+      if (m.type !== 'ready') walks.get(m.id)?.(m);
+    });
+    w.on('error', (e) => {
+      for (const [id, push] of walks) push({ type: 'error', id, message: e.message });
+    });
+    w.on('exit', () => {
+      if (walker === w) walker = undefined;
+    });
+    walker = w;
+    return w;
+  };
 
   const attach = (slot: Slot) => {
     slot.worker.on('message', (m: { type: string; id: number; result?: FileAnalysis; message?: string }) => {
@@ -105,11 +127,31 @@ export function createThreadedScanner(opts: { threads?: number; log: Logger }): 
       attach(s);
       slots.push(s);
     }
+    armIdle();
+  };
+  // threads idle for a while are let go (each holds tens of MB); the next scan starts them again
+  let idleTimer: NodeJS.Timeout | undefined;
+  const armIdle = () => {
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = setTimeout(
+      () => {
+        if (waiting.length || slots.some((x) => x.busy.size) || walks.size) return armIdle();
+        for (const x of slots.splice(0)) {
+          x.worker.removeAllListeners('exit');
+          void x.worker.terminate();
+        }
+        void walker?.terminate();
+        walker = undefined;
+      },
+      opts.idleMs ?? 5 * 60_000,
+    );
+    idleTimer.unref();
   };
 
   return {
     parallelism: size * perThread,
-    analyze(task, { timeoutMs, signal }) {
+    async analyze(task, { timeoutMs, signal }) {
+      threadUrl ??= await threadBundleUrl();
       ensure();
       return new Promise<FileAnalysis>((resolve, reject) => {
         if (signal.aborted) return reject(new Error('aborted'));
@@ -118,20 +160,25 @@ export function createThreadedScanner(opts: { threads?: number; log: Logger }): 
       });
     },
     async *walk(walkOpts: WalkOptions, signal: AbortSignal): AsyncGenerator<(WalkFile | WalkIssue)[], WalkStats | undefined> {
-      const w = spawnThread();
-      const inbox: ({ type: 'batch'; items: (WalkFile | WalkIssue)[] } | { type: 'done'; stats: WalkStats } | { type: 'error'; message: string })[] = [];
+      threadUrl ??= await threadBundleUrl();
+      armIdle();
+      const id = nextId++;
+      const inbox: WalkMessage[] = [];
       let wake: (() => void) | undefined;
-      const push = (m: (typeof inbox)[number]) => {
+      const push = (m: WalkMessage) => {
         inbox.push(m);
         wake?.();
       };
-      w.on('message', (m: { type: string }) => {
-        if (m.type !== 'ready') push(m as (typeof inbox)[number]);
-      });
-      w.on('error', (e) => push({ type: 'error', message: e.message }));
-      const onAbort = () => push({ type: 'error', message: 'aborted' });
+      walks.set(id, push);
+      const w = walkThread();
+      const onAbort = () => {
+        // a synchronous walk cannot be interrupted: drop the thread, the next walk gets a new one
+        if (walker === w) walker = undefined;
+        void w.terminate();
+        push({ type: 'error', id, message: 'aborted' });
+      };
       signal.addEventListener('abort', onAbort, { once: true });
-      w.postMessage({ type: 'walk', id: 0, opts: walkOpts });
+      w.postMessage({ type: 'walk', id, opts: walkOpts });
       try {
         for (;;) {
           if (!inbox.length) await new Promise<void>((r) => (wake = r));
@@ -145,13 +192,20 @@ export function createThreadedScanner(opts: { threads?: number; log: Logger }): 
         }
       } finally {
         signal.removeEventListener('abort', onAbort);
-        void w.terminate();
+        walks.delete(id);
       }
+    },
+    async warm() {
+      threadUrl ??= await threadBundleUrl();
+      ensure();
+      walkThread();
+      await Promise.all(slots.map((x) => new Promise<void>((r) => x.worker.once('message', () => r()))));
     },
     async close() {
       closed = true;
+      if (idleTimer) clearTimeout(idleTimer);
       for (const t of waiting.splice(0)) t.reject(new Error('scanner closed'));
-      await Promise.all(slots.splice(0).map((s) => s.worker.terminate()));
+      await Promise.all([...slots.splice(0).map((s) => s.worker.terminate()), walker?.terminate()]);
     },
   };
 }

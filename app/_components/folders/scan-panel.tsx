@@ -19,7 +19,15 @@ const STRATEGIES = [
   { id: 'fast', label: 'Quick import', hint: 'New files appear at once, details follow' },
 ] as const;
 
-const PHASES: Record<string, string> = { starting: 'Starting', loading: 'Loading library', walking: 'Listing files', reading: 'Reading files', resolving: 'Matching moved files', missing: 'Checking for missing files', duplicates: 'Finding duplicates' };
+const PHASES: Record<string, string> = {
+  starting: 'Starting',
+  loading: 'Loading library',
+  walking: 'Listing files',
+  reading: 'Reading files',
+  resolving: 'Matching moved files',
+  missing: 'Checking for missing files',
+  duplicates: 'Finding duplicates',
+};
 
 /** A folder's scanning: start (with a strategy), live progress, cancel, last summary, history. */
 export function ScanPanel({ folder }: { folder: DirectoryView }) {
@@ -60,13 +68,25 @@ export function ScanPanel({ folder }: { folder: DirectoryView }) {
         ) : (
           <>
             <span className="text-xs text-muted" data-testid="scan-summary">
-              {scan ? <Summary status={scan.status} stats={scan.stats} finishedAt={scan.finishedAt} error={scan.error} /> : 'Not scanned yet'}
+              {scan ? <Summary status={scan.status} stats={scan.stats} finishedAt={scan.finishedAt} error={scan.error} issues={scan.issues} /> : 'Not scanned yet'}
             </span>
             <div className="relative ml-auto flex">
-              <Button size="sm" className="rounded-r-none" onClick={() => start.mutate({ directoryId: folder.id, strategy: 'hybrid' })} disabled={!folder.isAvailable || !folder.isActive}>
+              <Button
+                size="sm"
+                className="rounded-r-none"
+                onClick={() => start.mutate({ directoryId: folder.id, strategy: 'hybrid' })}
+                disabled={!folder.isAvailable || !folder.isActive}
+              >
                 <Play size={12} /> Scan
               </Button>
-              <Button size="sm" className="rounded-l-none border-l-0 px-1.5" aria-label="Scan options" aria-expanded={menu} onClick={() => setMenu((m) => !m)} disabled={!folder.isAvailable || !folder.isActive}>
+              <Button
+                size="sm"
+                className="rounded-l-none border-l-0 px-1.5"
+                aria-label="Scan options"
+                aria-expanded={menu}
+                onClick={() => setMenu((m) => !m)}
+                disabled={!folder.isAvailable || !folder.isActive}
+              >
                 <ChevronDown size={12} />
               </Button>
               {menu ? (
@@ -129,8 +149,25 @@ export function ScanPanel({ folder }: { folder: DirectoryView }) {
   );
 }
 
-function Summary({ status, stats, finishedAt, error }: { status: string; stats: Stats; finishedAt: number | null; error: string | null }) {
-  if (status === 'failed') return <span className="text-danger">Last scan failed {formatAgo(finishedAt)}: {error}</span>;
+function Summary({
+  status,
+  stats,
+  finishedAt,
+  error,
+  issues,
+}: {
+  status: string;
+  stats: Stats;
+  finishedAt: number | null;
+  error: string | null;
+  issues: { relPath: string; problem: string }[];
+}) {
+  if (status === 'failed')
+    return (
+      <span className="text-danger">
+        Last scan failed {formatAgo(finishedAt)}: {error}
+      </span>
+    );
   const parts = [`${formatCount(stats.found ?? 0)} files`];
   for (const [k, label] of [
     ['added', 'added'],
@@ -145,6 +182,12 @@ function Summary({ status, stats, finishedAt, error }: { status: string; stats: 
     <>
       {status === 'cancelled' ? 'Cancelled' : 'Scanned'} {formatAgo(finishedAt)} · {parts.join(' · ')}
       {stats.elapsedMs ? ` · took ${formatDuration(stats.elapsedMs)}` : ''}
+      {issues.length ? (
+        <span className="text-warn" title={issues.map((i) => `${i.relPath || '(folder)'}: ${i.problem}`).join('\n')}>
+          {' '}
+          · {issues.length} unreadable {issues.length === 1 ? 'item' : 'items'} (not marked missing)
+        </span>
+      ) : null}
     </>
   );
 }

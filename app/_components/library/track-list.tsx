@@ -30,7 +30,13 @@ export function TrackList() {
     <div>
       <div className="flex items-center gap-1 border-b border-line px-6 py-2" role="tablist" aria-label="Track filter">
         {FILTERS.map((f) => (
-          <button key={f.id} role="tab" aria-selected={filter === f.id} onClick={() => setFilter(f.id)} className={cn('rounded-md px-3 py-1 text-sm text-muted hover:text-fg', filter === f.id && 'bg-raised text-fg')}>
+          <button
+            key={f.id}
+            role="tab"
+            aria-selected={filter === f.id}
+            onClick={() => setFilter(f.id)}
+            className={cn('rounded-md px-3 py-1 text-sm text-muted hover:text-fg', filter === f.id && 'bg-raised text-fg')}
+          >
             {f.label}
           </button>
         ))}

@@ -72,8 +72,7 @@ function frameAt(b: Buffer, o: number, layout: FlacLayout): { first: number; cou
   else if (bsCode === 7) {
     count = ((b[p]! << 8) | b[p + 1]!) + 1;
     p += 2;
-  }
-  else count = 256 * 2 ** (bsCode - 8);
+  } else count = 256 * 2 ** (bsCode - 8);
   if (srCode === 12) p += 1;
   else if (srCode === 13 || srCode === 14) p += 2;
   if (p >= b.length) return null;

@@ -26,6 +26,13 @@ export interface AudioHashResult {
   problems: string[];
   /** Exact duration where the walk over frames or pages gives it (MP3, AAC, Ogg). */
   durationSec?: number;
+  /** The whole file when it fitted in the read buffer (valid until the buffer is reused). */
+  wholeFile?: Buffer;
+  /**
+   * Where the tags live, so a tag reader can skip the audio: bytes [0, head) and [tail, size).
+   * Absent when the container's tags may sit anywhere (MP4, RIFF, AIFF, ASF).
+   */
+  tagRegions?: { head: number; tail: number; size: number };
 }
 
 const QUICK = 1 << 20;
@@ -56,11 +63,12 @@ export function detectContainer(head: Buffer, afterId3: Buffer): Container {
  * 1 MiB chunks through one buffer and checks the container's structure on the way (truncation,
  * damage). Synchronous: call it from a worker thread.
  */
-export function hashAudioFile(absPath: string, xx: XXHashAPI, signal?: AbortSignal): AudioHashResult {
+export function hashAudioFile(absPath: string, xx: XXHashAPI, opts: { signal?: AbortSignal; buffer?: Buffer } = {}): AudioHashResult {
+  const signal = opts.signal;
   const fd = fs.openSync(absPath, 'r');
   try {
     const size = fs.fstatSync(fd).size;
-    const w = new FileWindow(fd, size);
+    const w = new FileWindow(fd, size, opts.buffer);
     const problems: string[] = [];
     const payload = xx.create64();
     let payloadBytes = 0;
@@ -79,17 +87,27 @@ export function hashAudioFile(absPath: string, xx: XXHashAPI, signal?: AbortSign
         signal,
       );
 
-    // quick hash first: it needs the very first and last bytes, tags included
+    // quick hash: size, first MiB (now), last MiB (at the end, when the window already holds it)
     const quick = xx.create64();
     const sizeBytes = Buffer.alloc(8);
     sizeBytes.writeBigUInt64LE(BigInt(size));
     quick.update(sizeBytes);
     quick.update(w.at(0, Math.min(QUICK, size)));
-    if (size > QUICK) quick.update(w.at(Math.max(QUICK, size - QUICK), size - Math.max(QUICK, size - QUICK)));
-    const quickHash = hex(quick.digest());
+    const quickDigest = () => {
+      if (size > QUICK) quick.update(w.at(Math.max(QUICK, size - QUICK), size - Math.max(QUICK, size - QUICK)));
+      return hex(quick.digest());
+    };
 
     if (size === 0)
-      return { audioHash: hex(payload.digest()), quickHash, method: 'empty', container: 'unknown', payloadBytes: 0, bytesRead: 0, problems: ['empty: the file has no content'] };
+      return {
+        audioHash: hex(payload.digest()),
+        quickHash: quickDigest(),
+        method: 'empty',
+        container: 'unknown',
+        payloadBytes: 0,
+        bytesRead: 0,
+        problems: ['empty: the file has no content'],
+      };
 
     const head = Buffer.from(w.at(0, 64));
     const id3 = skipLeadingId3(w);
@@ -98,6 +116,9 @@ export function hashAudioFile(absPath: string, xx: XXHashAPI, signal?: AbortSign
     const container = detectContainer(head, afterId3);
     let method: string = container;
     let durationSec: number | undefined;
+    let tagRegions: AudioHashResult['tagRegions'];
+    /** Tags before `audioStart` and after `audioEnd`, plus a little audio so parsers see real frames. */
+    const regions = (audioStart: number, audioEnd: number) => ({ head: Math.min(size, audioStart + 16_384), tail: Math.max(audioStart, Math.min(audioEnd, size - 4096)), size });
 
     switch (container) {
       case 'mp3':
@@ -113,6 +134,7 @@ export function hashAudioFile(absPath: string, xx: XXHashAPI, signal?: AbortSign
           problems.push(`corrupt: ${r.skippedBytes} bytes of damaged audio (first at byte ${r.firstGapAt})`);
         method = `${container}-frames`;
         if (r.sampleRate) durationSec = (r.frames * r.samplesPerFrame) / r.sampleRate;
+        if (r.found && !r.truncated) tagRegions = regions(id3.start, end);
         break;
       }
       case 'flac': {
@@ -122,6 +144,7 @@ export function hashAudioFile(absPath: string, xx: XXHashAPI, signal?: AbortSign
         hashRange(layout.audioStart, end);
         if (!layout.problem && flacLooksTruncated(w, layout, end)) problems.push('truncated: the last FLAC frames are missing');
         method = 'flac-frames';
+        if (!layout.problem) tagRegions = regions(layout.audioStart, end);
         break;
       }
       case 'mp4': {
@@ -136,6 +159,7 @@ export function hashAudioFile(absPath: string, xx: XXHashAPI, signal?: AbortSign
         const r = hashOgg(w, 0, size, feed, signal);
         if (r.problem) problems.push(r.problem);
         durationSec = r.durationSec;
+        if (!r.problem && r.firstAudioPage !== undefined) tagRegions = { head: r.firstAudioPage, tail: size, size };
         method = 'ogg-packets';
         break;
       }
@@ -153,6 +177,7 @@ export function hashAudioFile(absPath: string, xx: XXHashAPI, signal?: AbortSign
         const end = stripTrailingTags(w, id3.start, size);
         hashRange(id3.start, end);
         method = `${container}-stripped`;
+        tagRegions = regions(id3.start, end);
         break;
       }
       case 'unknown':
@@ -161,7 +186,19 @@ export function hashAudioFile(absPath: string, xx: XXHashAPI, signal?: AbortSign
         problems.push('unrecognised: not a known audio container (hashed the whole file)');
         break;
     }
-    return { audioHash: hex(payload.digest()), quickHash, method, container, payloadBytes, bytesRead: w.bytesRead, problems, durationSec };
+    const quickHash = quickDigest();
+    return {
+      audioHash: hex(payload.digest()),
+      quickHash,
+      method,
+      container,
+      payloadBytes,
+      bytesRead: w.bytesRead,
+      problems,
+      durationSec,
+      tagRegions,
+      wholeFile: w.wholeFile() ?? undefined,
+    };
   } finally {
     fs.closeSync(fd);
   }

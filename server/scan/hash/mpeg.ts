@@ -88,6 +88,8 @@ export class FrameWalker {
 
   private lenAt(o: number): number | null {
     if (o + 8 > this.end) return null;
+    // fast path: the bytes are usually in the window already
+    if (o >= this.w.residentStart && o + 8 <= this.w.residentEnd) return this.parse(this.w.buffer, o - this.w.residentStart);
     const i = this.w.locate(o, 8);
     return i < 0 ? null : this.parse(this.w.buffer, i);
   }

@@ -23,6 +23,8 @@ export interface OggResult {
   payloadBytes: number;
   /** From the last granule position of the first audio stream. */
   durationSec?: number;
+  /** Where the first page carrying audio ends: every header and tag byte lies before it. */
+  firstAudioPage?: number;
 }
 
 /**
@@ -36,6 +38,7 @@ export function hashOgg(w: FileWindow, start: number, end: number, update: (b: B
   let payloadBytes = 0;
   let problem: string | undefined;
   let pages = 0;
+  let firstAudioPage: number | undefined;
   while (pos < end) {
     if ((++pages & 0x3ff) === 0 && signal?.aborted) throw new Error('aborted');
     const h = w.at(pos, 27 + 255);
@@ -93,6 +96,7 @@ export function hashOgg(w: FileWindow, start: number, end: number, update: (b: B
       if (l < 255) st.packet++;
     }
     if (audioFrom >= 0 && audioFrom < bodyLen) {
+      firstAudioPage ??= bodyStart + bodyLen; // the end of the first audio page: every header byte is before it
       update(body.subarray(audioFrom, bodyLen));
       payloadBytes += bodyLen - audioFrom;
     }
@@ -104,7 +108,7 @@ export function hashOgg(w: FileWindow, start: number, end: number, update: (b: B
   if (!problem && [...streams.values()].some((s) => !s.eos)) problem = 'truncated: the Ogg stream has no end-of-stream page';
   const audio = [...streams.values()].find((s) => s.rate > 0);
   const durationSec = audio ? Math.max(0, audio.lastGranule - audio.preSkip) / audio.rate : undefined;
-  return { payloadBytes, problem, durationSec };
+  return { payloadBytes, problem, durationSec, firstAudioPage };
 }
 
 export const isOgg = (b: Buffer) => ascii(b, 0, 4) === 'OggS';

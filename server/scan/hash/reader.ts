@@ -11,14 +11,24 @@ export class FileWindow {
   /** Bytes read from disk, for throughput figures. */
   bytesRead = 0;
 
+  /** File offset of buffer[0] and how many bytes are resident. */
+  get residentStart() {
+    return this.winStart;
+  }
+  get residentEnd() {
+    return this.winStart + this.winLen;
+  }
+
   constructor(
     readonly fd: number,
     readonly size: number,
+    /** A buffer to reuse (one per thread), so no file allocates its own. */
+    buffer?: Buffer,
     readonly chunkBytes = 1 << 20,
     /** Extra bytes loaded past each chunk so parsers can look ahead without a reload. */
     readonly lookahead = 1 << 16,
   ) {
-    this.buffer = Buffer.allocUnsafe(chunkBytes + lookahead);
+    this.buffer = buffer && buffer.length >= chunkBytes + lookahead ? buffer : Buffer.allocUnsafe(chunkBytes + lookahead);
   }
 
   /**
@@ -44,15 +54,29 @@ export class FileWindow {
     return this.buffer.subarray(i, i + Math.min(len, this.size - offset));
   }
 
-  /** Calls `fn` with consecutive chunks covering [start, end); look-ahead bytes stay resident. */
+  /**
+   * Calls `fn` with consecutive chunks covering [start, end); look-ahead bytes stay resident.
+   * Bytes already in the window are used as they are, not read again.
+   */
   forEachChunk(start: number, end: number, fn: (chunk: Buffer, offset: number) => void, signal?: AbortSignal) {
     const stop = Math.min(end, this.size);
-    for (let pos = Math.max(0, start); pos < stop; pos += this.chunkBytes) {
+    for (let pos = Math.max(0, start); pos < stop;) {
       if (signal?.aborted) throw new Error('aborted');
       const len = Math.min(this.chunkBytes, stop - pos);
-      const i = this.locate(pos, len + this.lookahead);
-      fn(this.buffer.subarray(i, i + len), pos);
+      let i: number;
+      let n = len;
+      if (pos >= this.winStart && pos < this.winStart + this.winLen) {
+        i = pos - this.winStart;
+        n = Math.min(len, this.winStart + this.winLen - pos);
+      } else i = this.locate(pos, len + this.lookahead);
+      fn(this.buffer.subarray(i, i + n), pos);
+      pos += n;
     }
+  }
+
+  /** The whole file, when it is entirely in the window (small files): no second read needed. */
+  wholeFile(): Buffer | null {
+    return this.winStart === 0 && this.winLen === this.size ? this.buffer.subarray(0, this.size) : null;
   }
 }
 

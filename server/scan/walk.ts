@@ -37,9 +37,18 @@ const JUNK = new Set(['thumbs.db', 'desktop.ini', '@eadir', '$recycle.bin', 'sys
 
 export const DEFAULT_INCLUDE = [`**/*.{${AUDIO_EXTENSIONS.join(',')}}`];
 
+const AUDIO = new Set<string>(AUDIO_EXTENSIONS);
+const MAX_DEPTH = 128;
+
 export function compileFilters(include: string[] | null, exclude: string[]) {
-  const inc = picomatch(include?.length ? include : DEFAULT_INCLUDE, { nocase: true, dot: false });
   const exc = exclude.length ? picomatch(exclude, { nocase: true, dot: true }) : () => false;
+  // the default rule is only "an audio extension": a set lookup instead of a glob per file
+  const inc = include?.length
+    ? picomatch(include, { nocase: true, dot: false })
+    : (rel: string) => {
+        const dot = rel.lastIndexOf('.');
+        return dot > rel.lastIndexOf('/') && AUDIO.has(rel.slice(dot + 1).toLowerCase());
+      };
   return { include: (rel: string) => inc(rel) && !exc(rel), excludeDir: (rel: string) => exc(rel) || exc(`${rel}/`) };
 }
 
@@ -60,17 +69,26 @@ export function* walk(opts: WalkOptions): Generator<WalkFile | WalkIssue, WalkSt
   const stack: { abs: string; rel: string; depth: number }[] = [{ abs: start, rel: opts.relPath ?? '', depth: opts.relPath ? opts.relPath.split('/').length : 0 }];
   while (stack.length) {
     const dir = stack.pop()!;
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(dir.abs);
-    } catch (e) {
+    if (dir.depth > MAX_DEPTH) {
+      // only a bind-mount loop gets this deep without following symlinks
       stats.issues++;
-      yield { relPath: dir.rel, problem: errText(e) };
+      yield { relPath: dir.rel, problem: `more than ${MAX_DEPTH} folders deep (a mount loop?); not walked further` };
       continue;
     }
-    const dirKey = `${st.dev}:${st.ino}`;
-    if (seenDirs.has(dirKey)) continue;
-    seenDirs.add(dirKey);
+    // loops need symlinks (or bind mounts, bounded above): otherwise no folder is reached twice
+    if (opts.followSymlinks) {
+      let st: fs.Stats;
+      try {
+        st = fs.statSync(dir.abs);
+      } catch (e) {
+        stats.issues++;
+        yield { relPath: dir.rel, problem: errText(e) };
+        continue;
+      }
+      const dirKey = `${st.dev}:${st.ino}`;
+      if (seenDirs.has(dirKey)) continue;
+      seenDirs.add(dirKey);
+    }
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir.abs, { withFileTypes: true });
@@ -126,9 +144,12 @@ export function* walk(opts: WalkOptions): Generator<WalkFile | WalkIssue, WalkSt
         yield { relPath: rel, problem: errText(err) };
         continue;
       }
-      const fileKey = `${f.dev}:${f.ino}`;
-      if (seenFiles.has(fileKey)) continue;
-      seenFiles.add(fileKey);
+      if (opts.followSymlinks) {
+        // a linked file must not count twice
+        const fileKey = `${f.dev}:${f.ino}`;
+        if (seenFiles.has(fileKey)) continue;
+        seenFiles.add(fileKey);
+      }
       stats.files++;
       yield { relPath: rel, sizeBytes: f.size, mtimeMs: Math.floor(f.mtimeMs), inode: f.ino };
     }

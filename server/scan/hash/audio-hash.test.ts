@@ -7,6 +7,7 @@ import { encode, FORMATS, makeCover, writeTags, type FormatId } from '../../test
 import { synthesize } from '../../testing/library/synth';
 import { wavBytes } from '../../testing/library/wav';
 import { hashAudioFile } from '.';
+import { mpegFrameLength } from './mpeg';
 
 let xx: XXHashAPI;
 let dir: string;
@@ -160,6 +161,14 @@ describe('audio hash', () => {
     const cut = path.join(dir, 'cut.mp3');
     fs.writeFileSync(cut, b.subarray(0, Math.floor(b.length * 0.6) + 17));
     expect(hashOf(cut).problems).toEqual(['truncated: the last audio frame is cut off']);
+    // cut exactly between two frames: only the encoder's declared frame count tells
+    let p = 0;
+    while (b.toString('latin1', 0, 3) === 'ID3' && p === 0) p = 10 + ((b[6]! << 21) | (b[7]! << 14) | (b[8]! << 7) | b[9]!);
+    const boundaries: number[] = [];
+    for (let l = mpegFrameLength(b, p); l !== null && p + l <= b.length; l = mpegFrameLength(b, p)) boundaries.push((p += l));
+    const atBoundary = path.join(dir, 'boundary.mp3');
+    fs.writeFileSync(atBoundary, b.subarray(0, boundaries[Math.floor(boundaries.length / 2)]));
+    expect(hashOf(atBoundary).problems[0]).toMatch(/^truncated: \d+ of the \d+ audio frames the encoder wrote$/);
     const zeroed = Buffer.from(b);
     zeroed.fill(0, 40_000, 60_000);
     fs.writeFileSync(path.join(dir, 'zeroed.mp3'), zeroed);

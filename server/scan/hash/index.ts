@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { XXHashAPI } from 'xxhash-wasm';
 import { asfLayout, isAsf } from './asf';
 import { flacLayout, flacLooksTruncated, isFlac } from './flac';
-import { FrameWalker, adtsFrameInfo, adtsFrameLength, mpegFrameInfo, mpegFrameLength } from './mpeg';
+import { FrameWalker, adtsFrameInfo, adtsFrameLength, declaredCounts, mpegFrameInfo, mpegFrameLength } from './mpeg';
 import { isMp4, mp4Layout } from './mp4';
 import { hashOgg, isOgg } from './ogg';
 import { ascii, FileWindow } from './reader';
@@ -128,10 +128,15 @@ export function hashAudioFile(absPath: string, xx: XXHashAPI, opts: { signal?: A
         hashRange(id3.start, end, (chunkEnd) => walker.advance(chunkEnd));
         walker.advance(end);
         const r = walker.res;
+        const damaged = r.found && r.skippedBytes > Math.max(4096, (end - id3.start) * 0.01);
         if (!r.found) problems.push(`corrupt: no ${container.toUpperCase()} audio frames found`);
+        else if (damaged) problems.push(`corrupt: ${r.skippedBytes} bytes of damaged audio (first at byte ${r.firstGapAt})`);
         else if (r.truncated) problems.push('truncated: the last audio frame is cut off');
-        if (r.found && r.skippedBytes > Math.max(4096, (end - id3.start) * 0.01))
-          problems.push(`corrupt: ${r.skippedBytes} bytes of damaged audio (first at byte ${r.firstGapAt})`);
+        else if (container === 'mp3' && r.firstFrameAt !== null) {
+          // the encoder's own count catches a cut that fell exactly between two frames
+          const declared = declaredCounts(w.at(r.firstFrameAt, 200), 0);
+          if (declared?.frames && r.frames - 1 < declared.frames - 1) problems.push(`truncated: ${r.frames - 1} of the ${declared.frames} audio frames the encoder wrote`);
+        }
         method = `${container}-frames`;
         if (r.sampleRate) durationSec = (r.frames * r.samplesPerFrame) / r.sampleRate;
         if (r.found && !r.truncated) tagRegions = regions(id3.start, end);

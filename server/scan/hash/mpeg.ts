@@ -26,6 +26,28 @@ export function mpegFrameLength(b: Buffer, o: number): number | null {
   return length >= 24 ? length : null;
 }
 
+/**
+ * The frame and byte counts an encoder declared in the first frame (LAME/Xing "Xing" or "Info",
+ * Fraunhofer "VBRI"). A file with fewer frames than declared was cut short, even when the cut
+ * fell exactly between two frames.
+ */
+export function declaredCounts(b: Buffer, o: number): { frames: number | null; bytes: number | null } | null {
+  if (mpegFrameLength(b, o) === null) return null;
+  const version = (b[o + 1]! >> 3) & 3;
+  const mono = b[o + 3]! >> 6 === 3;
+  const xingAt = o + 4 + (version === 3 ? (mono ? 17 : 32) : mono ? 9 : 17);
+  const tag = b.toString('latin1', xingAt, xingAt + 4);
+  if ((tag === 'Xing' || tag === 'Info') && xingAt + 16 <= b.length) {
+    const flags = b.readUInt32BE(xingAt + 4);
+    const frames = flags & 1 ? b.readUInt32BE(xingAt + 8) : null;
+    const bytes = flags & 2 ? b.readUInt32BE(xingAt + 8 + (flags & 1 ? 4 : 0)) : null;
+    return { frames, bytes };
+  }
+  const vbri = o + 36;
+  if (b.toString('latin1', vbri, vbri + 4) === 'VBRI' && vbri + 18 <= b.length) return { bytes: b.readUInt32BE(vbri + 10), frames: b.readUInt32BE(vbri + 14) };
+  return null;
+}
+
 /** Samples per frame and sample rate of the MPEG frame at b[o]. */
 export function mpegFrameInfo(b: Buffer, o: number): { samplesPerFrame: number; sampleRate: number } | null {
   if (mpegFrameLength(b, o) === null) return null;
@@ -62,6 +84,8 @@ export interface WalkResult {
   firstGapAt: number | null;
   truncated: boolean;
   found: boolean;
+  /** Offset of the first frame (where an Xing/Info/VBRI header would be). */
+  firstFrameAt: number | null;
 }
 
 /**
@@ -74,7 +98,7 @@ export class FrameWalker {
   private pos: number;
   private started = false;
   private gapStart: number | null = null;
-  readonly res: WalkResult = { frames: 0, samplesPerFrame: 0, sampleRate: 0, skippedBytes: 0, firstGapAt: null, truncated: false, found: false };
+  readonly res: WalkResult = { frames: 0, samplesPerFrame: 0, sampleRate: 0, skippedBytes: 0, firstGapAt: null, truncated: false, found: false, firstFrameAt: null };
 
   constructor(
     private readonly w: FileWindow,
@@ -119,6 +143,7 @@ export class FrameWalker {
         return;
       }
       this.res.found = true;
+      this.res.firstFrameAt = this.pos;
       this.res.skippedBytes += this.pos - this.start;
       const i = this.w.locate(this.pos, 8);
       const d = i >= 0 ? this.describe?.(this.w.buffer, i) : null;

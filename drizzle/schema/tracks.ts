@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, real, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { bool, ms } from './columns';
 import { libraryDirectories } from './library-directories';
@@ -62,6 +63,8 @@ export const tracks = sqliteTable(
     tagKeyMode: integer(),
     /** Something worth telling the DJ that does not stop playback, e.g. a misleading extension. */
     fileWarning: text(),
+    /** Tag fields the user edited here: scans keep these instead of the file's values. */
+    editedFields: text({ mode: 'json' }).$type<string[]>().notNull().default([]),
     /** 'tags' when read from the file, 'filename' when guessed from the path. */
     metadataSource: text({ enum: ['tags', 'filename', 'user'] }),
     artworkId: text().references(() => artworks.id, { onDelete: 'set null' }),
@@ -75,6 +78,14 @@ export const tracks = sqliteTable(
     keyPitchOverride: integer(),
     keyModeOverride: integer(),
     isAnalyzed: bool().notNull().default(false),
+    /**
+     * Camelot position of the effective key (1A=2, 1B=3 … 12B=25): keys sort the way DJs read
+     * them. Computed by SQLite from key_pitch/key_mode.
+     */
+    keySort: integer().generatedAlwaysAs(
+      sql`CASE WHEN key_pitch IS NULL OR key_mode IS NULL THEN NULL ELSE ((CASE key_mode WHEN 1 THEN (7 * key_pitch + 7) % 12 ELSE (7 * key_pitch + 4) % 12 END) + 1) * 2 + key_mode END`,
+      { mode: 'virtual' },
+    ),
 
     isMissing: bool().notNull().default(false),
     missingSince: ms(),
@@ -99,12 +110,34 @@ export const tracks = sqliteTable(
     index('tracks_audio_hash_idx').on(t.audioHash),
     index('tracks_missing_idx').on(t.isMissing, t.missingSince),
     index('tracks_duplicate_group_idx').on(t.duplicateGroupId),
-    index('tracks_artist_idx').on(t.artist),
+    index('tracks_artist_idx').on(sql`${t.artist} COLLATE NOCASE`),
     index('tracks_bpm_idx').on(t.bpm),
     index('tracks_date_added_idx').on(t.dateAdded),
-    index('tracks_genre_idx').on(t.genre),
+    index('tracks_genre_idx').on(sql`${t.genre} COLLATE NOCASE`),
+    // one index per column the library table sorts by, so any sort is a walk of an index
+    index('tracks_title_idx').on(sql`${t.title} COLLATE NOCASE`),
+    index('tracks_album_idx').on(sql`${t.album} COLLATE NOCASE`),
+    index('tracks_year_idx').on(t.year),
+    index('tracks_key_sort_idx').on(t.keySort),
+    index('tracks_rating_idx').on(t.rating),
+    index('tracks_duration_idx').on(t.durationMs),
+    index('tracks_play_count_idx').on(t.playCount),
+    index('tracks_energy_idx').on(t.energyLevel),
   ],
 );
 
 export type Track = typeof tracks.$inferSelect;
 export type NewTrack = typeof tracks.$inferInsert;
+
+/** Files removed from the library by the user: scans leave them out although they are still on disk. */
+export const trackExclusions = sqliteTable(
+  'track_exclusions',
+  {
+    directoryId: text()
+      .notNull()
+      .references(() => libraryDirectories.id, { onDelete: 'cascade' }),
+    relPath: text().notNull(),
+    createdAt: integer().notNull(),
+  },
+  (t) => [uniqueIndex('track_exclusions_uq').on(t.directoryId, t.relPath)],
+);

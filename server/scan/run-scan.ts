@@ -144,6 +144,9 @@ export async function runScan(ctx: AppContext, scanId: number, opts: RunScanOpti
     }
     tick('loading');
     const existing = loadExisting(ctx, dir.id, scope);
+    const excluded = new Set(
+      (db.$client.prepare('SELECT rel_path AS relPath FROM track_exclusions WHERE directory_id = ?').all(dir.id) as { relPath: string }[]).map((r) => r.relPath),
+    );
     const seen = new Set<string>();
     const issues: { relPath: string; problem: string }[] = [];
     const writer = new ScanWriter(ctx, dir, scanId, stats, scan.strategy);
@@ -194,6 +197,7 @@ export async function runScan(ctx: AppContext, scanId: number, opts: RunScanOpti
           log.warn({ relPath: item.relPath, problem: item.problem }, 'walk issue');
           continue;
         }
+        if (excluded.has(item.relPath)) continue; // removed from the library by the user
         stats.found++;
         seen.add(item.relPath);
         const ex = existing.get(item.relPath);
@@ -348,9 +352,9 @@ class ScanWriter {
   }
 
   private overridesOf(id: string) {
-    return this.fast.get<{ bpm: number | null; keyPitch: number | null; keyMode: number | null; audioHash: string | null }>(
+    return this.fast.get<{ bpm: number | null; keyPitch: number | null; keyMode: number | null; audioHash: string | null; editedFields: string }>(
       'overrides',
-      'SELECT bpm_override AS bpm, key_pitch_override AS keyPitch, key_mode_override AS keyMode, audio_hash AS audioHash FROM tracks WHERE id = ?',
+      'SELECT bpm_override AS bpm, key_pitch_override AS keyPitch, key_mode_override AS keyMode, audio_hash AS audioHash, edited_fields AS editedFields FROM tracks WHERE id = ?',
       id,
     );
   }
@@ -448,6 +452,8 @@ class ScanWriter {
         if (r.trackId) {
           const before = this.overridesOf(r.trackId);
           if (!before) continue;
+          // fields the user edited in the library keep the user's value
+          if (before.editedFields !== '[]') for (const k of JSON.parse(before.editedFields) as string[]) delete (cols as Record<string, unknown>)[k];
           const eff = effectiveColumns(this.lookup, cols, before);
           this.fast.update(tracks, 'id', r.trackId, Object.assign(cols, eff, { isMissing: false, missingSince: null, missingReason: null, lastScanId: this.scanId }));
           if (before.audioHash) this.touched.add(before.audioHash);

@@ -66,6 +66,15 @@ export function* walk(opts: WalkOptions): Generator<WalkFile | WalkIssue, WalkSt
   const seenDirs = new Set<string>();
   const seenFiles = new Set<string>();
   const start = opts.relPath ? path.join(opts.root, opts.relPath) : opts.root;
+  // a single file (added by hand): yield it alone
+  if (opts.relPath) {
+    const st = fs.statSync(start, { throwIfNoEntry: false });
+    if (st?.isFile()) {
+      stats.files = 1;
+      yield { relPath: opts.relPath, sizeBytes: st.size, mtimeMs: Math.floor(st.mtimeMs), inode: st.ino };
+      return stats;
+    }
+  }
   const stack: { abs: string; rel: string; depth: number }[] = [{ abs: start, rel: opts.relPath ?? '', depth: opts.relPath ? opts.relPath.split('/').length : 0 }];
   while (stack.length) {
     const dir = stack.pop()!;

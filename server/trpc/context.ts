@@ -1,15 +1,18 @@
 import type { AppContext } from '../context';
 import type { EventHub } from '../events/hub';
 import type { AuthResult } from '../auth/session';
+import type { Vocabulary } from '../search/spelling';
 
 export interface TrpcContext {
   app: AppContext;
   hub: EventHub;
+  /** The library's words, for spelling suggestions (one per process). */
+  vocabulary?: Vocabulary;
   auth: AuthResult;
   reqId: string;
 }
 
 /** Builds the per-request context; tests pass a runtime and no request. */
-export function createTrpcContext(rt: { app: AppContext; hub: EventHub }, auth: AuthResult, reqId = 'internal'): TrpcContext {
-  return { app: rt.app, hub: rt.hub, auth, reqId };
+export function createTrpcContext(rt: { app: AppContext; hub: EventHub; vocabulary?: Vocabulary }, auth: AuthResult, reqId = 'internal'): TrpcContext {
+  return { app: rt.app, hub: rt.hub, vocabulary: rt.vocabulary, auth, reqId };
 }

@@ -14,6 +14,9 @@ const CODE_MAP: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 };
 
+/** One readable line from a validation error: "filters.bpmMin: BPM range is reversed: 130 is above 120". */
+const zodMessage = (e: ZodError) => e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+
 const t = initTRPC.context<TrpcContext>().create({
   transformer: superjson,
   sse: {
@@ -25,7 +28,7 @@ const t = initTRPC.context<TrpcContext>().create({
     const domain = error.cause instanceof DomainError ? error.cause : undefined;
     return {
       ...shape,
-      message: zod ? zod.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ') : shape.message,
+      message: zod ? zodMessage(zod) : shape.message,
       data: {
         ...shape.data,
         stack: undefined,
@@ -46,7 +49,7 @@ const mapDomainErrors = t.middleware(async ({ ctx, next, path }) => {
       throw new TRPCError({ code: CODE_MAP[cause.code], message: cause.message, cause });
     }
     if (cause instanceof ZodError) {
-      throw new TRPCError({ code: 'BAD_REQUEST', message: 'Invalid input', cause });
+      throw new TRPCError({ code: 'BAD_REQUEST', message: zodMessage(cause), cause });
     }
     if (res.error.code === 'INTERNAL_SERVER_ERROR') {
       ctx.app.log.error({ err: res.error.cause ?? res.error, path }, 'procedure failed');

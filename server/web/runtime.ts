@@ -7,12 +7,14 @@ import { loadEnv } from '../env';
 import { EventHub } from '../events/hub';
 import { createLogger } from '../log';
 import { LoginLimiter } from '../auth/login';
+import { Vocabulary } from '../search/spelling';
 import { authenticate, loadSigningKey, type AuthResult } from '../auth/session';
 
 /** What the web process keeps for its lifetime: one DB connection, one event poller. */
 export interface WebRuntime {
   app: AppContext;
   hub: EventHub;
+  vocabulary: Vocabulary;
   signingKey: Buffer;
   limiter: LoginLimiter;
 }
@@ -32,7 +34,7 @@ export function getWebRuntime(): WebRuntime {
   const db = openDatabase(env.db.path);
   runMigrations(db.$client, { onWarning: (m) => log.warn(m) });
   const app = createAppContext({ env, db, log, clock: systemClock, processKind: 'web' });
-  const rt: WebRuntime = { app, hub: new EventHub(db), signingKey: loadSigningKey(env), limiter: new LoginLimiter() };
+  const rt: WebRuntime = { app, hub: new EventHub(db), vocabulary: new Vocabulary(db), signingKey: loadSigningKey(env), limiter: new LoginLimiter() };
   g[KEY] = rt;
   return rt;
 }

@@ -1,4 +1,5 @@
 import { browseServerFolders } from '../../library/browse-server';
+import { BrowseFolderInput, browseFolder } from '../../library/browse-folder';
 import { createDirectory } from '../../library/create-directory';
 import { getDirectoryView, listDirectoryViews } from '../../library/queries';
 import { removeDirectory } from '../../library/remove-directory';
@@ -28,4 +29,6 @@ export const directoriesRouter = router({
     return { jobId: job.id };
   }),
   browseServer: procedure.input(BrowseServerInput).query(({ input }) => browseServerFolders(input)),
+  /** A folder of a library folder as the library sees it: sub-folders with counts, and its tracks. */
+  browse: procedure.input(BrowseFolderInput).query(({ ctx, input }) => browseFolder(ctx.app.db, input)),
 });

@@ -7,6 +7,7 @@ import { parseKey } from '../music/keys';
 import type { FileAnalysis } from './analyze-file';
 import type { WalkFile } from './walk';
 import { guessFromPath } from './tags/filename';
+import { FORMAT_NAME } from './formats';
 
 /** Columns that come from the file itself (tags, format, hash); user fields are never touched. */
 export type FileColumns = Omit<
@@ -67,7 +68,7 @@ export function analysisColumns(entry: WalkFile, a: FileAnalysis, now: number): 
     quickHash: a.hash.quickHash || null,
     hashMethod: a.hash.method,
     hashedAt: now,
-    format: f?.format ?? (a.hash.container === 'unknown' ? path.extname(entry.relPath).slice(1).toLowerCase() : a.hash.container),
+    format: f?.format ?? (a.hash.container === 'unknown' ? path.extname(entry.relPath).slice(1).toLowerCase() : FORMAT_NAME[a.hash.container]),
     codec: f?.codec ?? null,
     isLossless: f?.isLossless ?? null,
     bitrate: f?.bitrate ?? null,

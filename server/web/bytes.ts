@@ -6,7 +6,7 @@ import { artworks } from '@/drizzle/schema';
 import { authenticateRequest, type WebRuntime } from './runtime';
 
 /** 401 for byte routes when the request has no session or token. */
-export function unauthorized(rt: WebRuntime, req: Request): Response | null {
+export function unauthorized(rt: Pick<WebRuntime, 'app' | 'signingKey'>, req: Request): Response | null {
   return authenticateRequest(rt, req.headers).ok ? null : Response.json({ error: 'Sign in first' }, { status: 401 });
 }
 

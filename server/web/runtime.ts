@@ -40,7 +40,7 @@ export function getWebRuntime(): WebRuntime {
 }
 
 /** Authentication for any web request (pages, tRPC, byte routes). */
-export function authenticateRequest(rt: WebRuntime, headers: Headers): AuthResult {
+export function authenticateRequest(rt: Pick<WebRuntime, 'app' | 'signingKey'>, headers: Headers): AuthResult {
   return authenticate(rt.app.env, rt.signingKey, { cookie: headers.get('cookie'), authorization: headers.get('authorization') }, rt.app.clock.now());
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseBuffer, parseFile, parseStream, type IAudioMetadata, type IPicture } from 'music-metadata';
 import { parseBpm } from '../../music/bpm';
 import type { AudioHashResult, Container } from '../hash';
+import { FORMAT_NAME } from '../formats';
 import { guessFromPath } from './filename';
 import { cleanInt, cleanText } from './normalize';
 
@@ -73,20 +74,6 @@ const MIME: Record<Container, string> = {
   wavpack: 'audio/wavpack',
   unknown: 'application/octet-stream',
 };
-const FORMAT_NAME: Record<Container, string> = {
-  mp3: 'mp3',
-  aac: 'aac',
-  flac: 'flac',
-  mp4: 'm4a',
-  ogg: 'ogg',
-  wav: 'wav',
-  aiff: 'aiff',
-  asf: 'wma',
-  ape: 'ape',
-  wavpack: 'wv',
-  unknown: 'unknown',
-};
-
 const KEY_TAGS = ['INITIALKEY', 'KEY', '----:com.apple.iTunes:initialkey', '----:com.apple.iTunes:KEY', 'Key', 'initialkey', 'WM/InitialKey', 'TKEY'];
 const LABEL_TAGS = ['LABEL', 'ORGANIZATION', 'PUBLISHER', '----:com.apple.iTunes:LABEL', 'Label', 'WM/Publisher', 'TPUB'];
 const REMIXER_TAGS = ['REMIXER', 'MIXARTIST', 'TPE4', 'WM/ModifiedBy', 'Remixer'];

@@ -1,0 +1,240 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { eq } from 'drizzle-orm';
+import { libraryDirectories, tracks } from '@/drizzle/schema';
+import type { Db } from '../db/client';
+import { findExecutable } from '../system/executables';
+import { unauthorized } from './bytes';
+import type { WebRuntime } from './runtime';
+
+type Rt = Pick<WebRuntime, 'app' | 'signingKey'>;
+
+const CONTENT_TYPES: Record<string, string> = {
+  mp3: 'audio/mpeg',
+  flac: 'audio/flac',
+  ogg: 'audio/ogg',
+  opus: 'audio/ogg',
+  m4a: 'audio/mp4',
+  alac: 'audio/mp4',
+  aac: 'audio/aac',
+  wav: 'audio/wav',
+  aiff: 'audio/aiff',
+  aif: 'audio/aiff',
+  wma: 'audio/x-ms-wma',
+  ape: 'audio/ape',
+  wv: 'audio/x-wavpack',
+};
+
+/** Formats every current browser decodes itself; the rest are previewed through ffmpeg. */
+const BROWSER_PLAYABLE = new Set(['mp3', 'flac', 'ogg', 'opus', 'aac', 'wav']);
+export const browserPlays = (t: { format: string | null; fileExt: string; codec: string | null }) => {
+  const f = t.format ?? t.fileExt;
+  if (f === 'm4a') return t.codec !== 'ALAC';
+  return BROWSER_PLAYABLE.has(f);
+};
+
+const json = (status: number, error: string, headers: Record<string, string> = {}) => Response.json({ error }, { status, headers });
+
+interface Located {
+  track: typeof tracks.$inferSelect;
+  file: string;
+  stat: fs.Stats;
+}
+
+/** Finds a library track's file on disk, or the response that says why it cannot be served. */
+function locate(db: Db, id: string): Located | Response {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return json(400, 'Invalid track id');
+  const row = db
+    .select({ track: tracks, dir: libraryDirectories })
+    .from(tracks)
+    .leftJoin(libraryDirectories, eq(libraryDirectories.id, tracks.directoryId))
+    .where(eq(tracks.id, id))
+    .get();
+  if (!row) return json(404, 'Track not found');
+  if (!row.dir) return json(404, 'The track is no longer in a library folder');
+  if (!row.dir.isAvailable) return json(503, `"${row.dir.name}" is not available (is the drive plugged in?)`);
+  const rel = path.normalize(row.track.relPath);
+  if (path.isAbsolute(rel) || rel === '..' || rel.startsWith(`..${path.sep}`)) return json(404, 'Track not found');
+  const file = path.join(row.dir.path, rel);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return json(404, 'The file is missing');
+  }
+  if (!stat.isFile()) return json(404, 'The file is missing');
+  return { track: row.track, file, stat };
+}
+
+interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Parses a Range header against a length (RFC 9110 §14.2). One range is honoured; several ranges
+ * are answered with the whole body, which the RFC allows. Returns null for "send everything" and
+ * 'unsatisfiable' for a range beyond the end.
+ */
+export function parseRange(header: string | null, size: number): ByteRange | null | 'unsatisfiable' {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m) return null;
+  const [, a, b] = m;
+  if (a === '' && b === '') return null;
+  if (a === '') {
+    const n = Number(b);
+    if (n === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(a);
+  if (start >= size) return 'unsatisfiable';
+  const end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
+  if (end < start) return null;
+  return { start, end };
+}
+
+/**
+ * Sends `size` bytes produced by `body(range)` with Range support: 206 with Content-Range for a
+ * satisfiable range, 416 for one past the end, 200 otherwise (and when If-Range no longer holds).
+ */
+function rangedResponse(req: Request, size: number, headers: Record<string, string>, body: (r: ByteRange) => ReadableStream | null): Response {
+  const ifRange = req.headers.get('if-range');
+  const range = ifRange && ifRange !== headers.etag ? null : parseRange(req.headers.get('range'), size);
+  const base = { ...headers, 'accept-ranges': 'bytes' };
+  if (range === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...base, 'content-range': `bytes */${size}` } });
+  const r = range ?? { start: 0, end: size - 1 };
+  const out = { ...base, 'content-length': String(size === 0 ? 0 : r.end - r.start + 1) };
+  const status = range ? 206 : 200;
+  if (range) Object.assign(out, { 'content-range': `bytes ${r.start}-${r.end}/${size}` });
+  if (req.method === 'HEAD' || size === 0) return new Response(null, { status, headers: out });
+  return new Response(body(r), { status, headers: out });
+}
+
+function fileHeaders(loc: Located, contentType: string, etag: string) {
+  return {
+    'content-type': contentType,
+    etag,
+    'last-modified': loc.stat.mtime.toUTCString(),
+    'cache-control': 'private, no-cache',
+  };
+}
+
+/** GET/HEAD /api/tracks/:id/audio — the file itself, seekable, with its own content type. */
+export function audioResponse(rt: Rt, req: Request, id: string, opts: { download?: boolean } = {}): Response {
+  const denied = unauthorized(rt, req);
+  if (denied) return denied;
+  const loc = locate(rt.app.db, id);
+  if (loc instanceof Response) return loc;
+  const etag = `"${loc.stat.size.toString(36)}-${Math.floor(loc.stat.mtimeMs).toString(36)}"`;
+  const headers: Record<string, string> = fileHeaders(loc, CONTENT_TYPES[loc.track.fileExt] ?? 'application/octet-stream', etag);
+  if (opts.download) headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(loc.track.fileName)}`;
+  if (req.headers.get('if-none-match') === etag && !req.headers.get('range')) return new Response(null, { status: 304, headers });
+  return rangedResponse(req, loc.stat.size, headers, (r) => Readable.toWeb(fs.createReadStream(loc.file, { start: r.start, end: r.end })) as ReadableStream);
+}
+
+// ---- previews of formats browsers cannot decode: 16-bit stereo WAV made by ffmpeg on demand.
+// Its length follows from the duration, so byte ranges map to times and seeking works.
+const RATE = 44_100;
+const FRAME = 4; // 2 channels × 16 bit
+const HEADER = 44;
+
+function wavHeader(dataBytes: number): Buffer {
+  const h = Buffer.alloc(HEADER);
+  h.write('RIFF', 0, 'ascii');
+  h.writeUInt32LE(36 + dataBytes, 4);
+  h.write('WAVEfmt ', 8, 'ascii');
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20);
+  h.writeUInt16LE(2, 22);
+  h.writeUInt32LE(RATE, 24);
+  h.writeUInt32LE(RATE * FRAME, 28);
+  h.writeUInt16LE(FRAME, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36, 'ascii');
+  h.writeUInt32LE(dataBytes, 40);
+  return h;
+}
+
+/**
+ * Bytes [start, end] of the preview WAV: the header part, then PCM decoded by ffmpeg from the
+ * matching time, trimmed to frame alignment and padded with silence if the decoder ends early.
+ */
+function previewStream(ffmpeg: string, file: string, dataBytes: number, r: ByteRange, signal: AbortSignal): ReadableStream<Uint8Array> {
+  let remaining = r.end - r.start + 1;
+  const header = r.start < HEADER ? wavHeader(dataBytes).subarray(r.start, Math.min(HEADER, r.end + 1)) : null;
+  const pcmStart = Math.max(0, r.start - HEADER);
+  const frame = Math.floor(pcmStart / FRAME);
+  let skip = pcmStart - frame * FRAME;
+  let proc: ReturnType<typeof spawn> | null = null;
+  const kill = () => {
+    proc?.kill('SIGKILL');
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (header) {
+        controller.enqueue(new Uint8Array(header));
+        remaining -= header.length;
+      }
+      if (remaining <= 0) return controller.close();
+      signal.addEventListener('abort', kill, { once: true });
+      proc = spawn(ffmpeg, ['-nostdin', '-v', 'error', '-ss', (frame / RATE).toFixed(6), '-i', file, '-vn', '-map', '0:a:0', '-ac', '2', '-ar', String(RATE), '-f', 's16le', '-'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      const out = proc.stdout!;
+      out.on('data', (chunk: Buffer) => {
+        let c = chunk;
+        if (skip) {
+          const s = Math.min(skip, c.length);
+          c = c.subarray(s);
+          skip -= s;
+        }
+        if (!c.length || remaining <= 0) return;
+        if (c.length > remaining) c = c.subarray(0, remaining);
+        remaining -= c.length;
+        controller.enqueue(new Uint8Array(c));
+        if (remaining <= 0) {
+          kill();
+          controller.close();
+        } else if ((controller.desiredSize ?? 1) <= 0) out.pause();
+      });
+      proc.on('close', () => {
+        signal.removeEventListener('abort', kill);
+        if (remaining > 0) {
+          // the decoder's idea of the length fell short of the duration: finish with silence
+          controller.enqueue(new Uint8Array(remaining));
+          remaining = 0;
+          controller.close();
+        }
+      });
+      proc.on('error', (e) => controller.error(e));
+    },
+    pull() {
+      (proc?.stdout as Readable | null | undefined)?.resume();
+    },
+    cancel: kill,
+  });
+}
+
+/**
+ * GET/HEAD /api/tracks/:id/preview — something the browser can play: the file itself when the
+ * browser decodes its format, otherwise a seekable WAV decoded by ffmpeg (AIFF, ALAC, WavPack,
+ * WMA, APE).
+ */
+export function previewResponse(rt: Rt, req: Request, id: string): Response {
+  const denied = unauthorized(rt, req);
+  if (denied) return denied;
+  const loc = locate(rt.app.db, id);
+  if (loc instanceof Response) return loc;
+  if (browserPlays(loc.track)) return audioResponse(rt, req, id);
+  const ffmpeg = findExecutable('ffmpeg');
+  if (!ffmpeg)
+    return json(415, `Browsers cannot play ${(loc.track.format ?? loc.track.fileExt).toUpperCase()} files and ffmpeg is not installed to convert them (apt-get install ffmpeg)`);
+  if (!loc.track.durationMs) return json(422, 'The track has no known duration, so it cannot be previewed');
+  const dataBytes = Math.round((loc.track.durationMs / 1000) * RATE) * FRAME;
+  const etag = `"p-${loc.stat.size.toString(36)}-${Math.floor(loc.stat.mtimeMs).toString(36)}"`;
+  const headers = fileHeaders(loc, 'audio/wav', etag);
+  return rangedResponse(req, HEADER + dataBytes, headers, (r) => previewStream(ffmpeg, loc.file, dataBytes, r, req.signal));
+}

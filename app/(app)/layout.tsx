@@ -6,6 +6,7 @@ import { Sidebar } from '../_components/shell/sidebar';
 import { StatusBar } from '../_components/shell/status-bar';
 import { KeyboardNav } from '../_components/shell/keyboard-nav';
 import { SignOut } from '../_components/shell/sign-out';
+import { MiniPlayer } from '../_components/library/player';
 
 export const dynamic = 'force-dynamic';
 
@@ -24,6 +25,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             {auth.via === 'session' ? <SignOut /> : null}
           </header>
           <main className="min-h-0 flex-1 overflow-auto">{children}</main>
+          <MiniPlayer />
         </div>
       </div>
     </Providers>

@@ -3,12 +3,15 @@
 import { TrpcProviders } from '../_trpc/client';
 import { LiveEventsProvider } from '../_hooks/live-events';
 import { ToastProvider } from './ui/toast';
+import { PlayerProvider } from './library/player';
 
 export function Providers({ children }: { children: React.ReactNode }) {
   return (
     <TrpcProviders>
       <ToastProvider>
-        <LiveEventsProvider>{children}</LiveEventsProvider>
+        <LiveEventsProvider>
+          <PlayerProvider>{children}</PlayerProvider>
+        </LiveEventsProvider>
       </ToastProvider>
     </TrpcProviders>
   );

@@ -60,6 +60,10 @@ describe('a scan of a generated library matches its truth', () => {
       expect(row.durationMs! / 1000, tr.path).toBeGreaterThan(tr.seconds - 0.2);
       expect(row.durationMs! / 1000, tr.path).toBeLessThan(tr.seconds + 0.2);
       expect(row.isLossless, tr.path).toBe(tr.lossless);
+      // the average bitrate of the audio: at most the whole file's; tags and padding make up the rest (covers can be most of a short file)
+      const wholeFile = (row.sizeBytes * 8) / (row.durationMs! / 1000);
+      expect(row.bitrate, tr.path).toBeLessThanOrEqual(wholeFile * 1.01);
+      expect(row.bitrate, tr.path).toBeGreaterThan(tr.hasCover ? 32_000 : wholeFile * 0.8);
       const plausibleBpm = tr.tagBpm !== null && tr.tagBpm >= 30 && tr.tagBpm <= 300 ? tr.tagBpm : null;
       expect(row.tagBpm, tr.path).toBe(plausibleBpm);
       if (tr.tagKey) expect({ pitch: row.tagKeyPitch, mode: row.tagKeyMode }, tr.path).toEqual({ pitch: tr.tonic, mode: tr.mode === 'major' ? 1 : 0 });

@@ -212,7 +212,7 @@ function previewStream(ffmpeg: string, file: string, dataBytes: number, r: ByteR
       proc.on('error', (e) => controller.error(e));
     },
     pull() {
-      (proc?.stdout)?.resume();
+      proc?.stdout?.resume();
     },
     cancel: kill,
   });

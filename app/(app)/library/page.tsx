@@ -1,13 +1,7 @@
-import { PageHeader } from '../../_components/ui/card';
-import { TrackList } from '../../_components/library/track-list';
+import { LibraryView } from '../../_components/library/library-view';
 
 export const metadata = { title: 'Library' };
 
 export default function LibraryPage() {
-  return (
-    <div>
-      <PageHeader title="Library" />
-      <TrackList />
-    </div>
-  );
+  return <LibraryView />;
 }

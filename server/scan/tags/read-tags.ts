@@ -183,7 +183,10 @@ export async function readTags(
   // our frame/page walk is exact where it exists; a partial parse only saw the first frames
   const exact = hash.durationSec && (container === 'mp3' || container === 'aac' || container === 'ogg') ? hash.durationSec : undefined;
   const durationSec = exact ?? f.duration ?? hash.durationSec;
-  const bitrate = exact && hash.payloadBytes ? (hash.payloadBytes * 8) / exact : f.bitrate;
+  // music-metadata derives FLAC/WavPack/APE bitrates from the bytes it was given (only the tag
+  // region here); the audio payload over the duration is the real average
+  const fromPayload = exact ?? (['flac', 'wavpack', 'ape'].includes(container) || !f.bitrate ? durationSec : undefined);
+  const bitrate = fromPayload && hash.payloadBytes ? (hash.payloadBytes * 8) / fromPayload : f.bitrate;
   if (!f.sampleRate && !durationSec && !f.codec) return { ok: false, reason: 'no audio stream found' };
   const c = m.common;
   const facts: FormatFacts = {

@@ -1,0 +1,317 @@
+'use client';
+
+import { useEffect, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { ArrowDown, ArrowUp } from 'lucide-react';
+import type { Track } from '@/drizzle/schema';
+import type { SortField } from '@/server/tracks/schemas';
+import { cn } from '../ui/cn';
+import { layoutColumns, type CellContext, type Column } from './columns';
+import type { Sort } from './view-state';
+
+export const ROW_HEIGHT = 34;
+
+/** Sorts that read best biggest/newest first on the first click. */
+const DESC_FIRST = new Set<SortField>(['dateAdded', 'rating', 'playCount', 'lastPlayed', 'energy', 'bitrate']);
+
+export interface Selection {
+  ids: Set<string>;
+  /** The keyboard cursor (a row index) and the anchor shift-selection extends from. */
+  cursor: number;
+  anchor: number;
+}
+
+interface Props {
+  columns: (Column & { width: number })[];
+  total: number;
+  row: (i: number) => Track | undefined;
+  sort: Sort | null;
+  onSort: (s: Sort | null) => void;
+  onResize: (id: string, width: number, done: boolean) => void;
+  selection: Selection;
+  onSelection: (s: Selection) => void;
+  onOpen: (t: Track) => void;
+  onPreview: (t: Track) => void;
+  onDelete: (ids: string[]) => void;
+  onRange: (r: { start: number; end: number }) => void;
+  cell: CellContext;
+  playingId: string | null;
+  stale: boolean;
+}
+
+/**
+ * The library table: a virtual list (only the rows on screen exist in the page), so 100,000
+ * tracks scroll as smoothly as 100. Keyboard: ↑/↓ (with Shift to extend), PgUp/PgDn, Home/End,
+ * Enter opens, Space previews, Delete removes from the library, Ctrl+A selects what is loaded.
+ */
+export function TrackTable(p: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the React Compiler is not enabled; the virtualizer re-renders the table itself
+  const virtualizer = useVirtualizer({ count: p.total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? 0;
+  const { onRange } = p;
+  useEffect(() => onRange({ start: first, end: last }), [first, last, onRange]);
+
+  const [available, setAvailable] = useState(0);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setAvailable(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const widths = layoutColumns(p.columns, available);
+  const template = widths.map((w) => `${w}px`).join(' ');
+  const width = widths.reduce((s, w) => s + w, 0);
+  const shown = p.columns.map((c, i) => ({ ...c, width: widths[i]! }));
+  const sel = p.selection;
+
+  const moveCursor = (to: number, extend: boolean) => {
+    const i = Math.max(0, Math.min(p.total - 1, to));
+    const t = p.row(i);
+    if (extend) p.onSelection({ ...sel, cursor: i, ids: rangeIds(sel.anchor, i) });
+    else p.onSelection({ ids: t ? new Set([t.id]) : new Set(), cursor: i, anchor: i });
+    virtualizer.scrollToIndex(i, { align: 'auto' });
+  };
+  const rangeIds = (a: number, b: number) => {
+    const ids = new Set<string>();
+    for (let i = Math.min(a, b); i <= Math.max(a, b); i++) {
+      const t = p.row(i);
+      if (t) ids.add(t.id);
+    }
+    return ids;
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (e.target !== e.currentTarget) return;
+    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
+    const cur = p.row(sel.cursor);
+    switch (e.key) {
+      case 'ArrowDown':
+        moveCursor(sel.cursor + 1, e.shiftKey);
+        break;
+      case 'ArrowUp':
+        moveCursor(sel.cursor - 1, e.shiftKey);
+        break;
+      case 'PageDown':
+        moveCursor(sel.cursor + page, e.shiftKey);
+        break;
+      case 'PageUp':
+        moveCursor(sel.cursor - page, e.shiftKey);
+        break;
+      case 'Home':
+        moveCursor(0, e.shiftKey);
+        break;
+      case 'End':
+        moveCursor(p.total - 1, e.shiftKey);
+        break;
+      case 'Enter':
+        if (cur) p.onOpen(cur);
+        break;
+      case ' ':
+        if (cur) p.onPreview(cur);
+        break;
+      case 'Delete':
+      case 'Backspace':
+        if (sel.ids.size) p.onDelete([...sel.ids]);
+        break;
+      case 'a':
+        if (!(e.ctrlKey || e.metaKey)) return;
+        p.onSelection({ ...sel, ids: rangeIds(0, p.total - 1) });
+        break;
+      case 'Escape':
+        if (!sel.ids.size) return;
+        p.onSelection({ ...sel, ids: new Set() });
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  const onRowClick = (e: React.MouseEvent, i: number, t: Track) => {
+    if (e.shiftKey) p.onSelection({ ...sel, cursor: i, ids: rangeIds(sel.anchor, i) });
+    else if (e.ctrlKey || e.metaKey) {
+      const ids = new Set(sel.ids);
+      if (ids.has(t.id)) ids.delete(t.id);
+      else ids.add(t.id);
+      p.onSelection({ ids, cursor: i, anchor: i });
+    } else p.onSelection({ ids: new Set([t.id]), cursor: i, anchor: i });
+    scroller.current?.focus({ preventScroll: true });
+  };
+
+  return (
+    <div
+      ref={scroller}
+      tabIndex={0}
+      role="grid"
+      aria-label="Tracks"
+      aria-rowcount={p.total + 1}
+      aria-colcount={p.columns.length}
+      aria-multiselectable
+      aria-busy={p.stale}
+      onKeyDown={onKeyDown}
+      className="group/grid relative min-h-0 flex-1 overflow-auto outline-none"
+      data-testid="track-grid"
+    >
+      <div style={{ width }}>
+        <Header columns={shown} template={template} sort={p.sort} onSort={p.onSort} onResize={p.onResize} />
+        <div role="rowgroup" className={cn('relative transition-opacity', p.stale && 'opacity-60')} style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((v) => {
+            const t = p.row(v.index);
+            return (
+              <Row
+                key={v.index}
+                index={v.index}
+                top={v.start}
+                track={t}
+                template={template}
+                columns={p.columns}
+                cell={p.cell}
+                selected={!!t && sel.ids.has(t.id)}
+                cursor={sel.cursor === v.index}
+                playing={!!t && p.playingId === t.id}
+                onClick={onRowClick}
+                onOpen={p.onOpen}
+              />
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function Header({
+  columns,
+  template,
+  sort,
+  onSort,
+  onResize,
+}: {
+  columns: (Column & { width: number })[];
+  template: string;
+  sort: Sort | null;
+  onSort: (s: Sort | null) => void;
+  onResize: Props['onResize'];
+}) {
+  const clickSort = (field: SortField) => {
+    const first: Sort['dir'] = DESC_FIRST.has(field) ? 'desc' : 'asc';
+    if (sort?.field !== field) return onSort({ field, dir: first });
+    if (sort.dir === first) return onSort({ field, dir: first === 'asc' ? 'desc' : 'asc' });
+    onSort(null);
+  };
+  return (
+    <div role="row" aria-rowindex={1} className="sticky top-0 z-10 grid h-8 border-b border-line bg-panel text-xs text-faint" style={{ gridTemplateColumns: template }}>
+      {columns.map((c) => {
+        const active = sort?.field === c.sort && c.sort !== undefined;
+        return (
+          <div
+            key={c.id}
+            role="columnheader"
+            aria-sort={active ? (sort!.dir === 'asc' ? 'ascending' : 'descending') : c.sort ? 'none' : undefined}
+            className={cn('group relative flex min-w-0 items-center px-2', c.align === 'right' && 'justify-end', c.id === 'art' && 'pl-3')}
+          >
+            {c.sort ? (
+              <button
+                type="button"
+                onClick={() => clickSort(c.sort!)}
+                className={cn('flex min-w-0 items-center gap-1 truncate hover:text-fg', active && 'text-fg')}
+                title={`Sort by ${c.label.toLowerCase()}`}
+                aria-label={c.label}
+              >
+                <span className="truncate">{c.short ?? c.label}</span>
+                {active ? sort!.dir === 'asc' ? <ArrowUp size={12} className="shrink-0 text-accent" /> : <ArrowDown size={12} className="shrink-0 text-accent" /> : null}
+              </button>
+            ) : (
+              <span className="truncate" aria-label={c.label}>
+                {c.short ?? c.label}
+              </span>
+            )}
+            {c.id !== 'art' ? <ResizeHandle column={c} onResize={onResize} /> : null}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+function ResizeHandle({ column, onResize }: { column: Column & { width: number }; onResize: Props['onResize'] }) {
+  const start = useRef<{ x: number; w: number } | null>(null);
+  const widthAt = (x: number) => Math.max(column.min, start.current!.w + x - start.current!.x);
+  return (
+    <div
+      role="separator"
+      aria-orientation="vertical"
+      aria-label={`Resize ${column.label}`}
+      className="absolute top-1 right-0 bottom-1 w-1.5 cursor-col-resize rounded bg-transparent group-hover:bg-line-strong hover:!bg-accent"
+      onPointerDown={(e) => {
+        e.preventDefault();
+        e.currentTarget.setPointerCapture(e.pointerId);
+        start.current = { x: e.clientX, w: column.width };
+      }}
+      onPointerMove={(e) => {
+        if (start.current) onResize(column.id, widthAt(e.clientX), false);
+      }}
+      onPointerUp={(e) => {
+        if (!start.current) return;
+        onResize(column.id, widthAt(e.clientX), true);
+        start.current = null;
+      }}
+    />
+  );
+}
+
+interface RowProps {
+  index: number;
+  top: number;
+  track: Track | undefined;
+  template: string;
+  columns: (Column & { width: number })[];
+  cell: CellContext;
+  selected: boolean;
+  cursor: boolean;
+  playing: boolean;
+  onClick: (e: React.MouseEvent, i: number, t: Track) => void;
+  onOpen: (t: Track) => void;
+}
+
+function Row({ index, top, track: t, template, columns, cell, selected, cursor, playing, onClick, onOpen }: RowProps) {
+  const style = { transform: `translateY(${top}px)`, height: ROW_HEIGHT, gridTemplateColumns: template };
+  if (!t)
+    return (
+      <div role="row" aria-rowindex={index + 2} className="absolute top-0 left-0 grid w-full items-center border-b border-line/40" style={style}>
+        <div className="col-span-full mx-3 h-2.5 w-1/3 animate-pulse rounded bg-raised" />
+      </div>
+    );
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-testid="track-row"
+      data-track-id={t.id}
+      onMouseDown={(e) => {
+        if (e.shiftKey) e.preventDefault(); // no text selection on shift-click
+      }}
+      onClick={(e) => onClick(e, index, t)}
+      onDoubleClick={() => onOpen(t)}
+      className={cn(
+        'absolute top-0 left-0 grid w-full cursor-default items-center border-b border-line/40 text-sm select-none',
+        selected ? 'bg-accent/12' : 'hover:bg-panel-2',
+        cursor && 'group-focus/grid:shadow-[inset_2px_0_0_var(--color-accent)]',
+        playing && 'text-accent-strong',
+        t.isMissing && 'opacity-60',
+      )}
+      style={style}
+    >
+      {columns.map((c) => (
+        <div key={c.id} role="gridcell" title={c.text?.(t) ?? undefined} className={cn('min-w-0 truncate px-2', c.align === 'right' && 'text-right', c.id === 'art' && 'pl-3')}>
+          {c.cell(t, cell)}
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+'use client';
+
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { Track } from '@/drizzle/schema';
+import { formatKey, parseKey } from '@/server/music/keys';
+import type { UpdateTrackInput } from '@/server/tracks/schemas';
+import { useTRPC } from '../../_trpc/client';
+import { useToast } from '../ui/toast';
+
+type Patch = Omit<UpdateTrackInput, 'id'>;
+type ListPage = { items: Track[] };
+
+/** What an edit changes in a cached row, so the table and panel show it before the server answers. */
+function rowPatch(p: Patch): Partial<Track> {
+  const { bpm, key, ...rest } = p;
+  const out: Partial<Track> = { ...rest };
+  if (bpm !== undefined && bpm !== null) out.bpm = bpm;
+  if (key) {
+    const k = parseKey(key);
+    if (k) Object.assign(out, { keyPitch: k.pitch, keyMode: k.mode });
+  }
+  return out;
+}
+
+/** The values that put `fields` back the way they are in `t` (for undo). */
+function previousValues(t: Track, fields: Patch): Patch {
+  const prev: Record<string, unknown> = {};
+  for (const k of Object.keys(fields) as (keyof Patch)[]) {
+    if (k === 'bpm') prev.bpm = t.bpmOverride;
+    else if (k === 'key')
+      prev.key = t.keyPitchOverride !== null && t.keyModeOverride !== null ? formatKey({ pitch: t.keyPitchOverride, mode: t.keyModeOverride as 0 | 1 }, 'camelot') : null;
+    else prev[k] = t[k as keyof Track];
+  }
+  return prev;
+}
+
+/**
+ * Edits a track optimistically: every cached copy (table windows, the detail) changes at once,
+ * is put back if the server refuses, and a toast offers to undo what was saved.
+ */
+export function useTrackUpdate() {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const toast = useToast();
+  const mutation = useMutation(
+    trpc.tracks.update.mutationOptions({
+      onMutate: async (input) => {
+        await qc.cancelQueries(trpc.tracks.pathFilter());
+        const detailKey = trpc.tracks.byId.queryKey({ id: input.id });
+        const detail = qc.getQueryData(detailKey);
+        const lists = qc.getQueriesData<ListPage>(trpc.tracks.list.pathFilter());
+        const patch = rowPatch(input);
+        qc.setQueryData(detailKey, (old) => (old ? { ...old, ...patch } : old));
+        qc.setQueriesData<ListPage>(trpc.tracks.list.pathFilter(), (old) => (old ? { ...old, items: old.items.map((t) => (t.id === input.id ? { ...t, ...patch } : t)) } : old));
+        return { detailKey, detail, lists };
+      },
+      onError: (err, _input, saved) => {
+        if (saved) {
+          qc.setQueryData(saved.detailKey, saved.detail);
+          for (const [key, data] of saved.lists) qc.setQueryData(key, data);
+        }
+        toast.push({ tone: 'error', text: `Not saved: ${err.message}` });
+      },
+      onSettled: () => qc.invalidateQueries(trpc.tracks.pathFilter()),
+    }),
+  );
+
+  /** Saves `patch` for `track`; with `undo`, the toast can put the old values back. */
+  const save = (track: Track, patch: Patch, opts: { undo?: boolean; message?: string } = {}) => {
+    if (!Object.keys(patch).length) return Promise.resolve(null);
+    const before = previousValues(track, patch);
+    return mutation.mutateAsync({ id: track.id, ...patch }).then(
+      (saved) => {
+        if (opts.undo !== false)
+          toast.push({
+            tone: 'ok',
+            text: opts.message ?? `Saved “${saved.title ?? saved.fileName}”`,
+            action: {
+              label: 'Undo',
+              run: () =>
+                void mutation.mutateAsync({ id: track.id, ...before }).then(
+                  () => toast.push({ tone: 'ok', text: 'Undone' }),
+                  () => undefined,
+                ),
+            },
+          });
+        return saved;
+      },
+      () => null,
+    );
+  };
+  return { save, pending: mutation.isPending };
+}

@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { FolderPlus } from 'lucide-react';
 import { useTRPC } from '../_trpc/client';
 import { EmptyState } from './ui/card';
-import { Button } from './ui/button';
+import { buttonClass } from './ui/button';
 
 /** Empty state for pages that need music first: points a new user at the Folders page. */
 export function FirstSteps({ icon, title, children }: { icon: React.ReactNode; title: string; children: React.ReactNode }) {
@@ -17,10 +17,8 @@ export function FirstSteps({ icon, title, children }: { icon: React.ReactNode; t
         icon={<FolderPlus size={22} />}
         title="Start by adding a music folder"
         action={
-          <Link href="/folders">
-            <Button variant="primary">
-              <FolderPlus size={16} /> Add a folder
-            </Button>
+          <Link href="/folders" className={buttonClass('primary')}>
+            <FolderPlus size={16} /> Add a folder
           </Link>
         }
       >

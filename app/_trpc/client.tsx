@@ -4,7 +4,7 @@ import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useState } from 'react';
-import superjson from 'superjson';
+import { transformer } from '@/server/trpc/transformer';
 import type { AppRouter } from '@/server/trpc/router';
 import { makeQueryClient } from './query-client';
 
@@ -23,8 +23,8 @@ export function TrpcProviders({ children }: { children: React.ReactNode }) {
       links: [
         splitLink({
           condition: (op) => op.type === 'subscription',
-          true: httpSubscriptionLink({ url: '/api/trpc', transformer: superjson }),
-          false: httpBatchLink({ url: '/api/trpc', transformer: superjson, maxURLLength: 4000 }),
+          true: httpSubscriptionLink({ url: '/api/trpc', transformer }),
+          false: httpBatchLink({ url: '/api/trpc', transformer, maxURLLength: 4000 }),
         }),
       ],
     }),

@@ -19,7 +19,10 @@ test('adding a folder scans it: tracks fill the library live, the folder shows a
   await expect(page.getByTestId('track-total')).toHaveText(`${expected} tracks`, { timeout: 60_000 });
   await page.screenshot({ path: 'test-results/screens/library-list.png' });
 
-  await page.getByRole('tab', { name: 'Broken' }).click();
+  await page
+    .getByRole('complementary', { name: 'Filters' })
+    .getByRole('button', { name: /^Broken/ })
+    .click();
   const broken = lib.truth.specials.filter((s) => s.expect === 'broken').length;
   await expect(page.getByTestId('track-total')).toHaveText(`${broken} tracks`);
   await expect(page.getByText(/truncated: /).first()).toBeVisible();

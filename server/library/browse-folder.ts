@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { NotFoundError } from '../errors';
-import { mapTrackRow, TRACK_COLUMNS_SQL } from '../tracks/track-rows';
+import { mapRow, ROW_COLUMNS_SQL } from '../tracks/track-rows';
 import { directoryById } from './directories.repo';
 import { assertRelPath } from './paths';
 import { DirectoryId } from './schemas';
@@ -29,9 +29,9 @@ export function browseFolder(db: Db, raw: z.input<typeof BrowseFolderInput>) {
     GROUP BY name ORDER BY name COLLATE NOCASE`);
   const files = db
     .all<Record<string, unknown>>(
-      sql`SELECT ${sql.raw(TRACK_COLUMNS_SQL)} FROM tracks t WHERE t.directory_id = ${dir.id} AND ${inside} AND instr(substr(t.rel_path, ${start}), '/') = 0 ORDER BY t.rel_path COLLATE NOCASE`,
+      sql`SELECT ${sql.raw(ROW_COLUMNS_SQL)} FROM tracks t WHERE t.directory_id = ${dir.id} AND ${inside} AND instr(substr(t.rel_path, ${start}), '/') = 0 ORDER BY t.rel_path COLLATE NOCASE`,
     )
-    .map(mapTrackRow);
+    .map(mapRow);
   const crumbs = rel ? rel.split('/').map((name, i, all) => ({ name, path: all.slice(0, i + 1).join('/') })) : [];
   return { directory: { id: dir.id, name: dir.name, path: dir.path }, path: rel, crumbs, folders: folders.map((f) => ({ ...f, path: prefix + f.name })), tracks: files };
 }

@@ -6,7 +6,7 @@ import { seedTracks } from '../testing/seed-tracks';
 import { Vocabulary } from '../search/spelling';
 import { parseKey } from '../music/keys';
 import { listTracks } from './list';
-import { trackFacets } from './queries';
+import { facetsSql } from './queries';
 import { SORT_FIELDS, type SortField, type TrackFilters } from './schemas';
 
 let t: TestContext;
@@ -175,7 +175,7 @@ describe('search', () => {
 
 describe('facets', () => {
   it('counts genres, keys, formats, years and BPM for the current filter, each without its own filter', () => {
-    const f = trackFacets(t.db, { filters: { genres: ['House'], lossless: true } });
+    const f = facetsSql(t.db, { filters: { genres: ['House'], lossless: true } });
     const subset = rows.filter((r) => r.genre === 'House' && r.isLossless);
     expect(f.total).toBe(subset.length);
     // the genre facet ignores the genre filter: other genres are offered with their counts

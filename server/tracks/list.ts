@@ -1,12 +1,11 @@
-import { sql, type SQL } from 'drizzle-orm';
-import type { Track } from '@/drizzle/schema';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { InvalidError } from '../errors';
-import { parseKey } from '../music/keys';
-import { parseQuery, type QueryFilters } from '../search/parse-query';
+import { parseQuery } from '../search/parse-query';
 import type { Vocabulary } from '../search/spelling';
-import { mapTrackRow, TRACK_COLUMNS_SQL } from './track-rows';
-import { ListTracksInput, type SortField, type TrackFilters } from './schemas';
+import { mapRow, ROW_COLUMNS_SQL, type TrackRow } from './track-rows';
+import { filtersSql, resolveFilters } from './filters';
+import { ListTracksInput, type SortField } from './schemas';
 
 /** Sort expressions; text sorts ignore case (and use the NOCASE indexes). */
 const SORT_SQL: Record<Exclude<SortField, 'relevance'>, { expr: string; text?: boolean }> = {
@@ -30,85 +29,6 @@ const SORT_SQL: Record<Exclude<SortField, 'relevance'>, { expr: string; text?: b
   trackNumber: { expr: 't.track_number' },
 };
 
-export interface CompiledFilters {
-  where: SQL;
-  /** FTS5 MATCH expression when the filters include text. */
-  fts: string | null;
-  warnings: string[];
-}
-
-const keySortOf = (k: { pitch: number; mode: 0 | 1 }) => ((k.mode === 1 ? (7 * k.pitch + 7) % 12 : (7 * k.pitch + 4) % 12) + 1) * 2 + k.mode;
-
-/**
- * Every filter as one parameterised WHERE clause over `tracks t` (values are always bound, never
- * spliced). `omit` leaves one dimension out, for facets that count alternatives to it.
- */
-export function compileFilters(f: TrackFilters, omit?: 'genres' | 'artist' | 'years' | 'keys' | 'formats' | 'bpm'): CompiledFilters {
-  const parsed = f.q ? parseQuery(f.q) : null;
-  const q: QueryFilters = parsed?.filters ?? {};
-  const parts: SQL[] = [];
-  const bpmMin = q.bpmMin ?? f.bpmMin;
-  const bpmMax = q.bpmMax ?? f.bpmMax;
-  if (omit !== 'bpm' && (bpmMin !== undefined || bpmMax !== undefined)) {
-    const lo = bpmMin ?? 0;
-    const hi = bpmMax ?? 999;
-    parts.push(
-      f.bpmHalfDouble ? sql`(t.bpm BETWEEN ${lo} AND ${hi} OR t.bpm BETWEEN ${lo / 2} AND ${hi / 2} OR t.bpm BETWEEN ${lo * 2} AND ${hi * 2})` : sql`t.bpm BETWEEN ${lo} AND ${hi}`,
-    );
-  }
-  if (omit !== 'artist' && f.artist) parts.push(sql`t.artist = ${f.artist} COLLATE NOCASE`);
-  if (omit !== 'genres' && f.genres?.length)
-    parts.push(
-      sql`t.genre COLLATE NOCASE IN (${sql.join(
-        f.genres.map((g) => sql`${g}`),
-        sql`, `,
-      )})`,
-    );
-  const keys = [...(q.keys ?? []), ...(f.keys ?? []).map((k) => parseKey(k)!)];
-  if (omit !== 'keys' && keys.length)
-    parts.push(
-      sql`t.key_sort IN (${sql.join(
-        keys.map((k) => sql`${keySortOf(k)}`),
-        sql`, `,
-      )})`,
-    );
-  if (f.directoryId) parts.push(sql`t.directory_id = ${f.directoryId}`);
-  if (f.directoryId && f.folder) parts.push(sql`(t.rel_path > ${`${f.folder}/`} AND t.rel_path < ${`${f.folder}0`})`);
-  const flag = (v: boolean | undefined, col: string) => {
-    if (v !== undefined) parts.push(sql`${sql.raw(col)} = ${v ? 1 : 0}`);
-  };
-  flag(q.missing ?? f.missing, 't.is_missing');
-  flag(q.broken ?? f.broken, 't.is_broken');
-  flag(q.lossless ?? f.lossless, 't.is_lossless');
-  flag(q.analyzed ?? f.analyzed, 't.is_analyzed');
-  const duplicate = q.duplicate ?? f.duplicate;
-  if (duplicate !== undefined) parts.push(duplicate ? sql`t.duplicate_group_id IS NOT NULL` : sql`t.duplicate_group_id IS NULL`);
-  if (f.duplicateGroupId) parts.push(sql`t.duplicate_group_id = ${f.duplicateGroupId}`);
-  const yearMin = q.yearMin ?? f.yearMin;
-  const yearMax = q.yearMax ?? f.yearMax;
-  if (omit !== 'years' && yearMin !== undefined) parts.push(sql`t.year >= ${yearMin}`);
-  if (omit !== 'years' && yearMax !== undefined) parts.push(sql`t.year <= ${yearMax}`);
-  const ratingMin = q.ratingMin ?? f.ratingMin;
-  if (ratingMin) parts.push(sql`t.rating >= ${ratingMin}`);
-  const energyMin = q.energyMin ?? f.energyMin;
-  const energyMax = q.energyMax ?? f.energyMax;
-  if (energyMin !== undefined) parts.push(sql`t.energy_level >= ${energyMin}`);
-  if (energyMax !== undefined) parts.push(sql`t.energy_level <= ${energyMax}`);
-  const formats = [...(q.formats ?? []), ...(f.formats ?? [])].map((x) => x.toLowerCase());
-  if (omit !== 'formats' && formats.length)
-    parts.push(
-      sql`t.format IN (${sql.join(
-        formats.map((x) => sql`${x}`),
-        sql`, `,
-      )})`,
-    );
-  if (f.addedFrom !== undefined) parts.push(sql`t.date_added >= ${f.addedFrom}`);
-  if (f.addedTo !== undefined) parts.push(sql`t.date_added <= ${f.addedTo}`);
-  const fts = parsed?.fts ?? null;
-  if (fts) parts.push(sql`t.seq IN (SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH ${fts})`);
-  return { where: parts.length ? sql.join(parts, sql` AND `) : sql`1`, fts, warnings: parsed?.warnings ?? [] };
-}
-
 interface Cursor {
   v: string | number | null;
   s: number;
@@ -125,7 +45,7 @@ function decodeCursor(raw: string): Cursor {
 }
 
 export interface TrackPage {
-  items: Track[];
+  items: TrackRow[];
   total: number | null;
   nextCursor: string | null;
   /** When the query matched nothing and a spelling fix did: the corrected query, and results for it. */
@@ -157,20 +77,21 @@ export function listTracks(db: Db, raw: ListTracksInput, vocab?: Vocabulary): Tr
 }
 
 function runList(db: Db, input: ReturnType<typeof ListTracksInput.parse>): TrackPage {
-  const f = compileFilters(input.filters);
+  const r = resolveFilters(input.filters);
+  const f = { where: filtersSql(r), fts: r.fts, warnings: r.warnings };
   const sort = input.sort ?? (f.fts ? { field: 'relevance' as const, dir: 'asc' as const } : { field: 'dateAdded' as const, dir: 'desc' as const });
   const total = input.withTotal ? (db.get<{ n: number }>(sql`SELECT count(*) AS n FROM tracks t WHERE ${f.where}`)?.n ?? 0) : null;
   const limit = input.limit;
-  const cols = sql.raw(TRACK_COLUMNS_SQL);
+  const cols = sql.raw(ROW_COLUMNS_SQL);
   let rows: Record<string, unknown>[];
 
   if (sort.field === 'relevance' && f.fts) {
     // rank from the FTS index itself; offset paging (ranks are not a stable keyset)
     const offset = input.offset ?? (input.cursor ? decodeCursor(input.cursor).s : 0);
     rows = db.all(
-      sql`SELECT ${cols} FROM tracks_fts f JOIN tracks t ON t.seq = f.rowid WHERE tracks_fts MATCH ${f.fts} AND ${f.where} ORDER BY ${sql.raw(RANK)}, t.seq LIMIT ${limit + 1} OFFSET ${offset}`,
+      sql`SELECT ${cols} FROM tracks_fts f JOIN tracks t ON t.seq = f.rowid WHERE tracks_fts MATCH ${f.fts} AND ${filtersSql(r, undefined, { fts: false })} ORDER BY ${sql.raw(RANK)}, t.seq LIMIT ${limit + 1} OFFSET ${offset}`,
     );
-    const items = rows.slice(0, limit).map(mapTrackRow);
+    const items = rows.slice(0, limit).map(mapRow);
     return { items, total, nextCursor: rows.length > limit ? encodeCursor({ v: null, s: offset + limit }) : null, didYouMean: null, corrected: false, warnings: f.warnings };
   }
   const spec = SORT_SQL[sort.field === 'relevance' ? 'dateAdded' : sort.field];
@@ -201,7 +122,7 @@ function runList(db: Db, input: ReturnType<typeof ListTracksInput.parse>): Track
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return {
-    items: items.map(mapTrackRow),
+    items: items.map(mapRow),
     total,
     nextCursor: rows.length > limit && last ? encodeCursor({ v: sortValue(last), s: last.seq as number }) : null,
     didYouMean: null,

@@ -2,7 +2,8 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { artworks, hotCues, libraryDirectories, playlistTracks, playlists, tracks } from '@/drizzle/schema';
 import type { Db, Executor } from '../db/client';
 import { NotFoundError } from '../errors';
-import { compileFilters } from './list';
+import { compileFilters } from './filters';
+import type { FacetIndex } from './facet-index';
 import { FacetsInput, type TrackFilters } from './schemas';
 
 /** Everything the track page shows: the track, its folder, cover, duplicates, cues, playlists. */
@@ -63,9 +64,10 @@ interface Count<T> {
 
 /**
  * Counts for the filter panel, over the current filters. Each dimension is counted without its own
- * filter, so picking one genre still shows the others to add.
+ * filter, so picking one genre still shows the others to add. This is the SQL definition; the web
+ * process answers from a FacetIndex, which must agree with it.
  */
-export function trackFacets(db: Db, raw: { filters?: TrackFilters }) {
+export function facetsSql(db: Db, raw: { filters?: TrackFilters }) {
   const { filters } = FacetsInput.parse(raw);
   const group = <T>(omit: Parameters<typeof compileFilters>[1], select: string, where: string, order: string, limit: number) => {
     const f = compileFilters(filters, omit);
@@ -83,13 +85,18 @@ export function trackFacets(db: Db, raw: { filters?: TrackFilters }) {
     artists: group<string>('artist', 't.artist COLLATE NOCASE', 't.artist IS NOT NULL', 'count DESC, value', 60),
     years: group<number>('years', 't.year', 't.year IS NOT NULL', 'value DESC', 200),
     keys: group<number>('keys', 't.key_sort', 't.key_sort IS NOT NULL', 'value', 24),
-    formats: group<string>('formats', 't.format', 't.format IS NOT NULL', 'count DESC', 30),
+    formats: group<string>('formats', 't.format', 't.format IS NOT NULL', 'count DESC, value', 30),
     /** Tracks per 2-BPM bucket (value = the bucket's lower bound). */
     bpmHistogram: group<number>('bpm', 'CAST(t.bpm / 2 AS INTEGER) * 2', 't.bpm IS NOT NULL', 'value', 200),
     ratings: group<number>(undefined, 't.rating', '1', 'value', 6),
   };
 }
-export type TrackFacets = ReturnType<typeof trackFacets>;
+export type TrackFacets = ReturnType<typeof facetsSql>;
+
+/** Facets from the in-memory index when there is one, else from SQL. */
+export async function trackFacets(db: Db, raw: { filters?: TrackFilters }, index?: FacetIndex): Promise<TrackFacets> {
+  return index ? index.facets(raw) : facetsSql(db, raw);
+}
 
 /** For other modules that need a cheap count of matching tracks. */
 export function countTracks(db: Db, filters: TrackFilters): number {

@@ -1,6 +1,6 @@
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, type TRPCClient } from '@trpc/client';
 import { EventSource } from 'eventsource';
-import superjson from 'superjson';
+import { transformer } from './transformer';
 import type { AppRouter } from './router';
 
 export interface MismoClientOptions {
@@ -25,13 +25,13 @@ export function createMismoClient(opts: MismoClientOptions): MismoClient {
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({
           url,
-          transformer: superjson,
+          transformer,
           EventSource,
           eventSourceOptions: () => ({
             fetch: (input: string | URL | Request, init?: RequestInit) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...auth } }),
           }),
         }),
-        false: httpBatchLink({ url, transformer: superjson, headers: () => auth }),
+        false: httpBatchLink({ url, transformer, headers: () => auth }),
       }),
     ],
   });

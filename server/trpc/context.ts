@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import type { EventHub } from '../events/hub';
 import type { AuthResult } from '../auth/session';
+import type { FacetIndex } from '../tracks/facet-index';
 import type { Vocabulary } from '../search/spelling';
 
 export interface TrpcContext {
@@ -8,11 +9,12 @@ export interface TrpcContext {
   hub: EventHub;
   /** The library's words, for spelling suggestions (one per process). */
   vocabulary?: Vocabulary;
+  facetIndex?: FacetIndex;
   auth: AuthResult;
   reqId: string;
 }
 
 /** Builds the per-request context; tests pass a runtime and no request. */
-export function createTrpcContext(rt: { app: AppContext; hub: EventHub; vocabulary?: Vocabulary }, auth: AuthResult, reqId = 'internal'): TrpcContext {
-  return { app: rt.app, hub: rt.hub, vocabulary: rt.vocabulary, auth, reqId };
+export function createTrpcContext(rt: { app: AppContext; hub: EventHub; vocabulary?: Vocabulary; facetIndex?: FacetIndex }, auth: AuthResult, reqId = 'internal'): TrpcContext {
+  return { app: rt.app, hub: rt.hub, vocabulary: rt.vocabulary, facetIndex: rt.facetIndex, auth, reqId };
 }

@@ -1,5 +1,5 @@
 import { TRPCError, initTRPC, type TRPC_ERROR_CODE_KEY } from '@trpc/server';
-import superjson from 'superjson';
+import { transformer } from './transformer';
 import { ZodError } from 'zod';
 import { DomainError, type DomainErrorCode } from '../errors';
 import type { TrpcContext } from './context';
@@ -18,7 +18,7 @@ const CODE_MAP: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
 const zodMessage = (e: ZodError) => e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
 
 const t = initTRPC.context<TrpcContext>().create({
-  transformer: superjson,
+  transformer,
   sse: {
     ping: { enabled: true, intervalMs: 3_000 },
     client: { reconnectAfterInactivityMs: 8_000 },

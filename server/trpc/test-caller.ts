@@ -1,6 +1,7 @@
 import type { AuthResult } from '../auth/session';
 import { EventHub } from '../events/hub';
 import { Vocabulary } from '../search/spelling';
+import { FacetIndex } from '../tracks/facet-index';
 import type { TestContext } from '../testing/create-test-context';
 import { createTrpcContext } from './context';
 import { appRouter, createCaller } from './router';
@@ -8,7 +9,7 @@ import { appRouter, createCaller } from './router';
 /** A tRPC caller over a test context (no HTTP): routers are tested through it. */
 export function testCaller(t: TestContext, auth: AuthResult = { ok: true, via: 'open' }) {
   const hub = new EventHub(t.db, { pollMs: 10 });
-  return { caller: createCaller(createTrpcContext({ app: t.ctx, hub, vocabulary: new Vocabulary(t.db, 0) }, auth)), hub };
+  return { caller: createCaller(createTrpcContext({ app: t.ctx, hub, vocabulary: new Vocabulary(t.db, 0), facetIndex: new FacetIndex(t.db, { minReloadMs: 0 }) }, auth)), hub };
 }
 
 /** Every procedure path, e.g. "directories.list". */

@@ -8,6 +8,7 @@ import { EventHub } from '../events/hub';
 import { createLogger } from '../log';
 import { LoginLimiter } from '../auth/login';
 import { Vocabulary } from '../search/spelling';
+import { FacetIndex } from '../tracks/facet-index';
 import { authenticate, loadSigningKey, type AuthResult } from '../auth/session';
 
 /** What the web process keeps for its lifetime: one DB connection, one event poller. */
@@ -15,6 +16,7 @@ export interface WebRuntime {
   app: AppContext;
   hub: EventHub;
   vocabulary: Vocabulary;
+  facetIndex: FacetIndex;
   signingKey: Buffer;
   limiter: LoginLimiter;
 }
@@ -34,7 +36,14 @@ export function getWebRuntime(): WebRuntime {
   const db = openDatabase(env.db.path);
   runMigrations(db.$client, { onWarning: (m) => log.warn(m) });
   const app = createAppContext({ env, db, log, clock: systemClock, processKind: 'web' });
-  const rt: WebRuntime = { app, hub: new EventHub(db), vocabulary: new Vocabulary(db), signingKey: loadSigningKey(env), limiter: new LoginLimiter() };
+  const rt: WebRuntime = {
+    app,
+    hub: new EventHub(db),
+    vocabulary: new Vocabulary(db),
+    facetIndex: new FacetIndex(db),
+    signingKey: loadSigningKey(env),
+    limiter: new LoginLimiter(),
+  };
   g[KEY] = rt;
   return rt;
 }

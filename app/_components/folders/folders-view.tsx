@@ -2,11 +2,12 @@
 
 import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { FolderPlus, HardDrive, RefreshCw, Pencil, Trash2, Usb } from 'lucide-react';
+import Link from 'next/link';
+import { FolderOpen, FolderPlus, HardDrive, RefreshCw, Pencil, Trash2, Usb } from 'lucide-react';
 import type { DirectoryView } from '@/server/library/queries';
 import { useTRPC } from '../../_trpc/client';
 import { Badge } from '../ui/badge';
-import { Button } from '../ui/button';
+import { Button, buttonClass } from '../ui/button';
 import { Card, EmptyState, PageHeader } from '../ui/card';
 import { useToast } from '../ui/toast';
 import { formatAgo, formatBytes, formatCount } from '../format';
@@ -91,6 +92,9 @@ function FolderCard({ folder, onEdit, onRemove }: { folder: DirectoryView; onEdi
           {!folder.isAvailable && folder.availabilityError ? <p className="mt-1 text-xs text-danger">{folder.availabilityError}</p> : null}
         </div>
         <div className="flex items-center gap-1">
+          <Link href={`/folders/${folder.id}`} aria-label={`Browse ${folder.name}`} className={buttonClass('ghost', 'sm')}>
+            <FolderOpen size={14} /> Browse
+          </Link>
           <Button size="sm" variant="ghost" onClick={() => check.mutate({ id: folder.id })} title="Check availability now">
             <RefreshCw size={14} className={check.isPending ? 'animate-spin' : ''} /> Check
           </Button>

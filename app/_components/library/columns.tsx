@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useState } from 'react';
 import { AlertTriangle, CircleOff, Copy } from 'lucide-react';
-import type { Track } from '@/drizzle/schema';
+import type { TrackRow } from '@/server/tracks/track-rows';
 import type { KeyNotation } from '@/server/music/keys';
 import type { SortField } from '@/server/tracks/schemas';
 import { formatAgo, formatDuration } from '../format';
@@ -11,7 +11,7 @@ import { EnergyMeter, formatBpm, KeyLabel, Stars } from './music-bits';
 
 export interface CellContext {
   notation: KeyNotation;
-  rate: (t: Track, rating: number) => void;
+  rate: (t: TrackRow, rating: number) => void;
 }
 
 export interface Column {
@@ -25,9 +25,9 @@ export interface Column {
   elastic?: boolean;
   align?: 'right' | 'center';
   sort?: SortField;
-  cell: (t: Track, c: CellContext) => React.ReactNode;
+  cell: (t: TrackRow, c: CellContext) => React.ReactNode;
   /** Plain text for the tooltip. */
-  text?: (t: Track) => string | null;
+  text?: (t: TrackRow) => string | null;
 }
 
 const dim = (v: React.ReactNode) => <span className="text-muted">{v}</span>;
@@ -41,13 +41,14 @@ export const COLUMNS: Column[] = [
     width: 260,
     min: 120,
     sort: 'title',
-    text: (t) => t.title ?? t.fileName,
+    text: (t) => [t.title ?? t.fileName, t.isBroken ? t.brokenReason : null].filter(Boolean).join(' — '),
     cell: (t) => (
       <span className="flex min-w-0 items-center gap-1.5">
         {t.isBroken ? <AlertTriangle size={13} className="shrink-0 text-danger" aria-label="Broken" /> : null}
         {t.isMissing ? <CircleOff size={13} className="shrink-0 text-warn" aria-label="Missing" /> : null}
         {t.duplicateGroupId ? <Copy size={12} className="shrink-0 text-info" aria-label="Has duplicates" /> : null}
         <span className="truncate font-medium">{t.title ?? t.fileName}</span>
+        {t.isBroken && t.brokenReason ? <span className="truncate text-xs text-danger">{t.brokenReason}</span> : null}
       </span>
     ),
   },
@@ -145,7 +146,10 @@ export function useColumnPrefs() {
       return next;
     });
   }, []);
-  const columns = prefs.visible.map((id) => COLUMNS.find((c) => c.id === id)!).map((c) => ({ ...c, width: Math.max(c.min, prefs.widths[c.id] ?? c.width) }));
+  // a column the DJ sized keeps that size; the others share out the room
+  const columns = prefs.visible
+    .map((id) => COLUMNS.find((c) => c.id === id)!)
+    .map((c) => ({ ...c, width: Math.max(c.min, prefs.widths[c.id] ?? c.width), elastic: c.elastic && prefs.widths[c.id] === undefined }));
   return {
     columns,
     visible: prefs.visible,

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Columns3, Music2, Search, SlidersHorizontal, Trash2, X } from 'lucide-react';
-import type { Track } from '@/drizzle/schema';
+import type { TrackRow } from '@/server/tracks/track-rows';
 import { formatKey, parseKey } from '@/server/music/keys';
 import { useTRPC } from '../../_trpc/client';
 import { useKeyNotation } from '../../_hooks/use-key-notation';
@@ -40,7 +40,7 @@ export function LibraryView() {
 
   const { save } = trackUpdate;
   const cell = useMemo<CellContext>(
-    () => ({ notation, rate: (t: Track, rating: number) => void save(t, { rating }, { message: rating ? `Rated “${t.title ?? t.fileName}” ${rating} ★` : 'Rating cleared' }) }),
+    () => ({ notation, rate: (t: TrackRow, rating: number) => void save(t, { rating }, { message: rating ? `Rated “${t.title ?? t.fileName}” ${rating} ★` : 'Rating cleared' }) }),
     [notation, save],
   );
   const onRange = useCallback((r: { start: number; end: number }) => setRange(r), []);
@@ -124,11 +124,12 @@ export function LibraryView() {
               cell={cell}
               playingId={player.playing ? (player.track?.id ?? null) : null}
               stale={win.stale}
+              viewKey={viewKey}
             />
           )}
         </div>
         {openId ? (
-          <aside aria-label="Track" className="w-[440px] shrink-0 border-l border-line bg-panel/60" data-testid="track-panel">
+          <aside aria-label="TrackRow" className="w-[440px] shrink-0 border-l border-line bg-panel/60" data-testid="track-panel">
             <TrackDetail key={openId} id={openId} variant="panel" onClose={() => setOpenId(null)} onOpen={setOpenId} />
           </aside>
         ) : null}

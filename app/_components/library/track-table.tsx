@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp } from 'lucide-react';
-import type { Track } from '@/drizzle/schema';
+import type { TrackRow } from '@/server/tracks/track-rows';
 import type { SortField } from '@/server/tracks/schemas';
 import { cn } from '../ui/cn';
 import { layoutColumns, type CellContext, type Column } from './columns';
@@ -19,24 +19,28 @@ export interface Selection {
   /** The keyboard cursor (a row index) and the anchor shift-selection extends from. */
   cursor: number;
   anchor: number;
+  /** The cursor moved onto a row not loaded yet: select it when it arrives. */
+  follow?: boolean;
 }
 
 interface Props {
   columns: (Column & { width: number })[];
   total: number;
-  row: (i: number) => Track | undefined;
+  row: (i: number) => TrackRow | undefined;
   sort: Sort | null;
   onSort: (s: Sort | null) => void;
   onResize: (id: string, width: number, done: boolean) => void;
   selection: Selection;
   onSelection: (s: Selection) => void;
-  onOpen: (t: Track) => void;
-  onPreview: (t: Track) => void;
+  onOpen: (t: TrackRow) => void;
+  onPreview: (t: TrackRow) => void;
   onDelete: (ids: string[]) => void;
   onRange: (r: { start: number; end: number }) => void;
   cell: CellContext;
   playingId: string | null;
   stale: boolean;
+  /** A new search, filter or sort: back to the top. */
+  viewKey: string;
 }
 
 /**
@@ -51,8 +55,9 @@ export function TrackTable(p: Props) {
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? 0;
-  const { onRange } = p;
+  const { onRange, viewKey } = p;
   useEffect(() => onRange({ start: first, end: last }), [first, last, onRange]);
+  useEffect(() => scroller.current?.scrollTo({ top: 0 }), [viewKey]);
 
   const [available, setAvailable] = useState(0);
   useEffect(() => {
@@ -72,9 +77,13 @@ export function TrackTable(p: Props) {
     const i = Math.max(0, Math.min(p.total - 1, to));
     const t = p.row(i);
     if (extend) p.onSelection({ ...sel, cursor: i, ids: rangeIds(sel.anchor, i) });
-    else p.onSelection({ ids: t ? new Set([t.id]) : new Set(), cursor: i, anchor: i });
+    else p.onSelection({ ids: t ? new Set([t.id]) : new Set(), cursor: i, anchor: i, follow: !t });
     virtualizer.scrollToIndex(i, { align: 'auto' });
   };
+  const arrived = sel.follow ? p.row(sel.cursor)?.id : undefined;
+  useEffect(() => {
+    if (arrived) p.onSelection({ ...sel, ids: new Set([arrived]), follow: false });
+  });
   const rangeIds = (a: number, b: number) => {
     const ids = new Set<string>();
     for (let i = Math.min(a, b); i <= Math.max(a, b); i++) {
@@ -131,7 +140,7 @@ export function TrackTable(p: Props) {
     e.preventDefault();
   };
 
-  const onRowClick = (e: React.MouseEvent, i: number, t: Track) => {
+  const onRowClick = (e: React.MouseEvent, i: number, t: TrackRow) => {
     if (e.shiftKey) p.onSelection({ ...sel, cursor: i, ids: rangeIds(sel.anchor, i) });
     else if (e.ctrlKey || e.metaKey) {
       const ids = new Set(sel.ids);
@@ -211,6 +220,7 @@ function Header({
           <div
             key={c.id}
             role="columnheader"
+            aria-label={c.label}
             aria-sort={active ? (sort!.dir === 'asc' ? 'ascending' : 'descending') : c.sort ? 'none' : undefined}
             className={cn('group relative flex min-w-0 items-center px-2', c.align === 'right' && 'justify-end', c.id === 'art' && 'pl-3')}
           >
@@ -267,15 +277,15 @@ function ResizeHandle({ column, onResize }: { column: Column & { width: number }
 interface RowProps {
   index: number;
   top: number;
-  track: Track | undefined;
+  track: TrackRow | undefined;
   template: string;
   columns: (Column & { width: number })[];
   cell: CellContext;
   selected: boolean;
   cursor: boolean;
   playing: boolean;
-  onClick: (e: React.MouseEvent, i: number, t: Track) => void;
-  onOpen: (t: Track) => void;
+  onClick: (e: React.MouseEvent, i: number, t: TrackRow) => void;
+  onOpen: (t: TrackRow) => void;
 }
 
 function Row({ index, top, track: t, template, columns, cell, selected, cursor, playing, onClick, onOpen }: RowProps) {

@@ -1,19 +1,19 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { Track } from '@/drizzle/schema';
+import type { TrackRow } from '@/server/tracks/track-rows';
 import { formatKey, parseKey } from '@/server/music/keys';
 import type { UpdateTrackInput } from '@/server/tracks/schemas';
 import { useTRPC } from '../../_trpc/client';
 import { useToast } from '../ui/toast';
 
 type Patch = Omit<UpdateTrackInput, 'id'>;
-type ListPage = { items: Track[] };
+type ListPage = { items: TrackRow[] };
 
 /** What an edit changes in a cached row, so the table and panel show it before the server answers. */
-function rowPatch(p: Patch): Partial<Track> {
+function rowPatch(p: Patch): Partial<TrackRow> {
   const { bpm, key, ...rest } = p;
-  const out: Partial<Track> = { ...rest };
+  const out: Partial<TrackRow> = { ...rest };
   if (bpm !== undefined && bpm !== null) out.bpm = bpm;
   if (key) {
     const k = parseKey(key);
@@ -23,13 +23,13 @@ function rowPatch(p: Patch): Partial<Track> {
 }
 
 /** The values that put `fields` back the way they are in `t` (for undo). */
-function previousValues(t: Track, fields: Patch): Patch {
+function previousValues(t: TrackRow, fields: Patch): Patch {
   const prev: Record<string, unknown> = {};
   for (const k of Object.keys(fields) as (keyof Patch)[]) {
     if (k === 'bpm') prev.bpm = t.bpmOverride;
     else if (k === 'key')
       prev.key = t.keyPitchOverride !== null && t.keyModeOverride !== null ? formatKey({ pitch: t.keyPitchOverride, mode: t.keyModeOverride as 0 | 1 }, 'camelot') : null;
-    else prev[k] = t[k as keyof Track];
+    else prev[k] = t[k as keyof TrackRow];
   }
   return prev;
 }
@@ -66,7 +66,7 @@ export function useTrackUpdate() {
   );
 
   /** Saves `patch` for `track`; with `undo`, the toast can put the old values back. */
-  const save = (track: Track, patch: Patch, opts: { undo?: boolean; message?: string } = {}) => {
+  const save = (track: TrackRow, patch: Patch, opts: { undo?: boolean; message?: string } = {}) => {
     if (!Object.keys(patch).length) return Promise.resolve(null);
     const before = previousValues(track, patch);
     return mutation.mutateAsync({ id: track.id, ...patch }).then(

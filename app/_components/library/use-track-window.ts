@@ -1,7 +1,7 @@
 'use client';
 
 import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
-import type { Track } from '@/drizzle/schema';
+import type { TrackRow } from '@/server/tracks/track-rows';
 import { useTRPC } from '../../_trpc/client';
 import type { LibraryView } from './view-state';
 
@@ -24,7 +24,7 @@ export function useTrackWindow(view: LibraryView, visible: { start: number; end:
   const rest = useQueries({
     queries: pages.map((p) => ({ ...trpc.tracks.list.queryOptions({ ...base, filters: { ...base.filters, q }, offset: p * PAGE, withTotal: false }), staleTime: 15_000 })),
   });
-  const byPage = new Map<number, Track[]>();
+  const byPage = new Map<number, TrackRow[]>();
   if (first.data) byPage.set(0, first.data.items);
   pages.forEach((p, i) => {
     const items = rest[i]?.data?.items;
@@ -32,7 +32,7 @@ export function useTrackWindow(view: LibraryView, visible: { start: number; end:
   });
   return {
     total,
-    row: (i: number): Track | undefined => byPage.get(Math.floor(i / PAGE))?.[i % PAGE],
+    row: (i: number): TrackRow | undefined => byPage.get(Math.floor(i / PAGE))?.[i % PAGE],
     loading: first.isPending,
     fetching: first.isFetching || rest.some((r) => r.isFetching),
     stale: first.isPlaceholderData,

@@ -14,18 +14,10 @@ export interface ButtonProps extends React.ButtonHTMLAttributes<HTMLButtonElemen
   size?: keyof typeof sizes;
 }
 
+/** Button looks for other elements (a link that acts as a button). */
+export const buttonClass = (variant: keyof typeof variants = 'secondary', size: keyof typeof sizes = 'md', className?: string) =>
+  cn('inline-flex shrink-0 items-center rounded-md transition-colors select-none disabled:pointer-events-none disabled:opacity-45', variants[variant], sizes[size], className);
+
 export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button({ className, variant = 'secondary', size = 'md', type = 'button', ...props }, ref) {
-  return (
-    <button
-      ref={ref}
-      type={type}
-      className={cn(
-        'inline-flex shrink-0 items-center rounded-md transition-colors select-none disabled:pointer-events-none disabled:opacity-45',
-        variants[variant],
-        sizes[size],
-        className,
-      )}
-      {...props}
-    />
-  );
+  return <button ref={ref} type={type} className={buttonClass(variant, size, className)} {...props} />;
 });

@@ -12,7 +12,7 @@ export const tracksRouter = router({
   byId: procedure.input(TrackIdInput).query(({ ctx, input }) => trackById(ctx.app.db, input.id)),
   /** Quick results for a search box (best matches first). */
   search: procedure.input(SearchTracksInput).query(({ ctx, input }) => listTracks(ctx.app.db, { filters: { q: input.q }, limit: input.limit }, ctx.vocabulary)),
-  facets: procedure.input(FacetsInput).query(({ ctx, input }) => trackFacets(ctx.app.db, input)),
+  facets: procedure.input(FacetsInput).query(({ ctx, input }) => trackFacets(ctx.app.db, input, ctx.facetIndex)),
   update: procedure.input(UpdateTrackInput).mutation(({ ctx, input }) => updateTrack(ctx.app, input)),
   create: procedure.input(CreateTrackInput).mutation(({ ctx, input }) => createTrack(ctx.app, input)),
   remove: procedure.input(RemoveTracksInput).mutation(({ ctx, input }) => removeTracks(ctx.app, input)),

@@ -1,0 +1,385 @@
+import type { Db } from '../db/client';
+import { resolveFilters, type ResolvedFilters } from './filters';
+import type { TrackFacets } from './queries';
+import { FacetsInput, type TrackFilters } from './schemas';
+
+/** SQLite's NOCASE: folds ASCII letters only. */
+const nocase = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+
+/** Interns strings by a key; ids start at 1 (0 means no value). */
+class Dictionary {
+  readonly ids = new Map<string, number>();
+  readonly names: string[] = [''];
+  /** The key each name is grouped by (its NOCASE form for text), for ordering ties. */
+  readonly keys: string[] = [''];
+  constructor(private readonly key: (s: string) => string) {}
+  /** Exact strings seen, to skip folding for the many repeats of a name. */
+  private readonly exact = new Map<string, number>();
+  id(s: string | null): number {
+    if (s === null) return 0;
+    const seen = this.exact.get(s);
+    if (seen !== undefined) return seen;
+    const k = this.key(s);
+    let id = this.ids.get(k);
+    if (id === undefined) {
+      id = this.names.length;
+      this.ids.set(k, id);
+      this.names.push(s);
+      this.keys.push(k);
+    }
+    this.exact.set(s, id);
+    return id;
+  }
+  lookup(s: string): number {
+    return this.ids.get(this.key(s)) ?? -1;
+  }
+}
+
+const F_MISSING = 1;
+const F_BROKEN = 2;
+const F_LOSSLESS = 4;
+const F_LOSSY = 8; // is_lossless = 0 (it may also be unknown: neither bit)
+const F_ANALYZED = 16;
+
+interface Columns {
+  n: number;
+  seq: Float64Array;
+  genre: Int32Array;
+  artist: Int32Array;
+  format: Int32Array;
+  directory: Int32Array;
+  year: Int32Array;
+  keySort: Uint8Array;
+  bpm: Float64Array;
+  rating: Uint8Array;
+  energy: Int8Array;
+  flags: Uint8Array;
+  dupGroup: Float64Array;
+  dateAdded: Float64Array;
+  genres: Dictionary;
+  artists: Dictionary;
+  formats: Dictionary;
+  directories: Dictionary;
+  version: number;
+}
+
+const COLUMNS_SQL =
+  'SELECT seq, genre, artist, format, directory_id, year, key_sort, bpm, rating, energy_level, is_missing, is_broken, is_lossless, is_analyzed, duplicate_group_id, date_added FROM tracks WHERE seq > ? ORDER BY seq LIMIT ?';
+const CHUNK = 5_000;
+
+type RawRow = [
+  number,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  number | null,
+  number | null,
+  number | null,
+  number,
+  number | null,
+  number,
+  number,
+  number | null,
+  number,
+  number | null,
+  number,
+];
+
+function emptyColumns(capacity: number, version: number): Columns {
+  return {
+    n: 0,
+    seq: new Float64Array(capacity),
+    genre: new Int32Array(capacity),
+    artist: new Int32Array(capacity),
+    format: new Int32Array(capacity),
+    directory: new Int32Array(capacity),
+    year: new Int32Array(capacity),
+    keySort: new Uint8Array(capacity),
+    bpm: new Float64Array(capacity),
+    rating: new Uint8Array(capacity),
+    energy: new Int8Array(capacity),
+    flags: new Uint8Array(capacity),
+    dupGroup: new Float64Array(capacity),
+    dateAdded: new Float64Array(capacity),
+    genres: new Dictionary(nocase),
+    artists: new Dictionary(nocase),
+    formats: new Dictionary((s) => s),
+    directories: new Dictionary((s) => s),
+    version,
+  };
+}
+
+function grow(c: Columns, need: number): Columns {
+  const capacity = Math.max(need, Math.ceil(c.seq.length * 1.5));
+  const copy = <T extends Float64Array | Int32Array | Uint8Array | Int8Array>(a: T): T => {
+    const b = new (a.constructor as new (n: number) => T)(capacity);
+    b.set(a);
+    return b;
+  };
+  return {
+    ...c,
+    seq: copy(c.seq),
+    genre: copy(c.genre),
+    artist: copy(c.artist),
+    format: copy(c.format),
+    directory: copy(c.directory),
+    year: copy(c.year),
+    keySort: copy(c.keySort),
+    bpm: copy(c.bpm),
+    rating: copy(c.rating),
+    energy: copy(c.energy),
+    flags: copy(c.flags),
+    dupGroup: copy(c.dupGroup),
+    dateAdded: copy(c.dateAdded),
+  };
+}
+
+/**
+ * The columns the filter panel counts, held in memory as typed arrays (about 60 bytes a track),
+ * so facets for any combination of filters are one tight loop (about 5 ms for 100,000 tracks)
+ * instead of eight GROUP BY statements, for which SQLite sorts every row once per dimension
+ * (60–140 ms). The counts are exactly what `facetsSql` computes; tests hold them equal.
+ *
+ * When `library_version` says the tracks changed (checked at most every `minReloadMs`), the
+ * columns are read again in chunks of 5,000 rows between which the event loop runs, and the old
+ * columns answer meanwhile: during a scan the counts lag by a second or two, and the web process
+ * never stalls for the 200–300 ms a full read of 100,000 rows takes. Text and folder filters ask
+ * SQLite for the matching rows.
+ */
+export class FacetIndex {
+  private cols: Columns | undefined;
+  private checkedAt = -Infinity;
+  private reloading: Promise<Columns> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly opts: {
+      minReloadMs?: number;
+      now?: () => number;
+      /** false: wait for a reload instead of answering from the old columns (tests). */
+      staleWhileReloading?: boolean;
+    } = {},
+  ) {}
+
+  private version(): number {
+    return (this.db.$client.prepare('SELECT tracks FROM library_version WHERE id = 1').pluck().get() as number | undefined) ?? 0;
+  }
+
+  private async columns(): Promise<Columns> {
+    const now = (this.opts.now ?? Date.now)();
+    const c = this.cols;
+    if (c && now - this.checkedAt < (this.opts.minReloadMs ?? 2000)) return c;
+    this.checkedAt = now;
+    const v = this.version();
+    if (c?.version === v) return c;
+    this.reloading ??= this.load(v).finally(() => (this.reloading = undefined));
+    if (c && this.opts.staleWhileReloading !== false) return c;
+    return this.reloading;
+  }
+
+  private async load(version: number): Promise<Columns> {
+    const total = this.db.$client.prepare('SELECT count(*) FROM tracks').pluck().get() as number;
+    let c = emptyColumns(Math.max(1024, Math.ceil(total * 1.05)), version);
+    const stmt = this.db.$client.prepare(COLUMNS_SQL).raw();
+    let after = -1;
+    for (;;) {
+      const rows = stmt.all(after, CHUNK) as RawRow[];
+      if (c.n + rows.length > c.seq.length) c = grow(c, c.n + rows.length);
+      for (const r of rows) {
+        const i = c.n++;
+        c.seq[i] = r[0];
+        c.genre[i] = c.genres.id(r[1]);
+        c.artist[i] = c.artists.id(r[2]);
+        c.format[i] = c.formats.id(r[3]);
+        c.directory[i] = c.directories.id(r[4]);
+        c.year[i] = r[5] ?? -1;
+        c.keySort[i] = r[6] ?? 0;
+        c.bpm[i] = r[7] ?? NaN;
+        c.rating[i] = r[8];
+        c.energy[i] = r[9] ?? -1;
+        c.flags[i] = (r[10] ? F_MISSING : 0) | (r[11] ? F_BROKEN : 0) | (r[12] === 1 ? F_LOSSLESS : r[12] === 0 ? F_LOSSY : 0) | (r[13] ? F_ANALYZED : 0);
+        c.dupGroup[i] = r[14] ?? 0;
+        c.dateAdded[i] = r[15];
+      }
+      if (rows.length < CHUNK) break;
+      after = rows.at(-1)![0];
+      // let requests in between chunks
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    this.cols = c;
+    return c;
+  }
+
+  /** Rows (by position) that pass the filters SQLite has to answer: text and folder. */
+  private sqlMask(c: Columns, r: ResolvedFilters): Uint8Array | null {
+    if (!r.fts && !r.folder) return null;
+    const seqs = r.folder ? this.folderSeqs(r) : (this.db.$client.prepare('SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH ? ORDER BY rowid').pluck().all(r.fts) as number[]);
+    // both lists ascend by seq: one merge walk
+    const mask = new Uint8Array(c.n);
+    let i = 0;
+    for (const s of seqs) {
+      while (i < c.n && c.seq[i]! < s) i++;
+      if (i < c.n && c.seq[i] === s) mask[i] = 1;
+    }
+    return mask;
+  }
+
+  private folderSeqs(r: ResolvedFilters): number[] {
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    if (r.fts) {
+      parts.push('seq IN (SELECT rowid FROM tracks_fts WHERE tracks_fts MATCH ?)');
+      params.push(r.fts);
+    }
+    if (r.folder) {
+      parts.push('directory_id = ? AND rel_path > ? AND rel_path < ?');
+      params.push(r.directoryId, `${r.folder}/`, `${r.folder}0`);
+    }
+    return this.db.$client
+      .prepare(`SELECT seq FROM tracks WHERE ${parts.join(' AND ')} ORDER BY seq`)
+      .pluck()
+      .all(...params) as number[];
+  }
+
+  async facets(raw: { filters?: TrackFilters }): Promise<TrackFacets> {
+    const { filters } = FacetsInput.parse(raw);
+    const c = await this.columns();
+    const r = resolveFilters(filters);
+    const mask = this.sqlMask(c, r);
+
+    // each filter as a lookup table or a bound, so the loop below does no allocation or hashing
+    const table = (size: number, ids: number[] | null) => {
+      if (!ids) return null;
+      const t = new Uint8Array(size);
+      for (const id of ids) if (id >= 0) t[id] = 1;
+      return t;
+    };
+    const genreOk = table(c.genres.names.length, r.genres?.map((g) => c.genres.lookup(g)) ?? null);
+    const keyOk = table(26, r.keySorts ?? null);
+    const formatOk = table(c.formats.names.length, r.formats?.map((f) => c.formats.lookup(f)) ?? null);
+    const artistId = r.artist ? c.artists.lookup(r.artist) : 0;
+    const dirId = r.directoryId ? c.directories.lookup(r.directoryId) : 0;
+    let mustHave = 0;
+    let mustNot = 0;
+    const flag = (v: boolean | undefined, on: number, off: number, offMeansMissing: boolean) => {
+      if (v === undefined) return;
+      if (v) mustHave |= on;
+      else if (offMeansMissing) mustNot |= on;
+      else mustHave |= off;
+    };
+    flag(r.missing, F_MISSING, 0, true);
+    flag(r.broken, F_BROKEN, 0, true);
+    flag(r.lossless, F_LOSSLESS, F_LOSSY, false);
+    flag(r.analyzed, F_ANALYZED, 0, true);
+    const bpm = r.bpm;
+    const [b1lo, b1hi] = bpm ? [bpm.lo, bpm.hi] : [-Infinity, Infinity];
+    const [b2lo, b2hi] = bpm?.halfDouble ? [bpm.lo / 2, bpm.hi / 2] : [NaN, NaN];
+    const [b3lo, b3hi] = bpm?.halfDouble ? [bpm.lo * 2, bpm.hi * 2] : [NaN, NaN];
+    const yMin = r.yearMin ?? -Infinity;
+    const yMax = r.yearMax ?? Infinity;
+    const yearFilter = r.yearMin !== undefined || r.yearMax !== undefined;
+    const eMin = r.energyMin ?? -Infinity;
+    const eMax = r.energyMax ?? Infinity;
+    const energyFilter = r.energyMin !== undefined || r.energyMax !== undefined;
+    const aFrom = r.addedFrom ?? -Infinity;
+    const aTo = r.addedTo ?? Infinity;
+    const dup = r.duplicate === undefined ? -1 : r.duplicate ? 1 : 0;
+    const dupGroupId = r.duplicateGroupId ?? 0;
+    const ratingMin = r.ratingMin;
+
+    const { genre, artist, year, keySort, format, bpm: bpms, rating, energy, flags, dupGroup, dateAdded, directory } = c;
+    const genreCounts = new Float64Array(c.genres.names.length);
+    const artistCounts = new Float64Array(c.artists.names.length);
+    const formatCounts = new Float64Array(c.formats.names.length);
+    const keyCounts = new Float64Array(26);
+    const yearCounts = new Float64Array(10_000);
+    const bucketCounts = new Float64Array(1_000);
+    const ratings = new Float64Array(256);
+    let total = 0;
+    let missing = 0;
+    let broken = 0;
+    let lossless = 0;
+    let analyzed = 0;
+    let duplicates = 0;
+
+    for (let i = 0; i < c.n; i++) {
+      // filters that every count obeys
+      if (mask !== null && mask[i] === 0) continue;
+      if (dirId !== 0 && directory[i] !== dirId) continue;
+      const fl = flags[i]!;
+      if ((fl & mustHave) !== mustHave || (fl & mustNot) !== 0) continue;
+      const dg = dupGroup[i]!;
+      if (dup !== -1 && (dg !== 0 ? 1 : 0) !== dup) continue;
+      if (dupGroupId !== 0 && dg !== dupGroupId) continue;
+      const rt = rating[i]!;
+      if (rt < ratingMin) continue;
+      if (energyFilter) {
+        const e = energy[i]!;
+        if (e < 0 || e < eMin || e > eMax) continue;
+      }
+      const added = dateAdded[i]!;
+      if (added < aFrom || added > aTo) continue;
+
+      // filters a facet may leave out: one bit each
+      let fail = 0;
+      const g = genre[i]!;
+      if (genreOk !== null && genreOk[g] === 0) fail |= 1;
+      const a = artist[i]!;
+      if (artistId !== 0 ? a !== artistId : r.artist !== undefined) fail |= 2;
+      const y = year[i]!;
+      if (yearFilter && (y < 0 || y < yMin || y > yMax)) fail |= 4;
+      const k = keySort[i]!;
+      if (keyOk !== null && keyOk[k] === 0) fail |= 8;
+      const f = format[i]!;
+      if (formatOk !== null && formatOk[f] === 0) fail |= 16;
+      const b = bpms[i]!;
+      if (bpm !== undefined && !((b >= b1lo && b <= b1hi) || (b >= b2lo && b <= b2hi) || (b >= b3lo && b <= b3hi))) fail |= 32;
+
+      if (fail === 0) {
+        total++;
+        if (fl & F_MISSING) missing++;
+        if (fl & F_BROKEN) broken++;
+        if (fl & F_LOSSLESS) lossless++;
+        if (fl & F_ANALYZED) analyzed++;
+        if (dg !== 0) duplicates++;
+        ratings[rt]!++;
+      }
+      if ((fail & ~1) === 0 && g !== 0) genreCounts[g]!++;
+      if ((fail & ~2) === 0 && a !== 0) artistCounts[a]!++;
+      if ((fail & ~4) === 0 && y >= 0 && y < 10_000) yearCounts[y]!++;
+      if ((fail & ~8) === 0 && k !== 0) keyCounts[k]!++;
+      if ((fail & ~16) === 0 && f !== 0) formatCounts[f]!++;
+      if ((fail & ~32) === 0 && b === b && b >= 0 && b < 2_000) bucketCounts[b >> 1]!++;
+    }
+
+    // like ORDER BY count DESC, value COLLATE NOCASE
+    const named = (counts: Float64Array, dict: Dictionary, limit: number) => {
+      const ids: number[] = [];
+      for (let id = 1; id < counts.length; id++) if (counts[id]) ids.push(id);
+      const { keys, names } = dict;
+      ids.sort((x, y) => counts[y]! - counts[x]! || (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : 0));
+      return ids.slice(0, limit).map((id) => ({ value: names[id]!, count: counts[id]! }));
+    };
+    const numbered = (counts: Float64Array, order: 1 | -1, limit: number, scale = 1) => {
+      const out: { value: number; count: number }[] = [];
+      counts.forEach((count, value) => count && out.push({ value: value * scale, count }));
+      return out.sort((x, y) => order * (x.value - y.value)).slice(0, limit);
+    };
+    return {
+      total,
+      missing,
+      broken,
+      lossless,
+      analyzed,
+      duplicates,
+      genres: named(genreCounts, c.genres, 60),
+      artists: named(artistCounts, c.artists, 60),
+      years: numbered(yearCounts, -1, 200),
+      keys: numbered(keyCounts, 1, 24),
+      formats: named(formatCounts, c.formats, 30),
+      bpmHistogram: numbered(bucketCounts, 1, 200, 2),
+      ratings: numbered(ratings, 1, 6),
+    };
+  }
+}

@@ -1,4 +1,4 @@
-import { test as base } from '@playwright/test';
+import { test as base, expect } from '@playwright/test';
 import { startStack, type Stack } from './stack';
 
 interface StackPool {
@@ -29,6 +29,13 @@ export const test = base.extend<{ stack: Stack; stackEnv: Record<string, string>
   ],
   stack: [async ({ stackPool, stackEnv }, use, testInfo) => use(await stackPool.get(testInfo.file, stackEnv)), { timeout: 120_000 }],
   baseURL: async ({ stack }, use) => use(stack.url),
+  // an uncaught error in the page fails the test, even when what it checks still shows
+  page: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
+    await use(page);
+    expect(errors, 'uncaught errors in the page').toEqual([]);
+  },
 });
 
-export { expect } from '@playwright/test';
+export { expect };

@@ -36,7 +36,9 @@ export function LibraryView() {
   const [selection, setSelection] = useState<Selection>({ ids: new Set(), cursor: 0, anchor: 0 });
   const [removing, setRemoving] = useState<string[] | null>(null);
   const viewKey = JSON.stringify(view);
-  useEffect(() => setSelection({ ids: new Set(), cursor: 0, anchor: 0 }), [viewKey]);
+  useEffect(() => {
+    setSelection({ ids: new Set(), cursor: 0, anchor: 0 });
+  }, [viewKey]);
 
   const { save } = trackUpdate;
   const cell = useMemo<CellContext>(

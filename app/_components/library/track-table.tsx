@@ -56,8 +56,12 @@ export function TrackTable(p: Props) {
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? 0;
   const { onRange, viewKey } = p;
-  useEffect(() => onRange({ start: first, end: last }), [first, last, onRange]);
-  useEffect(() => scroller.current?.scrollTo({ top: 0 }), [viewKey]);
+  useEffect(() => {
+    onRange({ start: first, end: last });
+  }, [first, last, onRange]);
+  useEffect(() => {
+    scroller.current?.scrollTo({ top: 0 });
+  }, [viewKey]);
 
   const [available, setAvailable] = useState(0);
   useEffect(() => {

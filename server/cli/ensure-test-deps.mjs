@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Makes `npm test` work on a fresh machine: installs npm dependencies when missing and the Debian
-// tools the tests use (Chromium for browser tests, ffmpeg/lame/flac/vorbis-tools to generate the
-// test library) when they are missing and we are root; otherwise says exactly what to install.
+// tools the tests use (Chromium for browser tests, ffmpeg/lame/flac/vorbis-tools and python3-mutagen
+// to generate the test library) when they are missing and we are root; otherwise says exactly what to install.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,6 +25,8 @@ const missing = [
       .map(([, pkg]) => pkg),
   ),
 ];
+// the generator tags files with mutagen, run by Debian's own python (not a pyenv or venv one)
+if (spawnSync('/usr/bin/python3', ['-c', 'import mutagen'], { stdio: 'ignore' }).status !== 0) missing.push('python3-mutagen');
 if (missing.length === 0) process.exit(0);
 if (process.getuid?.() === 0 && has('apt-get')) {
   say(`installing Debian packages: ${missing.join(' ')}`);

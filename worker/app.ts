@@ -16,12 +16,14 @@ import { JobRunner } from './queue/runner';
 import { Scheduler } from './schedule';
 import { createThreadedScanner } from './scan/threaded-scanner';
 import { startupScans } from './startup';
+import { WatchService } from './watch/watch-service';
 
 export interface WorkerHandle {
   ctx: AppContext;
   id: string;
   httpPort: number;
   runner: JobRunner;
+  watch: WatchService;
   stop(reason?: string): Promise<void>;
 }
 
@@ -69,6 +71,8 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
   // start the analysis threads now rather than in the middle of the first scan
   scanner.warm?.().catch((e: unknown) => log.warn({ err: e }, 'scan threads could not start'));
   startupScans(ctx, () => runner.wake());
+  const watch = new WatchService(ctx, { onQueued: () => runner.wake(), components });
+  watch.start().catch((e: unknown) => log.warn({ err: e }, 'folder watching could not start'));
 
   heartbeat.setState('running');
   appendEvent(db, 'worker:state', { workerId: id, state: 'running' }, ctx.clock.now());
@@ -81,6 +85,7 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
       heartbeat.setState('stopping');
       scheduler.stop();
       clearInterval(reportJobs);
+      await watch.stop();
       const { drained, released } = await runner.stop(env.worker.shutdownTimeoutMs);
       if (!drained) log.warn({ released }, 'drain time limit reached; running jobs were handed back to the queue');
       await http.close();
@@ -91,5 +96,5 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
       closeDatabase(db);
       log.info('worker stopped');
     })());
-  return { ctx, id, httpPort, runner, stop };
+  return { ctx, id, httpPort, runner, watch, stop };
 }

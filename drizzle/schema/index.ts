@@ -11,3 +11,4 @@ export * from './jobs';
 export * from './events';
 export * from './scans';
 export * from './worker-status';
+export * from './library-cleanups';

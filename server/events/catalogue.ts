@@ -7,8 +7,9 @@ export interface EventMap {
   'track:updated': { trackIds: string[]; fields?: string[] };
   'track:deleted': { trackIds: string[] };
   'track:moved': { trackId: string; from: { directoryId: string | null; relPath: string }; to: { directoryId: string; relPath: string } };
-  'track:missing': { trackIds: string[]; reason: string; directoryId?: string | null };
-  'track:restored': { trackIds: string[]; directoryId?: string | null };
+  /** A whole folder going offline sends `count` and no ids. */
+  'track:missing': { trackIds: string[]; reason: string; directoryId?: string | null; count?: number };
+  'track:restored': { trackIds: string[]; directoryId?: string | null; count?: number };
   'library:directory:added': { directoryId: string };
   'library:directory:updated': { directoryId: string; fields?: string[] };
   'library:directory:removed': { directoryId: string; keptTracks: boolean };

@@ -7,6 +7,12 @@ import { z } from 'zod';
 export const JOB_CATALOGUE = {
   'library.checkAvailability': z.object({ directoryId: z.string().uuid().optional() }),
   'library.scan': z.object({ scanId: z.number().int().positive() }),
+  'library.relocate': z.object({ trackIds: z.array(z.string().uuid()).optional(), searchPaths: z.array(z.string()).default([]) }),
+  'library.cleanupMissing': z.object({
+    olderThanDays: z.number().int().min(0).optional(),
+    keepPlaylistEntries: z.boolean().default(true),
+    exportMetadata: z.boolean().default(true),
+  }),
   'events.prune': z.object({}),
   'jobs.prune': z.object({}),
 } as const;
@@ -23,6 +29,8 @@ export const PRIORITY = { background: -10, low: 0, normal: 10, user: 20, urgent:
 export const JOB_LABELS: Record<JobKind, string> = {
   'library.checkAvailability': 'Check folder availability',
   'library.scan': 'Scan folder',
+  'library.relocate': 'Find missing tracks',
+  'library.cleanupMissing': 'Clean up missing tracks',
   'events.prune': 'Prune old events',
   'jobs.prune': 'Prune finished jobs',
 };

@@ -186,7 +186,7 @@ describe('missing files', () => {
     expect(trackAt(t!.ctx, rel)).toMatchObject({ id, isMissing: false, missingSince: null });
   });
 
-  it('an unplugged folder is not scanned and nothing is marked missing', async () => {
+  it('an unplugged folder is not scanned: its tracks are offline, none is taken for deleted', async () => {
     const root = scratch();
     const { dir, scanId } = await addFolder(t!.ctx, root);
     await runQueuedScan(t!.ctx, scanId);
@@ -194,7 +194,7 @@ describe('missing files', () => {
     const { scan } = startScan(t!.ctx, { directoryId: dir.id }, 'system');
     const r = await runQueuedScan(t!.ctx, scan.id);
     expect(r).toMatchObject({ status: 'failed', error: expect.stringMatching(/offline/) as unknown });
-    expect(allTracks(t!.ctx).some((x) => x.isMissing)).toBe(false);
+    expect(allTracks(t!.ctx).every((x) => x.isMissing && x.missingReason === 'offline')).toBe(true);
   });
 
   it('files in a folder the walk could not read are reported and not marked missing', async () => {

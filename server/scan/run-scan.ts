@@ -62,7 +62,9 @@ interface Result extends WorkItem {
   analysis: FileAnalysis;
 }
 
-const FLUSH_ROWS = 50;
+// Rows per write transaction: small enough that one write (tracks, FTS and a dozen indexes) stays
+// well under the 20 ms main-loop budget; 50 measured p99 lag 22 ms, 20 measured 16 ms, same speed.
+const FLUSH_ROWS = 20;
 const FLUSH_MS = 250;
 
 const emptyStats = (): ScanStats => ({

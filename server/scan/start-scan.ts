@@ -22,6 +22,9 @@ export interface StartScanResult {
 /**
  * Queues a scan of a library folder (or of one folder inside it) as a worker job. A second
  * request while one is queued or running returns that one (raising its priority if needed).
+ *
+ * Scans the watcher asks for join a *queued* scan that covers their folder, but never a running
+ * one: it may have walked past the change already, so a new scan is queued behind it.
  */
 export function startScan(ctx: AppContext, raw: StartScanInput, trigger: Scan['trigger'] = 'user', tx?: Tx): StartScanResult {
   const input = StartScanInput.parse(raw);
@@ -34,6 +37,7 @@ export function startScan(ctx: AppContext, raw: StartScanInput, trigger: Scan['t
     if (!dir) throw new NotFoundError('library directory', input.directoryId);
     if (!dir.isActive) throw new PreconditionError(`"${dir.name}" is inactive; activate it to scan it`);
     if (!dir.isAvailable) throw new PreconditionError(`"${dir.name}" is offline; plug in its drive or check the folder`);
+    if (trigger === 'watcher') return followUpScan(t, dir.id, relPath, strategy, priority, now);
     const dedupeKey = relPath ? `scan:${dir.id}:${relPath}` : `scan:${dir.id}`;
     const active = t
       .select({ scan: scans, job: jobs })
@@ -51,4 +55,19 @@ export function startScan(ctx: AppContext, raw: StartScanInput, trigger: Scan['t
     return { scan: linked, job, created: true };
   };
   return tx ? run(tx) : writeTx(ctx.db, run);
+}
+
+function followUpScan(t: Tx, directoryId: string, relPath: string, strategy: Scan['strategy'], priority: number, now: number): StartScanResult {
+  const queued = t
+    .select({ scan: scans, job: jobs })
+    .from(scans)
+    .innerJoin(jobs, eq(jobs.id, scans.jobId))
+    .where(and(eq(scans.directoryId, directoryId), eq(jobs.status, 'queued'), eq(scans.strategy, strategy)))
+    .all()
+    .find((q) => q.scan.relPath === '' || relPath === q.scan.relPath || relPath.startsWith(`${q.scan.relPath}/`));
+  if (queued) return { ...queued, created: false };
+  const scan = t.insert(scans).values({ directoryId, strategy, relPath, trigger: 'watcher', status: 'queued', createdAt: now }).returning().get();
+  const { job } = enqueueJob(t, 'library.scan', { scanId: scan.id }, { priority, dedupeKey: `scan:${directoryId}:watch:${scan.id}`, maxAttempts: 3 }, now);
+  const linked = t.update(scans).set({ jobId: job.id }).where(eq(scans.id, scan.id)).returning().get();
+  return { scan: linked, job, created: true };
 }

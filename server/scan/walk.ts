@@ -35,6 +35,9 @@ export interface WalkStats {
 /** Names no music collection wants scanned: OS and NAS metadata, trash, our own trash folder. */
 const JUNK = new Set(['thumbs.db', 'desktop.ini', '@eadir', '$recycle.bin', 'system volume information', '.trashes', '__macosx', '.mismo-trash', 'lost+found']);
 
+/** Hidden entries and OS junk: never part of the library. */
+export const isSkippedName = (name: string) => name.startsWith('.') || JUNK.has(name.toLowerCase());
+
 export const DEFAULT_INCLUDE = [`**/*.{${AUDIO_EXTENSIONS.join(',')}}`];
 
 const AUDIO = new Set<string>(AUDIO_EXTENSIONS);
@@ -110,7 +113,7 @@ export function* walk(opts: WalkOptions): Generator<WalkFile | WalkIssue, WalkSt
     const subdirs: typeof stack = [];
     for (const e of entries) {
       const name = e.name;
-      if (name.startsWith('.') || JUNK.has(name.toLowerCase())) {
+      if (isSkippedName(name)) {
         stats.skipped++;
         continue;
       }

@@ -23,13 +23,27 @@ export interface TestContext {
   cleanup(): void;
 }
 
+/** The wall clock, shaped like the fake one (advance/set shift it), for tests that wait for real timers. */
+function realClock(): ReturnType<typeof fakeClock> {
+  let offset = 0;
+  return {
+    now: () => Date.now() + offset,
+    advance: (ms) => {
+      offset += ms;
+    },
+    set: (ms) => {
+      offset = ms - Date.now();
+    },
+  };
+}
+
 /** Real migrations on a real SQLite database (in memory unless `file`), fake clock and ports. */
-export function createTestContext(opts: { file?: boolean; env?: Record<string, string>; ports?: Partial<Ports> } = {}): TestContext {
+export function createTestContext(opts: { file?: boolean; env?: Record<string, string>; ports?: Partial<Ports>; realClock?: boolean } = {}): TestContext {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mismo-test-'));
   const env = makeTestEnv({ DATA_DIR: path.join(tmp, 'data'), ...opts.env });
   const db = openDatabase(opts.file ? env.db.path : ':memory:');
   runMigrations(db.$client);
-  const clock = fakeClock();
+  const clock = opts.realClock ? realClock() : fakeClock();
   const volumes = fakeVolumes();
   const ctx = createAppContext({ env, db, log: silentLogger, clock, processKind: 'test', ports: { volumes, ...opts.ports } });
   return {

@@ -42,6 +42,8 @@ export const ROW_FIELDS = [
   'keyModeOverride',
   'isAnalyzed',
   'isMissing',
+  'missingReason',
+  'missingSince',
   'isBroken',
   'brokenReason',
   'rating',

@@ -53,6 +53,12 @@ const INVALID: Record<string, unknown[]> = {
     { cursor: 'x', offset: 1 },
   ],
   'tracks.byId': [{}, { id: 'not-a-uuid' }],
+  'missing.relocate': [{ trackIds: ['x'] }, { searchPaths: 'everywhere' }, { searchPaths: ['relative'] }, { searchPaths: ['/no/such/folder'] }],
+  'missing.confirmRelocate': [{}, { trackId: uuid }, { trackId: 'x', path: '/a.mp3' }, { trackId: uuid, path: 'rel.mp3' }],
+  'missing.cleanupPreview': [{ olderThanDays: -1 }, { keepPlaylistEntries: 'yes' }],
+  'missing.cleanup': [{ olderThanDays: 1.5 }, { exportMetadata: 1 }],
+  'missing.undoCleanup': [{}, { id: 0 }, { id: 'one' }],
+  'missing.cleanups': [42],
   'tracks.search': [{}, { q: 5 }, { q: 'x', limit: 500 }],
   'tracks.facets': [{ filters: { ratingMin: 9 } }, { filters: 'all' }],
   'tracks.update': [

@@ -3,6 +3,7 @@ import { directoriesRouter } from './routers/directories';
 import { duplicatesRouter } from './routers/duplicates';
 import { eventsRouter } from './routers/events';
 import { jobsRouter } from './routers/jobs';
+import { missingRouter } from './routers/missing';
 import { scansRouter } from './routers/scans';
 import { settingsRouter } from './routers/settings';
 import { systemRouter } from './routers/system';
@@ -13,6 +14,7 @@ export const appRouter = router({
   duplicates: duplicatesRouter,
   events: eventsRouter,
   jobs: jobsRouter,
+  missing: missingRouter,
   scans: scansRouter,
   settings: settingsRouter,
   system: systemRouter,

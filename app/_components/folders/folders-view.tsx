@@ -3,10 +3,10 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { FolderOpen, FolderPlus, HardDrive, RefreshCw, Pencil, Trash2, Usb } from 'lucide-react';
+import { Eye, EyeOff, FolderOpen, FolderPlus, HardDrive, RefreshCw, Pencil, Timer, Trash2, Usb } from 'lucide-react';
 import type { DirectoryView } from '@/server/library/queries';
 import { useTRPC } from '../../_trpc/client';
-import { Badge } from '../ui/badge';
+import { Badge, type Tone } from '../ui/badge';
 import { Button, buttonClass } from '../ui/button';
 import { Card, EmptyState, PageHeader } from '../ui/card';
 import { useToast } from '../ui/toast';
@@ -71,9 +71,10 @@ function FolderCard({ folder, onEdit, onRemove }: { folder: DirectoryView; onEdi
     </Badge>
   ) : (
     <Badge tone="danger" dot>
-      Offline
+      Offline{folder.unavailableSince ? ` since ${formatAgo(folder.unavailableSince)}` : ''}
     </Badge>
   );
+  const watch = WATCH[folder.watchState];
   return (
     <Card className="flex flex-col gap-3 p-4" data-testid="folder-card" aria-label={`Folder ${folder.name}`}>
       <div className="flex items-start gap-3">
@@ -85,11 +86,27 @@ function FolderCard({ folder, onEdit, onRemove }: { folder: DirectoryView; onEdi
             <h2 className="truncate text-[15px] font-semibold">{folder.name}</h2>
             <span data-testid="folder-status">{status}</span>
             {folder.isRemovable ? <Badge tone="info">Removable</Badge> : null}
+            {folder.isActive && folder.isAvailable ? (
+              <span data-testid="watch-state" title={folder.watchError ?? watch.title}>
+                <Badge tone={watch.tone}>
+                  <watch.icon size={11} /> {watch.label}
+                </Badge>
+              </span>
+            ) : null}
           </div>
           <p className="mt-0.5 truncate font-mono text-xs text-muted" title={folder.path}>
             {folder.path}
           </p>
-          {!folder.isAvailable && folder.availabilityError ? <p className="mt-1 text-xs text-danger">{folder.availabilityError}</p> : null}
+          {!folder.isAvailable && folder.availabilityError ? (
+            <p className="mt-1 text-xs text-danger">
+              {folder.availabilityError}. Its {formatCount(folder.counts.tracks)} tracks are kept and return when it is back.
+            </p>
+          ) : null}
+          {folder.isAvailable && folder.watchError ? (
+            <p className="mt-1 text-xs text-warn" data-testid="watch-error">
+              {folder.watchError}
+            </p>
+          ) : null}
         </div>
         <div className="flex items-center gap-1">
           <Link href={`/folders/${folder.id}`} aria-label={`Browse ${folder.name}`} className={buttonClass('ghost', 'sm')}>
@@ -111,12 +128,20 @@ function FolderCard({ folder, onEdit, onRemove }: { folder: DirectoryView; onEdi
         <Stat label="Missing" value={formatCount(folder.counts.missing)} />
         <Stat label="Broken" value={formatCount(folder.counts.broken)} />
         <Stat label="Size" value={formatBytes(folder.counts.sizeBytes)} />
-        <Stat label="Checked" value={formatAgo(folder.availabilityCheckedAt)} />
+        <Stat label="Last change" value={folder.lastChangeAt ? formatAgo(folder.lastChangeAt) : '—'} />
       </dl>
       <ScanPanel folder={folder} />
     </Card>
   );
 }
+
+const WATCH: Record<DirectoryView['watchState'], { label: string; tone: Tone; icon: typeof Eye; title: string }> = {
+  watching: { label: 'Watching', tone: 'accent', icon: Eye, title: 'Files added, changed, moved or deleted here show up within seconds.' },
+  starting: { label: 'Starting watch', tone: 'neutral', icon: Eye, title: 'Reading the folder tree to watch it.' },
+  polling: { label: 'Periodic scans', tone: 'warn', icon: Timer, title: 'This folder cannot be watched; it is rescanned periodically.' },
+  error: { label: 'Not watched', tone: 'danger', icon: EyeOff, title: 'Watching failed; it is rescanned periodically.' },
+  off: { label: 'Not watched', tone: 'neutral', icon: EyeOff, title: 'Watching is off (Settings → Watch folders).' },
+};
 
 function Stat({ label, value }: { label: string; value: React.ReactNode }) {
   return (

@@ -30,6 +30,8 @@ export interface Column {
   text?: (t: TrackRow) => string | null;
 }
 
+const MISSING_REASON: Record<string, string> = { offline: 'drive offline', deleted: 'file gone', unreadable: 'unreadable', directory_removed: 'folder removed' };
+
 const dim = (v: React.ReactNode) => <span className="text-muted">{v}</span>;
 
 export const COLUMNS: Column[] = [
@@ -76,6 +78,20 @@ export const COLUMNS: Column[] = [
   { id: 'dateAdded', label: 'Added', width: 96, min: 64, sort: 'dateAdded', cell: (t) => <span className="text-xs text-faint">{formatAgo(t.dateAdded)}</span> },
   { id: 'plays', label: 'Plays', width: 56, min: 44, align: 'right', sort: 'playCount', cell: (t) => dim(<span className="tabular-nums">{t.playCount || ''}</span>) },
   // off by default
+  {
+    id: 'missing',
+    label: 'Missing',
+    width: 170,
+    min: 100,
+    text: (t) => (t.isMissing ? `${MISSING_REASON[t.missingReason ?? ''] ?? 'missing'}${t.missingSince ? ` since ${new Date(t.missingSince).toLocaleString()}` : ''}` : null),
+    cell: (t) =>
+      t.isMissing ? (
+        <span className="text-xs">
+          <span className={t.missingReason === 'offline' ? 'text-info' : 'text-warn'}>{MISSING_REASON[t.missingReason ?? ''] ?? 'missing'}</span>
+          {t.missingSince ? <span className="text-faint"> · {formatAgo(t.missingSince)}</span> : null}
+        </span>
+      ) : null,
+  },
   { id: 'year', label: 'Year', width: 56, min: 44, align: 'right', sort: 'year', cell: (t) => dim(t.year) },
   { id: 'albumArtist', elastic: true, label: 'Album artist', width: 160, min: 80, sort: 'albumArtist', text: (t) => t.albumArtist, cell: (t) => dim(t.albumArtist) },
   { id: 'label', elastic: true, label: 'Label', width: 140, min: 60, text: (t) => t.label, cell: (t) => dim(t.label) },

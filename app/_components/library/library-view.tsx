@@ -15,6 +15,7 @@ import { Dialog } from '../ui/dialog';
 import { useToast } from '../ui/toast';
 import { COLUMNS, useColumnPrefs, type CellContext } from './columns';
 import { FilterPanel } from './filter-panel';
+import { MissingBar } from './missing-tools';
 import { usePlayer } from './player';
 import { TrackDetail } from './track-detail';
 import { TrackTable, type Selection } from './track-table';
@@ -47,6 +48,13 @@ export function LibraryView() {
   );
   const onRange = useCallback((r: { start: number; end: number }) => setRange(r), []);
   const filtersOn = activeFilterCount(view.filters);
+  // the missing view shows why and since when, whatever columns are chosen
+  const columns = useMemo(() => {
+    if (!view.filters.missing || prefs.columns.some((c) => c.id === 'missing')) return prefs.columns;
+    const missing = COLUMNS.find((c) => c.id === 'missing')!;
+    const at = prefs.columns.findIndex((c) => c.id === 'title') + 1;
+    return [...prefs.columns.slice(0, at), missing, ...prefs.columns.slice(at)];
+  }, [prefs.columns, view.filters.missing]);
 
   return (
     <div className="flex h-full min-h-0 flex-col">
@@ -86,6 +94,7 @@ export function LibraryView() {
           </button>
         </div>
       ) : null}
+      {view.filters.missing && win.total > 0 ? <MissingBar count={win.total} /> : null}
       {win.warnings.length ? <div className="border-b border-line bg-warn/10 px-4 py-1.5 text-xs text-warn">{win.warnings.join(' · ')}</div> : null}
       {win.error ? (
         <div className="border-b border-line bg-danger/10 px-4 py-2 text-sm text-danger" role="alert">
@@ -111,7 +120,7 @@ export function LibraryView() {
             )
           ) : (
             <TrackTable
-              columns={prefs.columns}
+              columns={columns}
               total={win.total}
               row={win.row}
               sort={view.sort}

@@ -34,9 +34,14 @@ export function activeScans(ex: Executor) {
     .map((r) => ({ ...r.scan, directoryName: r.directoryName, jobStatus: r.jobStatus, cancelRequested: r.cancelRequested ?? false }));
 }
 
-/** The latest scan of a folder (running or finished), or null. */
+/**
+ * What a folder's card shows: a scan that is queued or running (of any part of it), otherwise the
+ * latest scan of the whole folder (small scans of one sub-folder, e.g. after the watcher saw a
+ * change, stay in the history), otherwise null.
+ */
 export function scanStatus(ex: Executor, directoryId: string) {
-  return scanHistory(ex, { directoryId, limit: 1 })[0] ?? null;
+  const recent = scanHistory(ex, { directoryId, limit: 50 });
+  return recent.find((s) => s.status === 'queued' || s.status === 'running') ?? recent.find((s) => s.relPath === '') ?? recent[0] ?? null;
 }
 
 export function scanById(ex: Executor, scanId: number) {

@@ -78,7 +78,7 @@ describe('the facet index', () => {
 
   it('follows changes to the tracks: reads them again in the background and answers from the old counts meanwhile', async () => {
     let now = 0;
-    const index = new FacetIndex(t.db, { minReloadMs: 1000, now: () => now });
+    const index = new FacetIndex(t.db, { minReloadMs: 1000, now: () => now, waitBelow: 0 });
     const before = (await index.facets({})).total;
     const drop = async () => {
       const one = t.db.select({ id: tracks.id }).from(tracks).limit(1).get()!;
@@ -87,15 +87,23 @@ describe('the facet index', () => {
     await drop();
     expect((await index.facets({})).total).toBe(before); // not checked again yet
     now = 1500;
-    expect((await index.facets({})).total).toBe(before); // a reload starts; the old counts answer
+    const meanwhile = await index.facets({}); // a reload starts; the old counts answer, marked stale
+    expect(meanwhile).toMatchObject({ total: before, stale: true });
     await new Promise((r) => setTimeout(r, 50));
-    expect((await index.facets({})).total).toBe(before - 1);
+    expect(await index.facets({})).toMatchObject({ total: before - 1, stale: false });
     expect(await index.facets({})).toEqual(facetsSql(t.db, {}));
 
-    const strict = new FacetIndex(t.db, { minReloadMs: 0, staleWhileReloading: false });
+    // a small library waits for the reload instead
+    const small = new FacetIndex(t.db, { minReloadMs: 0 });
+    await small.facets({});
+    await drop();
+    expect(await small.facets({})).toMatchObject({ total: before - 2, stale: false });
+    await drop();
+
+    const strict = new FacetIndex(t.db, { minReloadMs: 0, staleWhileReloading: false, waitBelow: 0 });
     await strict.facets({});
     await drop();
-    expect((await strict.facets({})).total).toBe(before - 2);
+    expect((await strict.facets({})).total).toBe(before - 4);
   });
 
   it('reads a library bigger than one chunk', async () => {

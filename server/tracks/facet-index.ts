@@ -66,6 +66,8 @@ interface Columns {
 const COLUMNS_SQL =
   'SELECT seq, genre, artist, format, directory_id, year, key_sort, bpm, rating, energy_level, is_missing, is_broken, is_lossless, is_analyzed, duplicate_group_id, date_added FROM tracks WHERE seq > ? ORDER BY seq LIMIT ?';
 const CHUNK = 5_000;
+/** Up to this many tracks a reload is quick enough to wait for. */
+const SMALL = 20_000;
 
 type RawRow = [
   number,
@@ -159,6 +161,8 @@ export class FacetIndex {
       now?: () => number;
       /** false: wait for a reload instead of answering from the old columns (tests). */
       staleWhileReloading?: boolean;
+      /** Libraries up to this many tracks wait for a reload (default 20,000). */
+      waitBelow?: number;
     } = {},
   ) {}
 
@@ -166,16 +170,18 @@ export class FacetIndex {
     return (this.db.$client.prepare('SELECT tracks FROM library_version WHERE id = 1').pluck().get() as number | undefined) ?? 0;
   }
 
-  private async columns(): Promise<Columns> {
+  /** The columns to count, and whether newer ones are being read. */
+  private async columns(): Promise<{ c: Columns; stale: boolean }> {
     const now = (this.opts.now ?? Date.now)();
     const c = this.cols;
-    if (c && now - this.checkedAt < (this.opts.minReloadMs ?? 2000)) return c;
+    if (c && now - this.checkedAt < (this.opts.minReloadMs ?? 2000)) return { c, stale: this.reloading !== undefined };
     this.checkedAt = now;
     const v = this.version();
-    if (c?.version === v) return c;
+    if (c?.version === v) return { c, stale: false };
     this.reloading ??= this.load(v).finally(() => (this.reloading = undefined));
-    if (c && this.opts.staleWhileReloading !== false) return c;
-    return this.reloading;
+    // small libraries reload in a few ms: wait; big ones answer from the old columns meanwhile
+    if (c && this.opts.staleWhileReloading !== false && c.n > (this.opts.waitBelow ?? SMALL)) return { c, stale: true };
+    return { c: await this.reloading, stale: false };
   }
 
   private async load(version: number): Promise<Columns> {
@@ -244,7 +250,7 @@ export class FacetIndex {
 
   async facets(raw: { filters?: TrackFilters }): Promise<TrackFacets> {
     const { filters } = FacetsInput.parse(raw);
-    const c = await this.columns();
+    const { c, stale } = await this.columns();
     const r = resolveFilters(filters);
     const mask = this.sqlMask(c, r);
 
@@ -367,6 +373,7 @@ export class FacetIndex {
       return out.sort((x, y) => order * (x.value - y.value)).slice(0, limit);
     };
     return {
+      stale,
       total,
       missing,
       broken,

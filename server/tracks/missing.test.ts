@@ -88,6 +88,23 @@ describe('relocating missing tracks', () => {
     expect(t!.db.select().from(playlistTracks).all()).toMatchObject([{ trackId: track.id }]);
   });
 
+  it('offers (does not merge) a second copy of the audio that was in the library long before', async () => {
+    const { root, dir, ctx } = await scanned();
+    const rel = mp3s()[0]!.path;
+    const track = trackAt(ctx, rel)!;
+    fs.mkdirSync(path.join(root, 'Copy'));
+    fs.copyFileSync(path.join(root, rel), path.join(root, 'Copy/kept copy.mp3'));
+    await scanNow(ctx, dir.id);
+    const copy = trackAt(ctx, 'Copy/kept copy.mp3')!;
+    t!.clock.advance(3 * 86_400_000);
+    fs.rmSync(path.join(root, rel));
+    await scanNow(ctx, dir.id);
+    const r = await relocateMissing(ctx, {}, opts());
+    expect(r.reattached).toEqual([]);
+    expect(r.candidates).toEqual([{ trackId: track.id, path: path.join(root, 'Copy/kept copy.mp3'), matchTrackId: copy.id, reason: 'same audio' }]);
+    expect(trackAt(ctx, 'Copy/kept copy.mp3')!.id).toBe(copy.id);
+  });
+
   it('offers a file with the same name and length but other audio for confirmation, and re-attaches it when confirmed', async () => {
     const { root, dir, ctx } = await scanned();
     const rel = mp3s()[0]!.path;

@@ -17,6 +17,8 @@ import { removeTracksTx } from './remove-tracks';
 import { TrackId } from './schemas';
 
 const DAY = 86_400_000;
+/** A file that appeared this close to another's vanishing (with the same audio) is that file moved. */
+const MOVE_WINDOW_MS = 15 * 60_000;
 
 // ---------------------------------------------------------------------------------------------
 // Relocate: find missing tracks again and re-attach them, keeping their identity.
@@ -35,7 +37,7 @@ export interface RelocateCandidate {
   path: string;
   /** Set when the file is already a track of the library (the two would be merged). */
   matchTrackId: string | null;
-  reason: 'name and duration';
+  reason: 'same audio' | 'name and duration';
 }
 
 export interface RelocateResult {
@@ -104,7 +106,9 @@ export async function relocateMissing(
   const dirs = listDirectories(ctx.db);
   const absOf = (t: Pick<Track, 'directoryId' | 'relPath'>) => `${dirs.find((d) => d.id === t.directoryId)?.path ?? ''}/${t.relPath}`;
 
-  // 1. the same audio is already in the library under another path
+  // 1. the same audio is already in the library under another path. If that file arrived around
+  // when this one vanished, it is this one moved (seen by two scans in the wrong order): merged.
+  // If it was there long before, it is a second copy the DJ kept: offered, not merged.
   const hashes = [...byHash.keys()];
   for (let i = 0; i < hashes.length; i += 500) {
     const present = ctx.db
@@ -116,9 +120,11 @@ export async function relocateMissing(
     for (const p of present) {
       const m = byHash.get(p.audioHash!)?.find((x) => open.has(x.id));
       if (!m) continue;
-      mergeInto(ctx, m, p);
-      open.delete(m.id);
-      result.reattached.push({ trackId: m.id, path: absOf(p) });
+      if (p.createdAt >= (m.missingSince ?? 0) - MOVE_WINDOW_MS) {
+        mergeInto(ctx, m, p);
+        open.delete(m.id);
+        result.reattached.push({ trackId: m.id, path: absOf(p) });
+      } else result.candidates.push({ trackId: m.id, path: absOf(p), matchTrackId: p.id, reason: 'same audio' });
     }
   }
 
@@ -181,6 +187,7 @@ export async function relocateMissing(
         )
           result.candidates.push({ trackId: t.id, path: absOf(p), matchTrackId: p.id, reason: 'name and duration' });
   }
+  result.candidates = result.candidates.filter((c) => open.has(c.trackId));
   result.notFound = [...open.keys()].filter((id) => !result.candidates.some((c) => c.trackId === id)).length;
   return result;
 }

@@ -80,6 +80,8 @@ export function facetsSql(db: Db, raw: { filters?: TrackFilters }) {
     sql`SELECT count(*) AS total, coalesce(sum(t.is_missing), 0) AS missing, coalesce(sum(t.is_broken), 0) AS broken, coalesce(sum(t.is_lossless), 0) AS lossless, coalesce(sum(t.is_analyzed), 0) AS analyzed, count(t.duplicate_group_id) AS duplicates FROM tracks t WHERE ${f.where}`,
   );
   return {
+    /** True when counted from data that is being refreshed: ask again in a moment. */
+    stale: false,
     ...flags,
     genres: group<string>('genres', 't.genre COLLATE NOCASE', 't.genre IS NOT NULL', 'count DESC, value', 60),
     artists: group<string>('artist', 't.artist COLLATE NOCASE', 't.artist IS NOT NULL', 'count DESC, value', 60),

@@ -156,6 +156,8 @@ export class DirectoryWatcher {
   private onEvent(e: WatchEvent) {
     const now = this.opts.now();
     this.lastEventAt = now;
+    // the whole folder vanished (unplugged): the presence check takes it from here
+    if (e.kind === 'unlinkDir' && e.relPath === '') return;
     if (e.kind === 'addDir' || e.kind === 'unlinkDir') {
       // the parent: a folder that vanished cannot be walked, and its tracks must be seen to go
       this.markDirty(parentOf(e.relPath), now);
@@ -167,7 +169,10 @@ export class DirectoryWatcher {
       this.markDirty(parentOf(e.relPath), now, e.relPath);
       return;
     }
-    const st = fs.statSync(path.join(this.dir.path, e.relPath), { throwIfNoEntry: false });
+    const abs = path.join(this.dir.path, e.relPath);
+    // chokidar reports links even when not following them; the scan would not either
+    if (!this.dir.followSymlinks && fs.lstatSync(abs, { throwIfNoEntry: false })?.isSymbolicLink()) return;
+    const st = fs.statSync(abs, { throwIfNoEntry: false });
     if (!st) return;
     const before = this.pending.get(e.relPath);
     if (before?.size !== st.size || before.mtimeMs !== st.mtimeMs) this.pending.set(e.relPath, { size: st.size, mtimeMs: st.mtimeMs, changedAt: now });

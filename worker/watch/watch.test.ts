@@ -148,8 +148,9 @@ describe('watching a library folder', () => {
     expect(trackAt(l.t.ctx, target.path)).toMatchObject({ id: row.id, missingReason: 'deleted' });
   });
 
-  it('ignores files the folder does not take (covers, text, hidden files)', async () => {
+  it('ignores files the folder does not take (covers, text, hidden files, links it does not follow)', async () => {
     const l = await watchedLibrary();
+    fs.symlinkSync(path.join(l.root, aFile().path), path.join(l.root, 'linked.mp3'));
     fs.writeFileSync(path.join(l.root, 'cover.jpg'), 'not music');
     fs.writeFileSync(path.join(l.root, 'notes.txt'), 'set list');
     fs.writeFileSync(path.join(l.root, '.hidden.mp3'), 'hidden');

@@ -36,7 +36,13 @@ export function FilterPanel({ view, q, patchFilters, notation }: { view: Library
   const setFilter = <K extends keyof Filters>(key: K, value: Filters[K] | undefined) => patchFilters({ [key]: value });
   const trpc = useTRPC();
   const f = view.filters;
-  const facets = useQuery({ ...trpc.tracks.facets.queryOptions({ filters: { ...f, q: q.trim() || undefined } }), placeholderData: keepPreviousData, staleTime: 10_000 });
+  const facets = useQuery({
+    ...trpc.tracks.facets.queryOptions({ filters: { ...f, q: q.trim() || undefined } }),
+    placeholderData: keepPreviousData,
+    staleTime: 10_000,
+    // counted while the server was refreshing its numbers: ask again shortly
+    refetchInterval: (query) => (query.state.data?.stale ? 1_000 : false),
+  });
   const d = facets.data;
   const [now] = useState(Date.now);
   const preset = f.addedFrom === undefined ? 0 : (ADDED.find((a) => a.days && Math.abs(now - a.days * DAY - f.addedFrom!) < DAY)?.days ?? -1);

@@ -12,6 +12,11 @@ import { Input } from '../ui/input';
 import { Progress } from '../ui/progress';
 import { useToast } from '../ui/toast';
 
+/** What a finished job handed back (the runner stores `{ outcome, result }`). */
+function jobResult<T>(job: { status: string; result: unknown } | undefined): T | null {
+  return job?.status === 'succeeded' ? ((job.result as { result?: T } | null)?.result ?? null) : null;
+}
+
 /** Follows a worker job until it ends (events refresh it too; the interval is a safety net). */
 function useJob(jobId: number | null) {
   const trpc = useTRPC();
@@ -65,7 +70,7 @@ function RelocateDialog({ open, onClose }: { open: boolean; onClose: () => void 
     }),
   );
   const [confirmed, setConfirmed] = useState<Set<string>>(new Set());
-  const result = job.data?.status === 'succeeded' ? (job.data.result as RelocateResult) : null;
+  const result = jobResult<RelocateResult>(job.data);
   const running = jobId !== null && !result && job.data?.status !== 'failed';
   const close = () => {
     setJobId(null);
@@ -196,14 +201,14 @@ function CleanupDialog({ open, onClose }: { open: boolean; onClose: () => void }
     }),
   );
   const run = useMutation(trpc.missing.cleanup.mutationOptions({ onSuccess: (r) => setJobId(r.jobId), onError: (e) => toast.push({ tone: 'error', text: e.message }) }));
-  const done = job.data?.status === 'succeeded' ? (job.data.result as { cleanupId: number | null; removed: number; exportPath: string | null }) : null;
+  const done = jobResult<{ cleanupId: number | null; removed: number; exportPath: string | null }>(job.data);
   useEffect(() => {
     if (!done || jobId === null) return;
     setJobId(null);
     void qc.invalidateQueries(trpc.missing.pathFilter());
     toast.push({
       tone: 'ok',
-      text: `Removed ${formatCount(done.removed)} missing tracks${done.exportPath ? `; their metadata is in ${done.exportPath}` : ''}`,
+      text: `Removed ${formatCount(done.removed)} missing ${done.removed === 1 ? 'track' : 'tracks'}${done.exportPath ? `; their metadata is in ${done.exportPath}` : ''}`,
       action: done.cleanupId ? { label: 'Undo', run: () => undo.mutate({ id: done.cleanupId! }) } : undefined,
     });
   }, [done, jobId, qc, trpc, toast, undo]);
@@ -223,7 +228,7 @@ function CleanupDialog({ open, onClose }: { open: boolean; onClose: () => void }
             disabled={!p?.count || run.isPending || jobId !== null}
             onClick={() => run.mutate({ olderThanDays: p!.olderThanDays, keepPlaylistEntries: keep, exportMetadata: exportFirst })}
           >
-            <Trash2 size={14} /> Remove {formatCount(p?.count ?? 0)} tracks
+            <Trash2 size={14} /> Remove {formatCount(p?.count ?? 0)} {p?.count === 1 ? 'track' : 'tracks'}
           </Button>
         </>
       }

@@ -47,6 +47,7 @@ test('files dropped into a folder appear live; an unplugged folder goes offline 
   expect((await client.tracks.list.query({ filters: { missing: true }, limit: 1 })).total).toBe(0);
   await page.goto('/folders');
   await expect(card.getByTestId('folder-status')).toHaveText('Online');
+  await expect(card.getByTestId('watch-state')).toHaveText('Watching', { timeout: 15_000 });
 });
 
 test('missing tracks can be found again and cleaned up from the library page', async ({ page, stack }) => {
@@ -81,6 +82,11 @@ test('missing tracks can be found again and cleaned up from the library page', a
   expect(back).toMatchObject({ relPath: 'Recovered/found again.mp3', isMissing: false });
 
   // the other one is cleaned up (0 days), then put back with Undo
+  const stillMissing = await client.tracks.list.query({ filters: { missing: true }, limit: 5 });
+  expect(
+    await client.missing.cleanupPreview.query({ olderThanDays: 0 }),
+    JSON.stringify(stillMissing.items.map((x) => [x.relPath, x.missingReason, x.missingSince, Date.now()])),
+  ).toMatchObject({ count: 1 });
   await page.getByRole('button', { name: 'Clean up…' }).click();
   const clean = page.getByRole('dialog', { name: 'Clean up missing tracks' });
   await clean.getByLabel('Days missing').fill('0');

@@ -81,6 +81,8 @@ export interface DirectoryWatcherOptions {
   /** Asks for one scan of `scope` (a folder relative to the library folder; '' is all of it). */
   onBatch: (scope: string, paths: string[]) => void;
   onError: (e: NodeJS.ErrnoException) => void;
+  /** The folder itself vanished (unplugged, unmounted, renamed): check its presence now. */
+  onRootGone?: () => void;
 }
 
 /** The deepest folder that contains every one of `folders` ('' when they share none). */
@@ -157,7 +159,10 @@ export class DirectoryWatcher {
     const now = this.opts.now();
     this.lastEventAt = now;
     // the whole folder vanished (unplugged): the presence check takes it from here
-    if (e.kind === 'unlinkDir' && e.relPath === '') return;
+    if (e.kind === 'unlinkDir' && e.relPath === '') {
+      this.opts.onRootGone?.();
+      return;
+    }
     if (e.kind === 'addDir' || e.kind === 'unlinkDir') {
       // the parent: a folder that vanished cannot be walked, and its tracks must be seen to go
       this.markDirty(parentOf(e.relPath), now);

@@ -36,6 +36,8 @@ interface Running {
   signature: string;
   state: WatchState;
   lastPollAt: number;
+  /** Its root vanished: an OS watcher reports nothing more after that, so it is started afresh. */
+  dead?: boolean;
 }
 
 const signatureOf = (d: LibraryDirectory) => JSON.stringify([d.path, d.followSymlinks, d.maxDepth, d.includePatterns, d.excludePatterns]);
@@ -56,7 +58,6 @@ const LIMIT_HELP =
  */
 export class WatchService {
   private readonly running = new Map<string, Running>();
-  private readonly nextCheck = new Map<string, number>();
   private timers: NodeJS.Timeout[] = [];
   private syncing: Promise<void> | undefined;
   private checking = false;
@@ -106,7 +107,7 @@ export class WatchService {
     const wanted = new Map(dirs.filter((d) => enabled && d.isActive && d.isAvailable).map((d) => [d.id, d]));
     for (const [id, r] of this.running) {
       const d = wanted.get(id);
-      if (d && signatureOf(d) === r.signature) continue;
+      if (d && signatureOf(d) === r.signature && !r.dead) continue;
       this.running.delete(id);
       await r.watcher?.stop();
       if (!d) this.setState(id, 'off', null);
@@ -129,6 +130,11 @@ export class WatchService {
         now: () => this.ctx.clock.now(),
         onBatch: (scope, paths) => this.onBatch(d.id, scope, paths),
         onError: (e) => void this.onError(d.id, e),
+        onRootGone: () => {
+          r.dead = true;
+          void this.checkMedia(d.id);
+          void this.sync();
+        },
       },
       this.opts.factory ?? chokidarFactory,
     );
@@ -138,6 +144,9 @@ export class WatchService {
       if (this.running.get(d.id) === r && r.state === 'starting') {
         r.state = 'watching';
         this.setState(d.id, 'watching', null);
+        // what changed before the watcher was ready (just plugged in, worker starting) is caught by
+        // one change scan; it joins a startup or re-plug scan that is still waiting
+        this.onBatch(d.id, '', []);
       }
     } catch (e) {
       await this.onError(d.id, e as NodeJS.ErrnoException);
@@ -191,17 +200,27 @@ export class WatchService {
     }
   }
 
-  /** Presence checks: removable folders every few seconds, fixed ones every `library.mediaCheckSeconds`. */
-  async checkMedia() {
-    if (this.checking || this.stopped) return;
+  /**
+   * Presence checks: removable folders every few seconds, fixed ones every
+   * `library.mediaCheckSeconds`; `urgent` checks one folder at once (its watcher saw it vanish).
+   */
+  async checkMedia(urgent?: string) {
+    if (this.stopped) return;
+    if (this.checking) {
+      if (urgent) setTimeout(() => void this.checkMedia(urgent), 200).unref();
+      return;
+    }
     this.checking = true;
     try {
-      const now = this.ctx.clock.now();
+      const time = this.ctx.clock.now();
       let flipped = false;
       for (const d of listDirectories(this.ctx.db)) {
-        if ((this.nextCheck.get(d.id) ?? 0) > now) continue;
-        const every = d.isRemovable ? (this.opts.removableCheckMs ?? 3_000) : (this.opts.fixedCheckMs ?? this.ctx.settings.get('library.mediaCheckSeconds') * 1_000);
-        this.nextCheck.set(d.id, now + every);
+        // due by the last check of any kind and the current settings; a folder that is away is
+        // looked for more often, so it is back within seconds of being plugged in
+        const fixed = this.opts.fixedCheckMs ?? this.ctx.settings.get('library.mediaCheckSeconds') * 1_000;
+        const removable = this.opts.removableCheckMs ?? 3_000;
+        const every = d.isRemovable || !d.isAvailable ? Math.min(removable, fixed) : fixed;
+        if (d.id !== urgent && time - (d.availabilityCheckedAt ?? 0) < every) continue;
         await checkAvailability(this.ctx, d.id, (id, available) => {
           flipped = true;
           this.ctx.log.info({ directoryId: id, available }, available ? 'folder is back' : 'folder went offline');

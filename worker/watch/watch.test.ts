@@ -18,6 +18,8 @@ beforeAll(async () => {
 }, 300_000);
 
 interface Live {
+  /** Scans up to the watcher's catch-up scan; tests count the ones after. */
+  baseline: number;
   t: TestContext;
   root: string;
   dirId: string;
@@ -50,10 +52,18 @@ async function watchedLibrary(opts: Partial<WatchServiceOptions> = {}): Promise<
   runner.start();
   const { dir } = await addFolder(t.ctx, root);
   const watch = new WatchService(t.ctx, { onQueued: () => runner.wake(), settleMs: 800, debounceMs: 300, syncMs: 200, removableCheckMs: 200, fixedCheckMs: 200, ...opts });
-  live = { t, root, dirId: dir.id, watch, runner };
+  live = { t, root, dirId: dir.id, watch, runner, baseline: 0 };
   await until('the first scan', () => idle(live!));
   await watch.start();
-  await until('the watcher', () => directory(live!).watchState === 'watching');
+  await until('the watcher and its catch-up scan', () => directory(live!).watchState === 'watching' && idle(live!));
+  live.baseline = Math.max(
+    0,
+    ...t.db
+      .select({ id: scans.id })
+      .from(scans)
+      .all()
+      .map((x) => x.id),
+  );
   return live;
 }
 
@@ -64,7 +74,13 @@ const idle = (l: Live) =>
     .from(jobs)
     .all()
     .every((j) => j.status !== 'queued' && j.status !== 'running');
-const watcherScans = (l: Live) => l.t.db.select().from(scans).where(eq(scans.trigger, 'watcher')).all();
+const watcherScans = (l: Live) =>
+  l.t.db
+    .select()
+    .from(scans)
+    .where(eq(scans.trigger, 'watcher'))
+    .all()
+    .filter((x) => x.id > l.baseline);
 const aFile = (ext = '.mp3') => lib.truth.tracks.find((x) => x.path.endsWith(ext) && x.tags?.title && !x.path.startsWith('_Formats'))!;
 
 describe('watching a library folder', () => {
@@ -148,6 +164,21 @@ describe('watching a library folder', () => {
     expect(trackAt(l.t.ctx, target.path)).toMatchObject({ id: row.id, missingReason: 'deleted' });
   });
 
+  it('catches up with what changed before the watcher was ready (a drive just plugged in, a worker starting)', async () => {
+    const t = createTestContext({ realClock: true, ports: { scanner: createInlineScanner() } });
+    const root = path.join(t.tmp, 'music');
+    fs.cpSync(lib.root, root, { recursive: true });
+    const runner = new JobRunner(t.ctx, jobRegistry, { owner: 'test-worker', maxParallel: 4, pollMs: 25 });
+    runner.start();
+    const { dir } = await addFolder(t.ctx, root);
+    const watch = new WatchService(t.ctx, { onQueued: () => runner.wake(), settleMs: 800, debounceMs: 300, syncMs: 200 });
+    live = { t, root, dirId: dir.id, watch, runner, baseline: 0 };
+    await until('the first scan', () => idle(live!));
+    fs.copyFileSync(path.join(root, aFile().path), path.join(root, 'while nobody watched.mp3'));
+    await watch.start();
+    await until('the file added before watching', () => trackAt(t.ctx, 'while nobody watched.mp3') !== undefined);
+  });
+
   it('ignores files the folder does not take (covers, text, hidden files, links it does not follow)', async () => {
     const l = await watchedLibrary();
     fs.symlinkSync(path.join(l.root, aFile().path), path.join(l.root, 'linked.mp3'));
@@ -184,6 +215,18 @@ describe('removable drives', () => {
     await until('a file added after the re-plug', () => trackAt(l.t.ctx, 'after replug.mp3') !== undefined);
   });
 
+  it('a folder that is gone and back within a moment is watched afresh', async () => {
+    const l = await watchedLibrary({ syncMs: 5_000 });
+    fs.renameSync(l.root, `${l.root}.blip`);
+    await new Promise((r) => setTimeout(r, 100));
+    fs.renameSync(`${l.root}.blip`, l.root);
+    await until('the watcher to start again', () => directory(l).watchState === 'watching' && idle(l));
+    await new Promise((r) => setTimeout(r, 500));
+    fs.copyFileSync(path.join(l.root, aFile().path), path.join(l.root, 'after the blip.mp3'));
+    await until('a file added after the blip', () => trackAt(l.t.ctx, 'after the blip.mp3') !== undefined);
+    expect(allTracks(l.t.ctx).filter((x) => x.isMissing)).toEqual([]);
+  });
+
   it('a different drive mounted at the same path is not taken for the old one', async () => {
     const l = await watchedLibrary();
     l.t.volumes.mount(l.root, { fsUuid: 'someone-elses-stick', deviceId: '9999', mountPoint: l.root });
@@ -206,7 +249,7 @@ describe('when the OS refuses to watch', () => {
     runner.start();
     const { dir } = await addFolder(t.ctx, root);
     const watch = new WatchService(t.ctx, { onQueued: () => runner.wake(), factory: exhausted, pollMs: 300, syncMs: 200 });
-    live = { t, root, dirId: dir.id, watch, runner };
+    live = { t, root, dirId: dir.id, watch, runner, baseline: 0 };
     void watch.start();
     await until('the fallback', () => directory(live!).watchState === 'polling');
     expect(directory(live).watchError).toMatch(/limit on watched folders.*max_user_watches/);

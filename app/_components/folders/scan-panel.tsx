@@ -68,7 +68,11 @@ export function ScanPanel({ folder }: { folder: DirectoryView }) {
         ) : (
           <>
             <span className="text-xs text-muted" data-testid="scan-summary">
-              {scan ? <Summary status={scan.status} stats={scan.stats} finishedAt={scan.finishedAt} error={scan.error} issues={scan.issues} /> : 'Not scanned yet'}
+              {scan ? (
+                <Summary status={scan.status} stats={scan.stats} finishedAt={scan.finishedAt} error={scan.error} issues={scan.issues} brokenTotal={folder.counts.broken} />
+              ) : (
+                'Not scanned yet'
+              )}
             </span>
             <div className="relative ml-auto flex">
               <Button
@@ -155,7 +159,10 @@ function Summary({
   finishedAt,
   error,
   issues,
+  brokenTotal,
 }: {
+  /** Broken files in the folder now (a change scan reads only what changed, so its own count is partial). */
+  brokenTotal: number;
   status: string;
   stats: Stats;
   finishedAt: number | null;
@@ -175,9 +182,9 @@ function Summary({
     ['moved', 'moved'],
     ['missing', 'missing'],
     ['restored', 'back'],
-    ['broken', 'broken'],
   ] as const)
     if (stats[k]) parts.push(`${formatCount(stats[k])} ${label}`);
+  if (brokenTotal) parts.push(`${formatCount(brokenTotal)} broken`);
   return (
     <>
       {status === 'cancelled' ? 'Cancelled' : 'Scanned'} {formatAgo(finishedAt)} · {parts.join(' · ')}

@@ -215,3 +215,16 @@ function deepFreeze<T>(o: T): T {
   }
   return o;
 }
+
+/** For command-line entry points: the config, or its problems on stderr and exit code 78 (EX_CONFIG). */
+export function loadEnvOrExit(): Env {
+  try {
+    return loadEnv();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(78);
+    }
+    throw e;
+  }
+}

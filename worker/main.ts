@@ -1,19 +1,10 @@
-import { ConfigError, loadEnv } from '@/server/env';
+import { loadEnvOrExit } from '@/server/env';
 import { createLogger } from '@/server/log';
 import { startWorker } from './app';
 
 /** Worker process entry: start, then stop cleanly on SIGTERM/SIGINT (a second signal forces exit). */
 async function main() {
-  let env;
-  try {
-    env = loadEnv();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(78);
-    }
-    throw e;
-  }
+  const env = loadEnvOrExit();
   const log = createLogger(env, 'worker');
   process.on('unhandledRejection', (e) => log.error({ err: e }, 'unhandled rejection'));
   let worker;

@@ -10,7 +10,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +24,7 @@ import { FacetIndex } from '../tracks/facet-index';
 import { facetsSql, trackFacets } from '../tracks/queries';
 import type { ListTracksInput, TrackFilters } from '../tracks/schemas';
 import { percentile, printTable, type Row } from '../../worker/bench/report';
+import { freePort } from '../testing/free-port';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const { values: args } = parseArgs({
@@ -129,17 +129,6 @@ async function time(fn: () => unknown, runs: number): Promise<number[]> {
     out.push(performance.now() - t0);
   }
   return out;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function startWeb(dataDir: string): Promise<{ url: string; proc: ChildProcess }> {

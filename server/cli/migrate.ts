@@ -1,19 +1,10 @@
-import { ConfigError, loadEnv } from '../env';
+import { loadEnvOrExit } from '../env';
 import { openDatabase, closeDatabase } from '../db/client';
 import { DatabaseTooNewError, MigrationFailedError, runMigrations } from '../db/migrate';
 
 /** `npm run db:migrate`: validates the config and applies pending migrations. */
 function main() {
-  let env;
-  try {
-    env = loadEnv();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(78);
-    }
-    throw e;
-  }
+  const env = loadEnvOrExit();
   const db = openDatabase(env.db.path);
   try {
     const applied = runMigrations(db.$client, { onWarning: (m) => console.warn(`[migrate] ${m}`) });

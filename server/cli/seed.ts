@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadEnv } from '../env';
+import { loadEnvOrExit } from '../env';
 import { closeDatabase, openDatabase } from '../db/client';
 import { runMigrations } from '../db/migrate';
 import { seedTracks } from '../testing/seed-tracks';
@@ -15,16 +15,7 @@ function main() {
     console.error('--tracks must be a whole number from 1 to 5,000,000');
     process.exit(2);
   }
-  let env;
-  try {
-    env = loadEnv();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(78);
-    }
-    throw e;
-  }
+  const env = loadEnvOrExit();
   const db = openDatabase(env.db.path);
   try {
     runMigrations(db.$client);

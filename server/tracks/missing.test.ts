@@ -1,37 +1,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { hotCues, playlistTracks, playlists, tracks } from '@/drizzle/schema';
-import { createTestContext, type TestContext } from '../testing/create-test-context';
+import type { TestContext } from '../testing/create-test-context';
 import { dbFingerprint } from '../testing/db-fingerprint';
-import { fixtureLibrary, type Truth } from '../testing/library/generate';
+import { fixtureSuite } from '../testing/fixture-suite';
 import { createInlineScanner } from '../scan/inline-scanner';
-import { addFolder, allTracks, runQueuedScan, scanNow, trackAt } from '../scan/testing';
+import { allTracks, runQueuedScan, scanNow, trackAt } from '../scan/testing';
 import { scans } from '@/drizzle/schema';
 import { testCaller } from '../trpc/test-caller';
 import { confirmRelocate, looseName, previewCleanup, relocateMissing, runCleanup, undoCleanup } from './missing';
 
-let lib: { root: string; truth: Truth };
+const suite = fixtureSuite();
+/** The current test's context (each test scans its own copy). */
 let t: TestContext | undefined;
-beforeAll(async () => {
-  lib = await fixtureLibrary({ n: 12, seed: 5, edgeCases: false });
-}, 300_000);
-afterEach(() => {
-  t?.cleanup();
-  t = undefined;
-});
 
 async function scanned() {
-  t = createTestContext();
-  t.clock.set(Date.now());
-  const root = path.join(t.tmp, 'music');
-  fs.cpSync(lib.root, root, { recursive: true });
-  const { dir, scanId } = await addFolder(t.ctx, root);
-  await runQueuedScan(t.ctx, scanId);
-  return { root, dir, ctx: t.ctx };
+  const s = await suite.scanned();
+  t = s.t;
+  return s;
 }
-const mp3s = () => lib.truth.tracks.filter((x) => x.path.endsWith('.mp3') && !x.path.startsWith('_Formats'));
+const mp3s = () => suite.lib.truth.tracks.filter((x) => x.path.endsWith('.mp3') && !x.path.startsWith('_Formats'));
 const opts = () => ({ scanner: createInlineScanner(), signal: new AbortController().signal });
 /** Runs the one-file scans a re-attach queues. */
 const runQueued = async () => {

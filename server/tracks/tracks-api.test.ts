@@ -1,39 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { events, scans } from '@/drizzle/schema';
-import { createTestContext, type TestContext } from '../testing/create-test-context';
 import { dbFingerprint } from '../testing/db-fingerprint';
-import { fixtureLibrary, type Truth } from '../testing/library/generate';
-import { addFolder, allTracks, runQueuedScan, scanNow, trackAt } from '../scan/testing';
+import { fixtureSuite } from '../testing/fixture-suite';
+import { allTracks, runQueuedScan, scanNow, trackAt } from '../scan/testing';
 import { testCaller } from '../trpc/test-caller';
 
-let lib: { root: string; truth: Truth };
-let t: TestContext | undefined;
-beforeAll(async () => {
-  lib = await fixtureLibrary({ n: 12, seed: 5, edgeCases: false });
-}, 300_000);
-afterEach(() => {
-  t?.cleanup();
-  t = undefined;
-});
+const suite = fixtureSuite();
 
 const unknownId = '3f0e8d8a-1c1b-4b7e-9b7e-1f2e3d4c5b6a';
 
 /** A scanned scratch copy of the fixture library, with an API caller over it. */
 async function scannedLibrary(prepare?: (root: string) => void) {
-  t = createTestContext();
-  t.clock.set(Date.now());
-  const root = path.join(t.tmp, 'music');
-  fs.cpSync(lib.root, root, { recursive: true });
-  prepare?.(root);
-  const { dir, scanId } = await addFolder(t.ctx, root);
-  await runQueuedScan(t.ctx, scanId);
+  const { t, root, dir } = await suite.scanned({ prepare });
   const { caller, hub } = testCaller(t);
-  return { root, dir, caller, hub, ctx: t.ctx };
+  return { t, root, dir, caller, hub, ctx: t.ctx };
 }
-const tagged = () => lib.truth.tracks.find((x) => x.tagged && x.tags?.title && !x.dupGroup && !x.path.startsWith('_Formats'))!;
+const tagged = () => suite.lib.truth.tracks.find((x) => x.tagged && x.tags?.title && !x.dupGroup && !x.path.startsWith('_Formats'))!;
 
 describe('tracks.byId', () => {
   it('returns everything about a track: tags, file facts, folder, duplicates', async () => {
@@ -132,8 +117,8 @@ describe('tracks.remove and tracks.create', () => {
   });
 
   it('refuses files outside the library, non-audio files and link tricks, with clear errors', async () => {
-    const { caller, hub, ctx, root } = await scannedLibrary();
-    const outsideDir = path.join(t!.tmp, 'elsewhere');
+    const { caller, hub, ctx, root, t } = await scannedLibrary();
+    const outsideDir = path.join(t.tmp, 'elsewhere');
     fs.mkdirSync(outsideDir);
     const outside = path.join(outsideDir, 'song.mp3');
     fs.copyFileSync(path.join(root, tagged().path), outside);

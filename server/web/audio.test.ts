@@ -1,36 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { libraryDirectories } from '@/drizzle/schema';
-import { createTestContext, type TestContext } from '../testing/create-test-context';
-import { fixtureLibrary, type Truth } from '../testing/library/generate';
-import { addFolder, runQueuedScan, trackAt } from '../scan/testing';
+import { fixtureSuite } from '../testing/fixture-suite';
+import { trackAt } from '../scan/testing';
 import { audioResponse, parseRange, previewResponse } from './audio';
 
-let lib: { root: string; truth: Truth };
-let t: TestContext | undefined;
-beforeAll(async () => {
-  lib = await fixtureLibrary({ n: 12, seed: 5, edgeCases: false });
-}, 300_000);
-afterEach(() => {
-  t?.cleanup();
-  t = undefined;
-});
+const suite = fixtureSuite();
 
 async function library(env: Record<string, string> = {}) {
-  t = createTestContext({ env });
-  t.clock.set(Date.now());
-  const root = path.join(t.tmp, 'music');
-  fs.cpSync(lib.root, root, { recursive: true });
-  const { dir, scanId } = await addFolder(t.ctx, root);
-  await runQueuedScan(t.ctx, scanId);
+  const { t, root, dir } = await suite.scanned({ env });
   const rt = { app: t.ctx, signingKey: Buffer.alloc(32, 7) };
   const probe = (format: string) => {
-    const rel = lib.truth.tracks.find((x) => x.path.startsWith('_Formats') && x.format === format)!.path;
-    return { track: trackAt(t!.ctx, rel)!, file: path.join(root, rel) };
+    const rel = suite.lib.truth.tracks.find((x) => x.path.startsWith('_Formats') && x.format === format)!.path;
+    return { track: trackAt(t.ctx, rel)!, file: path.join(root, rel) };
   };
-  return { rt, root, dir, probe };
+  return { t, rt, root, dir, probe };
 }
 const get = (id: string, headers: Record<string, string> = {}, method = 'GET') => new Request(`http://127.0.0.1/api/tracks/${id}/audio`, { method, headers });
 const bytes = async (res: Response) => Buffer.from(await res.arrayBuffer());
@@ -96,7 +82,7 @@ describe('GET /api/tracks/:id/audio', () => {
   });
 
   it('serves only library tracks, and says why it cannot', async () => {
-    const { rt, probe, dir } = await library();
+    const { t, rt, probe, dir } = await library();
     const mp3 = probe('mp3-cbr320');
     const flac = probe('flac');
     const cases: [string, number, RegExp][] = [
@@ -110,7 +96,7 @@ describe('GET /api/tracks/:id/audio', () => {
       expect(res.status, id).toBe(status);
       expect(((await res.json()) as { error: string }).error).toMatch(message);
     }
-    t!.db.update(libraryDirectories).set({ isAvailable: false }).where(eq(libraryDirectories.id, dir.id)).run();
+    t.db.update(libraryDirectories).set({ isAvailable: false }).where(eq(libraryDirectories.id, dir.id)).run();
     const off = audioResponse(rt, get(flac.track.id), flac.track.id);
     expect(off.status).toBe(503);
     expect(((await off.json()) as { error: string }).error).toMatch(/not available/);

@@ -43,8 +43,8 @@ const until = async (what: string, check: () => boolean, timeoutMs = 20_000) => 
   }
 };
 
-/** A scanned copy of the fixture library with a real job runner and the watch service running. */
-async function watchedLibrary(opts: Partial<WatchServiceOptions> = {}): Promise<Live> {
+/** A scanned copy of the fixture library with a real job runner, and a watch service not yet started. */
+async function liveLibrary(opts: Partial<WatchServiceOptions> = {}): Promise<Live> {
   const t = createTestContext({ realClock: true, ports: { scanner: createInlineScanner() } });
   const root = path.join(t.tmp, 'music');
   fs.cpSync(lib.root, root, { recursive: true });
@@ -54,17 +54,23 @@ async function watchedLibrary(opts: Partial<WatchServiceOptions> = {}): Promise<
   const watch = new WatchService(t.ctx, { onQueued: () => runner.wake(), settleMs: 800, debounceMs: 300, syncMs: 200, removableCheckMs: 200, fixedCheckMs: 200, ...opts });
   live = { t, root, dirId: dir.id, watch, runner, baseline: 0 };
   await until('the first scan', () => idle(live!));
-  await watch.start();
-  await until('the watcher and its catch-up scan', () => directory(live!).watchState === 'watching' && idle(live!));
-  live.baseline = Math.max(
+  return live;
+}
+
+/** The same, watched, once the watcher's catch-up scan is done (tests count the scans after it). */
+async function watchedLibrary(opts: Partial<WatchServiceOptions> = {}): Promise<Live> {
+  const l = await liveLibrary(opts);
+  await l.watch.start();
+  await until('the watcher and its catch-up scan', () => directory(l).watchState === 'watching' && idle(l));
+  l.baseline = Math.max(
     0,
-    ...t.db
+    ...l.t.db
       .select({ id: scans.id })
       .from(scans)
       .all()
       .map((x) => x.id),
   );
-  return live;
+  return l;
 }
 
 const directory = (l: Live) => l.t.db.select().from(libraryDirectories).where(eq(libraryDirectories.id, l.dirId)).get()!;
@@ -165,18 +171,10 @@ describe('watching a library folder', () => {
   });
 
   it('catches up with what changed before the watcher was ready (a drive just plugged in, a worker starting)', async () => {
-    const t = createTestContext({ realClock: true, ports: { scanner: createInlineScanner() } });
-    const root = path.join(t.tmp, 'music');
-    fs.cpSync(lib.root, root, { recursive: true });
-    const runner = new JobRunner(t.ctx, jobRegistry, { owner: 'test-worker', maxParallel: 4, pollMs: 25 });
-    runner.start();
-    const { dir } = await addFolder(t.ctx, root);
-    const watch = new WatchService(t.ctx, { onQueued: () => runner.wake(), settleMs: 800, debounceMs: 300, syncMs: 200 });
-    live = { t, root, dirId: dir.id, watch, runner, baseline: 0 };
-    await until('the first scan', () => idle(live!));
-    fs.copyFileSync(path.join(root, aFile().path), path.join(root, 'while nobody watched.mp3'));
-    await watch.start();
-    await until('the file added before watching', () => trackAt(t.ctx, 'while nobody watched.mp3') !== undefined);
+    const l = await liveLibrary();
+    fs.copyFileSync(path.join(l.root, aFile().path), path.join(l.root, 'while nobody watched.mp3'));
+    await l.watch.start();
+    await until('the file added before watching', () => trackAt(l.t.ctx, 'while nobody watched.mp3') !== undefined);
   });
 
   it('ignores files the folder does not take (covers, text, hidden files, links it does not follow)', async () => {
@@ -242,24 +240,17 @@ describe('when the OS refuses to watch', () => {
       setTimeout(() => h.error(Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' })), 10);
       return { close: async () => undefined };
     };
-    const t = createTestContext({ realClock: true, ports: { scanner: createInlineScanner() } });
-    const root = path.join(t.tmp, 'music');
-    fs.cpSync(lib.root, root, { recursive: true });
-    const runner = new JobRunner(t.ctx, jobRegistry, { owner: 'test-worker', maxParallel: 4, pollMs: 25 });
-    runner.start();
-    const { dir } = await addFolder(t.ctx, root);
-    const watch = new WatchService(t.ctx, { onQueued: () => runner.wake(), factory: exhausted, pollMs: 300, syncMs: 200 });
-    live = { t, root, dirId: dir.id, watch, runner, baseline: 0 };
-    void watch.start();
-    await until('the fallback', () => directory(live!).watchState === 'polling');
-    expect(directory(live).watchError).toMatch(/limit on watched folders.*max_user_watches/);
+    const l = await liveLibrary({ factory: exhausted, pollMs: 300 });
+    void l.watch.start();
+    await until('the fallback', () => directory(l).watchState === 'polling');
+    expect(directory(l).watchError).toMatch(/limit on watched folders.*max_user_watches/);
     expect(
-      t
+      l.t
         .events()
         .filter((e) => e.type === 'library:watch:state')
         .map((e) => (e.payload as { state: string }).state),
     ).toContain('polling');
-    await until('a periodic scan', () => watcherScans(live!).length >= 1, 40_000);
+    await until('a periodic scan', () => watcherScans(l).length >= 1, 40_000);
   }, 60_000);
 });
 

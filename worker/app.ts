@@ -5,6 +5,7 @@ import { runMigrations } from '@/server/db/migrate';
 import type { Env } from '@/server/env';
 import { appendEvent } from '@/server/events/outbox';
 import { createLogger, type Logger } from '@/server/log';
+import { recoverOperations } from '@/server/files/recover';
 import { currentWorker } from '@/server/system/worker-status';
 import { appVersion } from '@/server/version';
 import { Components } from './components';
@@ -44,6 +45,9 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
   const heartbeat = new Heartbeat(ctx, id, components, env.worker.heartbeatMs);
   heartbeat.start();
 
+  // before any job runs: finish or undo file operations a crash interrupted
+  await recoverOperations(ctx).catch((e: unknown) => log.error({ err: e }, 'file operation recovery failed'));
+
   const runner = new JobRunner(ctx, jobRegistry, { owner: id, maxParallel: Math.max(2, env.worker.concurrency * 2) });
   runner.start();
   const reportJobs = setInterval(() => components.set('jobs', { state: 'running', active: runner.activeCount, jobs: runner.activeJobs() }), 1_000);
@@ -67,6 +71,7 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
   const scheduler = new Scheduler(ctx, () => runner.wake());
   scheduler.every({ kind: 'events.prune', payload: {}, everyMs: 3_600_000 }, true);
   scheduler.every({ kind: 'jobs.prune', payload: {}, everyMs: 6 * 3_600_000 }, true);
+  scheduler.every({ kind: 'files.emptyTrash', payload: {}, everyMs: 24 * 3_600_000 }, true);
 
   // start the analysis threads now rather than in the middle of the first scan
   scanner.warm?.().catch((e: unknown) => log.warn({ err: e }, 'scan threads could not start'));

@@ -25,6 +25,8 @@ export const duplicateResolutions = sqliteTable('duplicate_resolutions', {
   plan: text({ mode: 'json' }).$type<unknown>().notNull(),
   snapshot: text({ mode: 'json' }).$type<unknown>().notNull(),
   status: text({ enum: ['applied', 'undone', 'failed'] }).notNull(),
+  /** The file operations (trash / delete of the other copies) this resolution queued. */
+  batchId: text(),
   createdAt: ms().notNull(),
   undoneAt: ms(),
 });

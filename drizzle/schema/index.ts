@@ -12,3 +12,4 @@ export * from './events';
 export * from './scans';
 export * from './worker-status';
 export * from './library-cleanups';
+export * from './trash';

@@ -13,6 +13,9 @@ export const JOB_CATALOGUE = {
     keepPlaylistEntries: z.boolean().default(true),
     exportMetadata: z.boolean().default(true),
   }),
+  'files.run': z.object({ batchId: z.string().min(1).max(100) }),
+  'files.emptyTrash': z.object({ olderThanDays: z.number().int().min(0).optional(), itemIds: z.array(z.number().int().positive()).max(100_000).optional() }),
+  'duplicates.resolveAll': z.object({ fileAction: z.enum(['keep', 'trash', 'delete']), groupIds: z.array(z.number().int().positive()).max(100_000).optional() }),
   'events.prune': z.object({}),
   'jobs.prune': z.object({}),
 } as const;
@@ -31,6 +34,9 @@ export const JOB_LABELS: Record<JobKind, string> = {
   'library.scan': 'Scan folder',
   'library.relocate': 'Find missing tracks',
   'library.cleanupMissing': 'Clean up missing tracks',
+  'files.run': 'File operations',
+  'files.emptyTrash': 'Empty trash',
+  'duplicates.resolveAll': 'Resolve duplicates',
   'events.prune': 'Prune old events',
   'jobs.prune': 'Prune finished jobs',
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CANONICAL_CRITERIA, DEFAULT_RULE } from '../duplicates/rule';
 
 /**
  * Every setting, with its type, default and description. Adding a key here is all it takes for it
@@ -124,6 +125,20 @@ export const SETTINGS = {
     category: 'maintenance',
     label: 'Keep live events (hours)',
     description: 'A browser that reconnects within this window receives everything it missed.',
+  },
+  'duplicates.canonicalRule': {
+    schema: z.array(z.enum(CANONICAL_CRITERIA)).min(1).max(CANONICAL_CRITERIA.length),
+    default: DEFAULT_RULE,
+    category: 'library',
+    label: 'Copy to keep among duplicates',
+    description: 'Criteria in order: the first that tells the copies apart decides which one is kept.',
+  },
+  'files.organiseTemplate': {
+    schema: z.string().min(1).max(500),
+    default: '{album artist}/{album}/{track:02} - {title}',
+    category: 'library',
+    label: 'Organise template',
+    description: 'Folders and file name for "Organise"; fields: {artist} {album artist} {album} {title} {track:02} {disc} {year} {genre} {label} {bpm} {key}.',
   },
   'trash.autoEmptyDays': {
     schema: z.number().int().min(0).max(3650),

@@ -26,8 +26,8 @@ export function fixtureSuite(opts: GenerateOptions = { n: 12, seed: 5, edgeCases
       return lib;
     },
     /** A new context with a scanned copy of the library at `root` (after `prepare` changed it). */
-    async scanned(o: { env?: Record<string, string>; ports?: Partial<Ports>; prepare?: (root: string) => void } = {}) {
-      const t = createTestContext({ env: o.env, ports: o.ports });
+    async scanned(o: { env?: Record<string, string>; ports?: Partial<Ports>; prepare?: (root: string) => void; file?: boolean } = {}) {
+      const t = createTestContext({ env: o.env, ports: o.ports, file: o.file });
       open.push(t);
       t.clock.set(Date.now());
       const root = path.join(t.tmp, 'music');

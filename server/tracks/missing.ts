@@ -15,6 +15,7 @@ import { walk, type WalkFile } from '../scan/walk';
 import type { ScannerPort } from '../scan/scanner-port';
 import { removeTracksTx } from './remove-tracks';
 import { TrackId } from './schemas';
+import { restoreSnapshotTx, snapshotTracks } from './snapshot';
 
 const DAY = 86_400_000;
 /** A file that appeared this close to another's vanishing (with the same audio) is that file moved. */
@@ -326,16 +327,7 @@ export function runCleanup(ctx: AppContext, raw: CleanupInput, jobId: number | n
   const targets = cleanupTargets(ctx.db, days, now);
   if (!targets.length) return { cleanupId: null, removed: 0, exportPath: null };
   const ids = targets.map((t) => t.id);
-  const chunks = <T>(f: (slice: string[]) => T[]) => {
-    const out: T[] = [];
-    for (let i = 0; i < ids.length; i += 500) out.push(...f(ids.slice(i, i + 500)));
-    return out;
-  };
-  const snapshot: CleanupSnapshot = {
-    tracks: targets,
-    hotCues: chunks((s) => ctx.db.select().from(hotCues).where(inArray(hotCues.trackId, s)).all()),
-    playlistEntries: chunks((s) => ctx.db.select().from(playlistTracks).where(inArray(playlistTracks.trackId, s)).all()),
-  };
+  const snapshot = snapshotTracks(ctx.db, ids);
   let exportPath: string | null = null;
   if (input.exportMetadata) {
     const folder = path.join(ctx.env.dataDir, 'exports');
@@ -369,37 +361,7 @@ export function undoCleanup(ctx: AppContext, cleanupId: number) {
     if (!c) throw new NotFoundError('cleanup', cleanupId);
     if (c.undoneAt) throw new PreconditionError('This cleanup was already undone');
     const now = ctx.clock.now();
-    const liveDirs = new Set(
-      tx
-        .select({ id: libraryDirectories.id })
-        .from(libraryDirectories)
-        .all()
-        .map((d) => d.id),
-    );
-    let restored = 0;
-    for (const raw of c.snapshot.tracks) {
-      const t = raw as unknown as Track;
-      if (tx.select({ id: tracks.id }).from(tracks).where(eq(tracks.id, t.id)).get()) continue; // back already (e.g. re-added)
-      const { seq: _seq, keySort: _keySort, ...row } = t;
-      // its folder may have been removed since; then the track keeps its old path as formerPath
-      const dirOk = row.directoryId !== null && liveDirs.has(row.directoryId);
-      tx.insert(tracks)
-        .values({ ...row, directoryId: dirOk ? row.directoryId : null, updatedAt: now })
-        .onConflictDoNothing()
-        .run();
-      restored++;
-    }
-    for (const cue of c.snapshot.hotCues)
-      tx.insert(hotCues)
-        .values(cue as typeof hotCues.$inferInsert)
-        .onConflictDoNothing()
-        .run();
-    for (const raw of c.snapshot.playlistEntries) {
-      const e = raw as typeof playlistTracks.$inferSelect;
-      const still = tx.select({ id: playlistTracks.id }).from(playlistTracks).where(eq(playlistTracks.id, e.id)).get();
-      if (still) tx.update(playlistTracks).set({ trackId: e.trackId, placeholder: null }).where(eq(playlistTracks.id, e.id)).run();
-      else tx.insert(playlistTracks).values(e).onConflictDoNothing().run();
-    }
+    const restored = restoreSnapshotTx(tx, c.snapshot, now).length;
     tx.update(libraryCleanups).set({ undoneAt: now }).where(eq(libraryCleanups.id, cleanupId)).run();
     appendEvent(tx, 'track:added', { trackIds: c.snapshot.tracks.map((t) => (t as { id: string }).id) }, now);
     return { restored };

@@ -3,6 +3,7 @@ import { checkAvailabilityJob } from './check-availability';
 import { pruneEventsJob, pruneJobsJob } from './housekeeping';
 import { cleanupMissingJob, relocateJob } from './missing';
 import { scanJob } from './scan';
+import { emptyTrashJob, filesRunJob, resolveAllJob } from './files';
 
 /** Every job kind's handler. `satisfies` makes a missing or unknown kind a compile error. */
 export const jobRegistry = {
@@ -10,6 +11,9 @@ export const jobRegistry = {
   'library.scan': scanJob,
   'library.relocate': relocateJob,
   'library.cleanupMissing': cleanupMissingJob,
+  'files.run': filesRunJob,
+  'files.emptyTrash': emptyTrashJob,
+  'duplicates.resolveAll': resolveAllJob,
   'events.prune': pruneEventsJob,
   'jobs.prune': pruneJobsJob,
 } satisfies JobRegistry;

@@ -1,0 +1,521 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import {
+  duplicateGroups,
+  duplicateResolutions,
+  fileOperations,
+  hotCues,
+  libraryDirectories,
+  playlists,
+  playlistTracks,
+  trackExclusions,
+  tracks,
+  trashItems,
+  type HotCue,
+  type PlaylistTrack,
+  type Track,
+} from '@/drizzle/schema';
+import type { AppContext } from '../context';
+import type { Executor } from '../db/client';
+import { writeTx } from '../db/tx';
+import { appendEvent } from '../events/outbox';
+import { NotFoundError, PreconditionError } from '../errors';
+import { commitPlan, planRestore, trashPathFor } from '../files/plan';
+import { journalBatch, type PlannedOperation } from '../files/journal';
+import { PRIORITY } from '../jobs/catalogue';
+import { enqueueJob } from '../jobs/queue';
+import { removeTracksTx } from '../tracks/remove-tracks';
+import { restoreSnapshotTx } from '../tracks/snapshot';
+import { TrackId } from '../tracks/schemas';
+import { refreshDuplicateGroups } from './groups';
+
+import { type CanonicalCriterion } from './rule';
+
+export const FileAction = z.enum(['keep', 'trash', 'delete']);
+export type FileAction = z.infer<typeof FileAction>;
+export const ResolveInput = z.object({
+  groupId: z.number().int().positive(),
+  /** The copy to keep; default: the best by the rule. */
+  canonicalTrackId: TrackId.optional(),
+  /** What happens to the other files: stay on disk (out of the library), go to the trash, or are deleted for good. */
+  fileAction: FileAction.default('keep'),
+});
+export type ResolveInput = z.input<typeof ResolveInput>;
+
+/** Tag and user fields a blank on the kept copy is filled from the others (best copy first). */
+const FILLABLE = [
+  'title',
+  'artist',
+  'album',
+  'albumArtist',
+  'genre',
+  'year',
+  'trackNumber',
+  'trackTotal',
+  'discNumber',
+  'discTotal',
+  'comment',
+  'label',
+  'isrc',
+  'composer',
+  'remixer',
+  'grouping',
+  'tagBpm',
+  'tagKey',
+  'color',
+  'energyLevel',
+  'bpmOverride',
+  'artworkId',
+] as const satisfies readonly (keyof Track)[];
+type Fillable = (typeof FILLABLE)[number];
+
+type Member = Track & { directoryPriority: number; directoryPath: string | null };
+
+const better: Record<CanonicalCriterion, (a: Member, b: Member) => number> = {
+  lossless: (a, b) => Number(b.isLossless ?? false) - Number(a.isLossless ?? false),
+  bitrate: (a, b) => (b.bitrate ?? 0) - (a.bitrate ?? 0),
+  sampleRate: (a, b) => (b.sampleRate ?? 0) - (a.sampleRate ?? 0),
+  bitDepth: (a, b) => (b.bitDepth ?? 0) - (a.bitDepth ?? 0),
+  directoryPriority: (a, b) => b.directoryPriority - a.directoryPriority,
+  earliestAdded: (a, b) => a.dateAdded - b.dateAdded,
+  mostPlayed: (a, b) => b.playCount - a.playCount,
+  highestRated: (a, b) => b.rating - a.rating,
+};
+
+/** Members best first by the rule (ties: earliest added, then path, so the order is stable). */
+export function rankMembers<T extends Member>(members: T[], rule: readonly CanonicalCriterion[]): T[] {
+  return [...members].sort((a, b) => {
+    for (const c of rule) {
+      const d = better[c](a, b);
+      if (d) return d;
+    }
+    return a.dateAdded - b.dateAdded || a.relPath.localeCompare(b.relPath);
+  });
+}
+
+function loadMembers(ex: Executor, groupId: number): Member[] {
+  return ex
+    .select({ t: tracks, directoryPriority: libraryDirectories.priority, directoryPath: libraryDirectories.path })
+    .from(tracks)
+    .leftJoin(libraryDirectories, eq(libraryDirectories.id, tracks.directoryId))
+    .where(eq(tracks.duplicateGroupId, groupId))
+    .all()
+    .map((r) => ({ ...r.t, directoryPriority: r.directoryPriority ?? 0, directoryPath: r.directoryPath }));
+}
+
+const blank = (v: unknown) => v === null || v === undefined || v === '' || v === 0;
+const abs = (m: Member) => (m.directoryPath ? path.join(m.directoryPath, m.relPath) : m.relPath);
+
+export interface ResolutionPlan {
+  groupId: number;
+  audioHash: string;
+  fileAction: FileAction;
+  canonical: { id: string; path: string; reason: string };
+  others: { id: string; path: string; action: FileAction; sizeBytes: number }[];
+  fills: { field: Fillable; value: unknown; fromTrackId: string }[];
+  rating: { before: number; after: number };
+  playCount: { before: number; after: number };
+  hotCues: { moved: number; dropped: number };
+  playlistEntries: { repointed: number; removedAsDuplicate: number; playlists: string[] };
+  bytesFreed: number;
+  undoable: boolean;
+  /** "What resolving will do", one sentence per change. */
+  sentences: string[];
+}
+
+interface Computed {
+  plan: ResolutionPlan;
+  members: Member[];
+  canonical: Member;
+  others: Member[];
+  cues: HotCue[];
+  entries: (PlaylistTrack & { playlistType: string; playlistName: string })[];
+}
+
+function compute(ctx: AppContext, ex: Executor, raw: ResolveInput): Computed {
+  const input = ResolveInput.parse(raw);
+  const group = ex.select().from(duplicateGroups).where(eq(duplicateGroups.id, input.groupId)).get();
+  if (!group) throw new NotFoundError('duplicate group', input.groupId);
+  if (group.status !== 'open') throw new PreconditionError('This group is already resolved');
+  const members = loadMembers(ex, group.id);
+  if (members.length < 2) throw new PreconditionError('This group has fewer than two copies left; nothing to resolve');
+  const rule = ctx.settings.get('duplicates.canonicalRule');
+  const ranked = rankMembers(members, rule);
+  const canonical = input.canonicalTrackId ? members.find((m) => m.id === input.canonicalTrackId) : ranked[0];
+  if (!canonical) throw new PreconditionError('The chosen copy is not in this group');
+  const others = ranked.filter((m) => m.id !== canonical.id);
+  const ids = members.map((m) => m.id);
+
+  const fills: ResolutionPlan['fills'] = [];
+  for (const field of FILLABLE) {
+    if (!blank(canonical[field])) continue;
+    const donor = others.find((o) => !blank(o[field]));
+    if (donor) fills.push({ field, value: donor[field], fromTrackId: donor.id });
+  }
+  const cues = ex.select().from(hotCues).where(inArray(hotCues.trackId, ids)).all();
+  const taken = new Set(cues.filter((c) => c.trackId === canonical.id).map((c) => `${c.source}:${c.cueIndex}`));
+  let moved = 0;
+  let dropped = 0;
+  for (const c of cues) {
+    if (c.trackId === canonical.id) continue;
+    const k = `${c.source}:${c.cueIndex}`;
+    if (taken.has(k)) dropped++;
+    else {
+      taken.add(k);
+      moved++;
+    }
+  }
+  const entries = affectedEntries(ex, ids);
+  const { repointed, removed } = mergeEntries(entries, canonical.id, new Set(others.map((o) => o.id)));
+  const playlistNames = [...new Set(entries.filter((e) => e.trackId && ids.includes(e.trackId) && e.trackId !== canonical.id).map((e) => e.playlistName))].sort();
+  const rating = Math.max(...members.map((m) => m.rating));
+  const playCount = members.reduce((a, m) => a + m.playCount, 0);
+  const bytesFreed = input.fileAction === 'keep' ? 0 : others.reduce((a, o) => a + o.sizeBytes, 0);
+
+  const s: string[] = [];
+  s.push(`Keep "${abs(canonical)}"${input.canonicalTrackId ? ' (chosen by hand)' : ` (${reasonFor(canonical, others, rule)})`}.`);
+  if (fills.length) s.push(`Fill its blank ${fills.map((f) => f.field).join(', ')} from the other copies.`);
+  if (rating !== canonical.rating) s.push(`Rating ${canonical.rating} → ${rating} (the highest).`);
+  if (playCount !== canonical.playCount) s.push(`Play count ${canonical.playCount} → ${playCount} (summed).`);
+  if (moved) s.push(`Move ${moved} hot cue${moved === 1 ? '' : 's'} to it${dropped ? `; ${dropped} clashing with its own are dropped` : ''}.`);
+  if (repointed) s.push(`Point ${repointed} playlist entr${repointed === 1 ? 'y' : 'ies'} at it (${playlistNames.join(', ')}).`);
+  if (removed) s.push(`Remove ${removed} entr${removed === 1 ? 'y' : 'ies'} that would list it twice in the same playlist.`);
+  const verb = { keep: 'Leave on disk but take out of the library', trash: 'Move to the trash', delete: 'Delete for good' }[input.fileAction];
+  for (const o of others) s.push(`${verb}: "${abs(o)}".`);
+  if (input.fileAction === 'delete') s.push('Deleting for good cannot be undone.');
+
+  return {
+    plan: {
+      groupId: group.id,
+      audioHash: group.audioHash,
+      fileAction: input.fileAction,
+      canonical: { id: canonical.id, path: abs(canonical), reason: input.canonicalTrackId ? 'chosen by hand' : reasonFor(canonical, others, rule) },
+      others: others.map((o) => ({ id: o.id, path: abs(o), action: input.fileAction, sizeBytes: o.sizeBytes })),
+      fills,
+      rating: { before: canonical.rating, after: rating },
+      playCount: { before: canonical.playCount, after: playCount },
+      hotCues: { moved, dropped },
+      playlistEntries: { repointed, removedAsDuplicate: removed, playlists: playlistNames },
+      bytesFreed,
+      undoable: input.fileAction !== 'delete',
+      sentences: s,
+    },
+    members,
+    canonical,
+    others,
+    cues,
+    entries,
+  };
+}
+
+function reasonFor(c: Member, others: Member[], rule: readonly CanonicalCriterion[]): string {
+  for (const crit of rule) {
+    if (others.every((o) => better[crit](c, o) < 0)) {
+      return {
+        lossless: 'lossless',
+        bitrate: `highest bitrate, ${Math.round((c.bitrate ?? 0) / 1000)} kbps`,
+        sampleRate: `highest sample rate, ${((c.sampleRate ?? 0) / 1000).toFixed(1)} kHz`,
+        bitDepth: `highest bit depth, ${c.bitDepth} bit`,
+        directoryPriority: 'its folder has the highest priority',
+        earliestAdded: 'added first',
+        mostPlayed: 'played most',
+        highestRated: 'rated highest',
+      }[crit];
+    }
+    if (others.some((o) => better[crit](c, o) !== 0)) break;
+  }
+  return 'best by the rule';
+}
+
+/** Every entry of every playlist that holds one of these tracks, in playlist order. */
+function affectedEntries(ex: Executor, ids: string[]) {
+  const lists = ex.selectDistinct({ id: playlistTracks.playlistId }).from(playlistTracks).where(inArray(playlistTracks.trackId, ids)).all();
+  if (!lists.length) return [];
+  return ex
+    .select({ e: playlistTracks, playlistType: playlists.type, playlistName: playlists.name })
+    .from(playlistTracks)
+    .innerJoin(playlists, eq(playlists.id, playlistTracks.playlistId))
+    .where(
+      inArray(
+        playlistTracks.playlistId,
+        lists.map((l) => l.id),
+      ),
+    )
+    .orderBy(asc(playlistTracks.playlistId), asc(playlistTracks.position), asc(playlistTracks.id))
+    .all()
+    .map((r) => ({ ...r.e, playlistType: r.playlistType, playlistName: r.playlistName }));
+}
+
+/**
+ * Entries after the merge: the others' entries point at the kept copy; in a playlist that would
+ * then list it twice the later entry goes (history — session playlists — keeps every play).
+ * Positions are renumbered without gaps, order kept.
+ */
+function mergeEntries(entries: Computed['entries'], canonicalId: string, otherIds: Set<string>) {
+  const updates: { id: number; trackId: string | null; position: number }[] = [];
+  const deletes: number[] = [];
+  let repointed = 0;
+  const byList = new Map<string, Computed['entries']>();
+  for (const e of entries) (byList.get(e.playlistId) ?? byList.set(e.playlistId, []).get(e.playlistId)!).push(e);
+  for (const list of byList.values()) {
+    const history = list[0]!.playlistType === 'session';
+    let seen = false;
+    let pos = Math.min(...list.map((e) => e.position));
+    for (const e of list) {
+      const isOther = e.trackId !== null && otherIds.has(e.trackId);
+      const becomes = isOther ? canonicalId : e.trackId;
+      if (becomes === canonicalId && !history) {
+        if (seen) {
+          deletes.push(e.id);
+          continue;
+        }
+        seen = true;
+      }
+      if (isOther) repointed++;
+      if (isOther || e.position !== pos) updates.push({ id: e.id, trackId: becomes, position: pos });
+      pos++;
+    }
+  }
+  return { updates, deletes, repointed, removed: deletes.length };
+}
+
+export function previewResolution(ctx: AppContext, raw: ResolveInput): ResolutionPlan {
+  return compute(ctx, ctx.db, raw).plan;
+}
+
+interface ResolutionSnapshot {
+  tracks: Track[];
+  hotCues: HotCue[];
+  playlistEntries: PlaylistTrack[];
+  exclusions: { directoryId: string; relPath: string }[];
+}
+
+/**
+ * Resolves a group in one transaction: the kept copy gets the others' blank tags, the highest
+ * rating, the summed play count, their cues and playlist entries; the others leave the library,
+ * and their files are kept, trashed or deleted by journaled file operations queued in the same
+ * transaction. A snapshot of everything touched makes `undoResolution` exact.
+ */
+export function applyResolution(ctx: AppContext, raw: ResolveInput) {
+  const now = ctx.clock.now();
+  return writeTx(ctx.db, (tx) => {
+    const { plan, members, canonical, others, cues, entries } = compute(ctx, tx, raw);
+    const snapshot: ResolutionSnapshot = {
+      tracks: members,
+      hotCues: cues,
+      playlistEntries: entries.map(({ playlistType: _t, playlistName: _n, ...e }) => e),
+      exclusions: [],
+    };
+    // the kept copy
+    const set: Partial<Track> = { rating: plan.rating.after, playCount: plan.playCount.after, updatedAt: now, duplicateGroupId: null };
+    for (const f of plan.fills) Object.assign(set, { [f.field]: f.value });
+    const tagKeyDonor = plan.fills.find((f) => f.field === 'tagKey');
+    if (tagKeyDonor) {
+      const d = others.find((o) => o.id === tagKeyDonor.fromTrackId)!;
+      Object.assign(set, { tagKeyPitch: d.tagKeyPitch, tagKeyMode: d.tagKeyMode });
+    }
+    set.lastPlayedAt = Math.max(...members.map((m) => m.lastPlayedAt ?? 0)) || null;
+    set.dateAdded = Math.min(...members.map((m) => m.dateAdded));
+    set.editedFields = [...new Set([...canonical.editedFields, ...plan.fills.map((f) => f.field)])];
+    tx.update(tracks).set(set).where(eq(tracks.id, canonical.id)).run();
+    // cues: the others' move over unless the kept copy has one at that index
+    const taken = new Set(cues.filter((c) => c.trackId === canonical.id).map((c) => `${c.source}:${c.cueIndex}`));
+    for (const c of cues) {
+      if (c.trackId === canonical.id || taken.has(`${c.source}:${c.cueIndex}`)) continue;
+      taken.add(`${c.source}:${c.cueIndex}`);
+      tx.update(hotCues).set({ trackId: canonical.id, updatedAt: now }).where(eq(hotCues.id, c.id)).run();
+    }
+    // playlist entries
+    const merged = mergeEntries(entries, canonical.id, new Set(others.map((o) => o.id)));
+    if (merged.deletes.length) tx.delete(playlistTracks).where(inArray(playlistTracks.id, merged.deletes)).run();
+    for (const u of merged.updates) tx.update(playlistTracks).set({ trackId: u.trackId, position: u.position }).where(eq(playlistTracks.id, u.id)).run();
+    // the other copies leave the library
+    const batchId = plan.fileAction === 'keep' ? null : randomUUID();
+    const resolution = tx
+      .insert(duplicateResolutions)
+      .values({ groupId: plan.groupId, audioHash: plan.audioHash, canonicalTrackId: canonical.id, fileAction: plan.fileAction, plan, snapshot, status: 'applied', batchId, createdAt: now })
+      .returning()
+      .get();
+    if (plan.fileAction === 'keep') {
+      for (const o of others) {
+        if (!o.directoryId) continue;
+        const added = tx.insert(trackExclusions).values({ directoryId: o.directoryId, relPath: o.relPath, createdAt: now }).onConflictDoNothing().run().changes;
+        if (added) snapshot.exclusions.push({ directoryId: o.directoryId, relPath: o.relPath });
+      }
+      tx.update(duplicateResolutions).set({ snapshot }).where(eq(duplicateResolutions.id, resolution.id)).run();
+    }
+    removeTracksTx(
+      tx,
+      others.map((o) => o.id),
+      now,
+    );
+    if (batchId) {
+      const ops: PlannedOperation[] = others
+        .filter((o) => o.directoryId && o.directoryPath && !o.isMissing)
+        .map((o) => ({
+          kind: plan.fileAction === 'trash' ? 'trash' : 'delete',
+          trackId: o.id,
+          srcPath: abs(o),
+          dstPath: plan.fileAction === 'trash' ? trashPathFor(o.directoryPath!, batchId, o.relPath) : null,
+          srcDirectoryId: o.directoryId!,
+          dstDirectoryId: plan.fileAction === 'trash' ? o.directoryId : null,
+          sizeBytes: o.sizeBytes,
+          audioHash: o.audioHash,
+          meta: { fileOnly: true, resolutionId: resolution.id, permanent: plan.fileAction === 'delete' },
+        }));
+      journalBatch(tx, batchId, ops, now);
+      enqueueJob(tx, 'files.run', { batchId }, { priority: PRIORITY.user, dedupeKey: `files:${batchId}` }, now);
+    }
+    tx.update(duplicateGroups)
+      .set({ status: 'resolved', canonicalTrackId: canonical.id, resolvedAt: now, memberCount: 1, updatedAt: now })
+      .where(eq(duplicateGroups.id, plan.groupId))
+      .run();
+    appendEvent(tx, 'duplicate:resolved', { groupId: plan.groupId, resolutionId: resolution.id }, now);
+    appendEvent(tx, 'track:updated', { trackIds: [canonical.id] }, now);
+    return { resolutionId: resolution.id, batchId, plan };
+  });
+}
+
+/**
+ * Puts a resolution back exactly: the kept copy's fields, every copy's row (same ids), cues and
+ * playlist entries (positions included), exclusions lifted, trashed files restored to their paths.
+ */
+export function undoResolution(ctx: AppContext, resolutionId: number) {
+  const now = ctx.clock.now();
+  const result = writeTx(ctx.db, (tx) => {
+    const r = tx.select().from(duplicateResolutions).where(eq(duplicateResolutions.id, resolutionId)).get();
+    if (!r) throw new NotFoundError('resolution', resolutionId);
+    if (r.status !== 'applied') throw new PreconditionError('This resolution was already undone');
+    if (r.fileAction === 'delete') throw new PreconditionError('The other copies were deleted for good; this cannot be undone');
+    if (r.batchId) {
+      const waiting = tx
+        .select({ id: fileOperations.id })
+        .from(fileOperations)
+        .where(and(eq(fileOperations.batchId, r.batchId), inArray(fileOperations.status, ['pending', 'in_progress'])))
+        .all();
+      if (waiting.length) throw new PreconditionError('Its files are still being moved to the trash; try again in a moment');
+      const purged = tx
+        .select({ id: trashItems.id })
+        .from(trashItems)
+        .where(and(eq(trashItems.resolutionId, r.id), isNotNull(trashItems.purgedAt)))
+        .all();
+      if (purged.length) throw new PreconditionError('The trash holding the other copies was emptied; this cannot be undone');
+    }
+    const snap = r.snapshot as ResolutionSnapshot;
+    const canonical = snap.tracks.find((t) => t.id === r.canonicalTrackId)!;
+    const { seq: _s, keySort: _k, id: _id, ...fields } = canonical;
+    tx.update(tracks).set(fields).where(eq(tracks.id, canonical.id)).run();
+    tx.delete(hotCues).where(eq(hotCues.trackId, canonical.id)).run();
+    restoreSnapshotTx(
+      tx,
+      { tracks: snap.tracks.filter((t) => t.id !== canonical.id), hotCues: snap.hotCues, playlistEntries: [] },
+      now,
+    );
+    for (const e of snap.playlistEntries) {
+      const exists = tx.select({ id: playlistTracks.id }).from(playlistTracks).where(eq(playlistTracks.id, e.id)).get();
+      if (exists) tx.update(playlistTracks).set(e).where(eq(playlistTracks.id, e.id)).run();
+      else tx.insert(playlistTracks).values(e).run();
+    }
+    for (const x of snap.exclusions)
+      tx.delete(trackExclusions)
+        .where(and(eq(trackExclusions.directoryId, x.directoryId), eq(trackExclusions.relPath, x.relPath)))
+        .run();
+    tx.update(duplicateGroups)
+      .set({ status: 'open', canonicalTrackId: null, resolvedAt: null, updatedAt: now })
+      .where(eq(duplicateGroups.id, r.groupId))
+      .run();
+    tx.update(duplicateResolutions).set({ status: 'undone', undoneAt: now }).where(eq(duplicateResolutions.id, r.id)).run();
+    refreshDuplicateGroups(tx, [r.audioHash], now);
+    // refresh only sets membership for present copies; put the snapshot's group ids back too
+    tx.update(tracks)
+      .set({ duplicateGroupId: r.groupId })
+      .where(
+        inArray(
+          tracks.id,
+          snap.tracks.filter((t) => t.duplicateGroupId === r.groupId).map((t) => t.id),
+        ),
+      )
+      .run();
+    appendEvent(tx, 'duplicate:resolved', { groupId: r.groupId, resolutionId: r.id, undone: true }, now);
+    appendEvent(tx, 'track:added', { trackIds: snap.tracks.map((t) => t.id) }, now);
+    const trashed = tx
+      .select({ id: trashItems.id })
+      .from(trashItems)
+      .where(and(eq(trashItems.resolutionId, r.id), isNull(trashItems.restoredAt), isNull(trashItems.purgedAt)))
+      .all();
+    return { groupId: r.groupId, trashed: trashed.map((t) => t.id) };
+  });
+  // the trashed copies go back where they were (journaled like every file operation)
+  const restore = result.trashed.length ? commitPlan(ctx, planRestore(ctx, { itemIds: result.trashed })) : null;
+  return { groupId: result.groupId, restoreBatchId: restore?.batchId ?? null };
+}
+
+export function listResolutions(ctx: AppContext, limit = 50) {
+  return ctx.db
+    .select({
+      id: duplicateResolutions.id,
+      groupId: duplicateResolutions.groupId,
+      canonicalTrackId: duplicateResolutions.canonicalTrackId,
+      fileAction: duplicateResolutions.fileAction,
+      status: duplicateResolutions.status,
+      plan: duplicateResolutions.plan,
+      createdAt: duplicateResolutions.createdAt,
+      undoneAt: duplicateResolutions.undoneAt,
+    })
+    .from(duplicateResolutions)
+    .orderBy(asc(duplicateResolutions.status), asc(duplicateResolutions.id))
+    .limit(limit)
+    .all()
+    .reverse()
+    .map((r) => ({ ...r, plan: r.plan as ResolutionPlan }));
+}
+
+export const ResolveAllInput = z.object({ fileAction: FileAction.default('keep') });
+
+/** What resolving every open group by the rule would do, in numbers. */
+export function previewResolveAll(ctx: AppContext, raw: z.input<typeof ResolveAllInput>) {
+  const { fileAction } = ResolveAllInput.parse(raw);
+  const groups = ctx.db.select({ id: duplicateGroups.id }).from(duplicateGroups).where(eq(duplicateGroups.status, 'open')).all();
+  let files = 0;
+  let bytes = 0;
+  let cues = 0;
+  let entries = 0;
+  const sample: ResolutionPlan[] = [];
+  for (const g of groups) {
+    const p = compute(ctx, ctx.db, { groupId: g.id, fileAction }).plan;
+    files += p.others.length;
+    bytes += p.others.reduce((a, o) => a + o.sizeBytes, 0);
+    cues += p.hotCues.moved;
+    entries += p.playlistEntries.repointed;
+    if (sample.length < 20) sample.push(p);
+  }
+  return { groups: groups.length, files, bytes, cuesMoved: cues, entriesRepointed: entries, fileAction, sample };
+}
+
+/** Resolves every open group by the rule (a job, with progress). */
+export async function resolveAll(ctx: AppContext, raw: { fileAction: FileAction; groupIds?: number[] }, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}) {
+  const ids =
+    raw.groupIds ??
+    ctx.db
+      .select({ id: duplicateGroups.id })
+      .from(duplicateGroups)
+      .where(eq(duplicateGroups.status, 'open'))
+      .all()
+      .map((g) => g.id);
+  let resolved = 0;
+  const failed: { groupId: number; error: string }[] = [];
+  for (const [i, groupId] of ids.entries()) {
+    if (opts.signal?.aborted) break;
+    try {
+      applyResolution(ctx, { groupId, fileAction: raw.fileAction });
+      resolved++;
+    } catch (e) {
+      failed.push({ groupId, error: (e as Error).message });
+    }
+    opts.onProgress?.(i + 1, ids.length);
+    if (i % 20 === 19) await new Promise((r) => setImmediate(r));
+  }
+  return { resolved, failed };
+}

@@ -1,0 +1,108 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { fileOperations, type FileOperation, type FileOperationMeta } from '@/drizzle/schema';
+import type { Executor } from '../db/client';
+import { appendEvent } from '../events/outbox';
+
+export type OperationKind = FileOperation['kind'];
+
+export interface PlannedOperation {
+  kind: OperationKind;
+  trackId?: string | null;
+  srcPath: string;
+  dstPath?: string | null;
+  srcDirectoryId: string;
+  dstDirectoryId?: string | null;
+  sizeBytes?: number | null;
+  audioHash?: string | null;
+  meta?: FileOperationMeta;
+}
+
+/** Writes a batch of operations to the journal as pending (inside the caller's transaction). */
+export function journalBatch(tx: Executor, batchId: string, ops: PlannedOperation[], now: number): FileOperation[] {
+  return ops.map((op, seq) =>
+    tx
+      .insert(fileOperations)
+      .values({
+        batchId,
+        seq,
+        kind: op.kind,
+        trackId: op.trackId ?? null,
+        status: 'pending',
+        step: 'planned',
+        srcPath: op.srcPath,
+        dstPath: op.dstPath ?? null,
+        srcDirectoryId: op.srcDirectoryId,
+        dstDirectoryId: op.dstDirectoryId ?? null,
+        sizeBytes: op.sizeBytes ?? null,
+        audioHash: op.audioHash ?? null,
+        meta: op.meta ?? {},
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning()
+      .get(),
+  );
+}
+
+export function getOperation(ex: Executor, id: number): FileOperation | undefined {
+  return ex.select().from(fileOperations).where(eq(fileOperations.id, id)).get();
+}
+
+/** Records a step (and any facts learned) before moving on to the next one. */
+export function journalStep(ex: Executor, op: FileOperation, step: string, now: number, extra: Partial<FileOperation> = {}): FileOperation {
+  return ex
+    .update(fileOperations)
+    .set({ status: 'in_progress', step, updatedAt: now, ...extra })
+    .where(eq(fileOperations.id, op.id))
+    .returning()
+    .get();
+}
+
+export function journalEnd(
+  ex: Executor,
+  op: FileOperation,
+  status: 'done' | 'failed' | 'rolled_back' | 'cancelled',
+  now: number,
+  extra: Partial<FileOperation> = {},
+): FileOperation {
+  const row = ex
+    .update(fileOperations)
+    .set({ status, updatedAt: now, finishedAt: now, ...extra })
+    .where(eq(fileOperations.id, op.id))
+    .returning()
+    .get();
+  const base = { operationId: op.id, kind: op.kind, batchId: op.batchId };
+  if (status === 'done') appendEvent(ex, 'file_operation:complete', { ...base, trackId: op.trackId }, now);
+  else appendEvent(ex, 'file_operation:failed', { ...base, error: row.error ?? status }, now);
+  return row;
+}
+
+export function pendingInBatch(ex: Executor, batchId: string): FileOperation[] {
+  return ex
+    .select()
+    .from(fileOperations)
+    .where(and(eq(fileOperations.batchId, batchId), eq(fileOperations.status, 'pending')))
+    .orderBy(asc(fileOperations.seq))
+    .all();
+}
+
+export function batchOperations(ex: Executor, batchId: string): FileOperation[] {
+  return ex.select().from(fileOperations).where(eq(fileOperations.batchId, batchId)).orderBy(asc(fileOperations.seq)).all();
+}
+
+export function cancelPending(ex: Executor, batchId: string, now: number): number {
+  return ex
+    .update(fileOperations)
+    .set({ status: 'cancelled', error: 'cancelled before it started', updatedAt: now, finishedAt: now })
+    .where(and(eq(fileOperations.batchId, batchId), eq(fileOperations.status, 'pending')))
+    .run().changes;
+}
+
+export function unfinishedOperations(ex: Executor): FileOperation[] {
+  return ex
+    .select()
+    .from(fileOperations)
+    .where(inArray(fileOperations.status, ['in_progress']))
+    .orderBy(asc(fileOperations.id))
+    .all();
+}

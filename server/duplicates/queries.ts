@@ -1,8 +1,10 @@
-import { and, asc, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { duplicateGroups, libraryDirectories, tracks } from '@/drizzle/schema';
 import type { Executor } from '../db/client';
 import { NotFoundError } from '../errors';
 import { z } from 'zod';
+import { rankMembers } from './resolve';
+import { DEFAULT_RULE, type CanonicalCriterion } from './rule';
 
 export const ListDuplicatesInput = z.object({
   status: z.enum(['open', 'resolved', 'all']).default('open'),
@@ -23,6 +25,15 @@ const memberColumns = {
   title: tracks.title,
   artist: tracks.artist,
   album: tracks.album,
+  genre: tracks.genre,
+  year: tracks.year,
+  label: tracks.label,
+  tagBpm: tracks.tagBpm,
+  tagKey: tracks.tagKey,
+  fileName: tracks.fileName,
+  fileWarning: tracks.fileWarning,
+  cueCount: sql<number>`(SELECT count(*) FROM hot_cues c WHERE c.track_id = ${tracks.id})`,
+  playlistNames: sql<string | null>`(SELECT group_concat(DISTINCT p.name) FROM playlist_tracks e JOIN playlists p ON p.id = e.playlist_id WHERE e.track_id = ${tracks.id})`,
   format: tracks.format,
   codec: tracks.codec,
   isLossless: tracks.isLossless,
@@ -39,6 +50,15 @@ const memberColumns = {
   isMissing: tracks.isMissing,
 };
 
+/** The copy the rule would keep, for each group (the page pre-selects it). */
+function withSuggestion<G extends { members: DuplicateMember[] }>(g: G, rule: readonly CanonicalCriterion[]) {
+  const ranked = rankMembers(
+    g.members.map((m) => ({ ...m, directoryPriority: m.directoryPriority ?? 0 })),
+    rule,
+  );
+  return { ...g, suggestedCanonicalId: ranked[0]?.id ?? null };
+}
+
 export type DuplicateMember = Awaited<ReturnType<typeof membersOf>>[number];
 
 function membersOf(ex: Executor, groupIds: number[]) {
@@ -53,7 +73,7 @@ function membersOf(ex: Executor, groupIds: number[]) {
 }
 
 /** Duplicate groups with every copy's quality facts, newest first. */
-export function listDuplicateGroups(ex: Executor, raw: ListDuplicatesInput = {}) {
+export function listDuplicateGroups(ex: Executor, raw: ListDuplicatesInput = {}, rule: readonly CanonicalCriterion[] = DEFAULT_RULE) {
   const input = ListDuplicatesInput.parse(raw);
   const where = [input.status === 'all' ? undefined : eq(duplicateGroups.status, input.status), input.beforeId ? lt(duplicateGroups.id, input.beforeId) : undefined].filter(
     Boolean,
@@ -71,13 +91,18 @@ export function listDuplicateGroups(ex: Executor, raw: ListDuplicatesInput = {})
     page.map((g) => g.id),
   );
   return {
-    items: page.map((g) => ({ ...g, members: members.filter((m) => m.groupId === g.id) })),
+    items: page.map((g) => withSuggestion({ ...g, members: members.filter((m) => m.groupId === g.id) }, rule)),
+    openCount: ex
+      .select({ n: sql<number>`count(*)` })
+      .from(duplicateGroups)
+      .where(eq(duplicateGroups.status, 'open'))
+      .get()!.n,
     nextCursor: groups.length > input.limit ? page.at(-1)!.id : null,
   };
 }
 
-export function getDuplicateGroup(ex: Executor, id: number) {
+export function getDuplicateGroup(ex: Executor, id: number, rule: readonly CanonicalCriterion[] = DEFAULT_RULE) {
   const g = ex.select().from(duplicateGroups).where(eq(duplicateGroups.id, id)).get();
   if (!g) throw new NotFoundError('duplicate group', id);
-  return { ...g, members: membersOf(ex, [id]) };
+  return withSuggestion({ ...g, members: membersOf(ex, [id]) }, rule);
 }

@@ -34,10 +34,7 @@ function state(ctx: AppContext) {
     cues: ctx.db.select().from(hotCues).orderBy(hotCues.id).all(),
     entries: ctx.db.select().from(playlistTracks).orderBy(playlistTracks.id).all(),
     exclusions: ctx.db.select().from(trackExclusions).all(),
-    groups: ctx.db
-      .select({ id: duplicateGroups.id, status: duplicateGroups.status, memberCount: duplicateGroups.memberCount })
-      .from(duplicateGroups)
-      .all(),
+    groups: ctx.db.select({ id: duplicateGroups.id, status: duplicateGroups.status, memberCount: duplicateGroups.memberCount }).from(duplicateGroups).all(),
   };
 }
 
@@ -94,7 +91,8 @@ function decorate(ctx: AppContext, members: { id: string }[]) {
 
 describe('duplicate resolution', () => {
   it('ranks copies by the rule: lossless, bitrate, sample rate, folder priority, earliest added', () => {
-    const m = (id: string, o: Record<string, unknown>) => ({ id, relPath: id, isLossless: false, bitrate: 320_000, sampleRate: 44_100, bitDepth: null, directoryPriority: 0, dateAdded: 5, playCount: 0, rating: 0, ...o }) as never;
+    const m = (id: string, o: Record<string, unknown>) =>
+      ({ id, relPath: id, isLossless: false, bitrate: 320_000, sampleRate: 44_100, bitDepth: null, directoryPriority: 0, dateAdded: 5, playCount: 0, rating: 0, ...o }) as never;
     const rule = ['lossless', 'bitrate', 'sampleRate', 'directoryPriority', 'earliestAdded'] as const;
     expect(rankMembers([m('mp3', {}), m('flac', { isLossless: true, bitrate: 900_000 })], rule)[0]).toMatchObject({ id: 'flac' });
     expect(rankMembers([m('128', { bitrate: 128_000 }), m('320', {})], rule)[0]).toMatchObject({ id: '320' });
@@ -119,7 +117,15 @@ describe('duplicate resolution', () => {
     expect(kept).toMatchObject({ title: 'The Real Title', label: 'Dancefloor Records', rating: 4, playCount: 9 });
     expect(kept.editedFields).toEqual(expect.arrayContaining(['title', 'label']));
     expect(ctx.db.select().from(tracks).where(eq(tracks.id, b!.id)).get()).toBeUndefined();
-    expect(ctx.db.select().from(hotCues).where(eq(hotCues.trackId, a!.id)).all().map((c) => c.name).sort()).toEqual(['A intro', 'B drop']);
+    expect(
+      ctx.db
+        .select()
+        .from(hotCues)
+        .where(eq(hotCues.trackId, a!.id))
+        .all()
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['A intro', 'B drop']);
     // the static playlist lists the kept copy once, where the first copy was; the gig log keeps both plays
     const set = ctx.db.select().from(playlistTracks).where(eq(playlistTracks.playlistId, 'set')).orderBy(playlistTracks.position).all();
     expect(set.map((e) => [e.trackId, e.position, e.notes])).toEqual([[a!.id, 0, 'b first']]);

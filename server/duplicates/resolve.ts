@@ -72,8 +72,12 @@ const FILLABLE = [
 type Fillable = (typeof FILLABLE)[number];
 
 type Member = Track & { directoryPriority: number; directoryPath: string | null };
+/** What ranking copies needs to know. */
+export type Rankable = Pick<Track, 'isLossless' | 'bitrate' | 'sampleRate' | 'bitDepth' | 'dateAdded' | 'playCount' | 'rating' | 'relPath' | 'fileWarning'> & {
+  directoryPriority: number;
+};
 
-const better: Record<CanonicalCriterion, (a: Member, b: Member) => number> = {
+const better: Record<CanonicalCriterion, (a: Rankable, b: Rankable) => number> = {
   lossless: (a, b) => Number(b.isLossless ?? false) - Number(a.isLossless ?? false),
   bitrate: (a, b) => (b.bitrate ?? 0) - (a.bitrate ?? 0),
   sampleRate: (a, b) => (b.sampleRate ?? 0) - (a.sampleRate ?? 0),
@@ -84,14 +88,17 @@ const better: Record<CanonicalCriterion, (a: Member, b: Member) => number> = {
   highestRated: (a, b) => b.rating - a.rating,
 };
 
-/** Members best first by the rule (ties: earliest added, then path, so the order is stable). */
-export function rankMembers<T extends Member>(members: T[], rule: readonly CanonicalCriterion[]): T[] {
+/**
+ * Members best first by the rule. Ties go to a copy without a file warning (e.g. FLAC named .mp3),
+ * then the earliest added, then the path, so the order is stable.
+ */
+export function rankMembers<T extends Rankable>(members: T[], rule: readonly CanonicalCriterion[]): T[] {
   return [...members].sort((a, b) => {
     for (const c of rule) {
       const d = better[c](a, b);
       if (d) return d;
     }
-    return a.dateAdded - b.dateAdded || a.relPath.localeCompare(b.relPath);
+    return Number(!!a.fileWarning) - Number(!!b.fileWarning) || a.dateAdded - b.dateAdded || a.relPath.localeCompare(b.relPath);
   });
 }
 
@@ -335,7 +342,17 @@ export function applyResolution(ctx: AppContext, raw: ResolveInput) {
     const batchId = plan.fileAction === 'keep' ? null : randomUUID();
     const resolution = tx
       .insert(duplicateResolutions)
-      .values({ groupId: plan.groupId, audioHash: plan.audioHash, canonicalTrackId: canonical.id, fileAction: plan.fileAction, plan, snapshot, status: 'applied', batchId, createdAt: now })
+      .values({
+        groupId: plan.groupId,
+        audioHash: plan.audioHash,
+        canonicalTrackId: canonical.id,
+        fileAction: plan.fileAction,
+        plan,
+        snapshot,
+        status: 'applied',
+        batchId,
+        createdAt: now,
+      })
       .returning()
       .get();
     if (plan.fileAction === 'keep') {
@@ -408,11 +425,7 @@ export function undoResolution(ctx: AppContext, resolutionId: number) {
     const { seq: _s, keySort: _k, id: _id, ...fields } = canonical;
     tx.update(tracks).set(fields).where(eq(tracks.id, canonical.id)).run();
     tx.delete(hotCues).where(eq(hotCues.trackId, canonical.id)).run();
-    restoreSnapshotTx(
-      tx,
-      { tracks: snap.tracks.filter((t) => t.id !== canonical.id), hotCues: snap.hotCues, playlistEntries: [] },
-      now,
-    );
+    restoreSnapshotTx(tx, { tracks: snap.tracks.filter((t) => t.id !== canonical.id), hotCues: snap.hotCues, playlistEntries: [] }, now);
     for (const e of snap.playlistEntries) {
       const exists = tx.select({ id: playlistTracks.id }).from(playlistTracks).where(eq(playlistTracks.id, e.id)).get();
       if (exists) tx.update(playlistTracks).set(e).where(eq(playlistTracks.id, e.id)).run();
@@ -422,10 +435,7 @@ export function undoResolution(ctx: AppContext, resolutionId: number) {
       tx.delete(trackExclusions)
         .where(and(eq(trackExclusions.directoryId, x.directoryId), eq(trackExclusions.relPath, x.relPath)))
         .run();
-    tx.update(duplicateGroups)
-      .set({ status: 'open', canonicalTrackId: null, resolvedAt: null, updatedAt: now })
-      .where(eq(duplicateGroups.id, r.groupId))
-      .run();
+    tx.update(duplicateGroups).set({ status: 'open', canonicalTrackId: null, resolvedAt: null, updatedAt: now }).where(eq(duplicateGroups.id, r.groupId)).run();
     tx.update(duplicateResolutions).set({ status: 'undone', undoneAt: now }).where(eq(duplicateResolutions.id, r.id)).run();
     refreshDuplicateGroups(tx, [r.audioHash], now);
     // refresh only sets membership for present copies; put the snapshot's group ids back too
@@ -495,7 +505,11 @@ export function previewResolveAll(ctx: AppContext, raw: z.input<typeof ResolveAl
 }
 
 /** Resolves every open group by the rule (a job, with progress). */
-export async function resolveAll(ctx: AppContext, raw: { fileAction: FileAction; groupIds?: number[] }, opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}) {
+export async function resolveAll(
+  ctx: AppContext,
+  raw: { fileAction: FileAction; groupIds?: number[] },
+  opts: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+) {
   const ids =
     raw.groupIds ??
     ctx.db

@@ -112,8 +112,7 @@ export async function executeOperation(ctx: AppContext, opId: number, hooks: Exe
     }
     // across devices: copy, sync, verify, place, record, then remove the source
     const size = op.sizeBytes ?? 0;
-    if ((await freeBytes(path.dirname(dst))) < size + SPACE_MARGIN)
-      throw Object.assign(new Error('not enough space'), { code: 'ENOSPC' });
+    if ((await freeBytes(path.dirname(dst))) < size + SPACE_MARGIN) throw Object.assign(new Error('not enough space'), { code: 'ENOSPC' });
     const fullHash = await hashWholeFile(op.srcPath, hooks.signal);
     await step('copying', { fullHash, meta: { ...op.meta, tempPath } });
     await fs.copyFile(op.srcPath, tempPath, fsc.COPYFILE_EXCL);
@@ -192,7 +191,12 @@ function applyToLibrary(tx: Executor, op: FileOperation, now: number) {
         .set({ directoryId: op.dstDirectoryId, relPath, fileName: path.basename(relPath), isMissing: false, missingSince: null, missingReason: null, updatedAt: now })
         .where(eq(tracks.id, track.id))
         .run();
-      appendEvent(tx, 'track:moved', { trackId: track.id, from: { directoryId: track.directoryId, relPath: track.relPath }, to: { directoryId: op.dstDirectoryId!, relPath } }, now);
+      appendEvent(
+        tx,
+        'track:moved',
+        { trackId: track.id, from: { directoryId: track.directoryId, relPath: track.relPath }, to: { directoryId: op.dstDirectoryId!, relPath } },
+        now,
+      );
       break;
     }
     case 'trash': {
@@ -255,5 +259,8 @@ function applyToLibrary(tx: Executor, op: FileOperation, now: number) {
 export async function freeDestination(dst: string): Promise<string> {
   const dir = path.dirname(dst);
   const names = new Set(await fs.readdir(dir).catch(() => [] as string[]));
-  return path.join(dir, freeName(path.basename(dst), (n) => names.has(n)));
+  return path.join(
+    dir,
+    freeName(path.basename(dst), (n) => names.has(n)),
+  );
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { fileOperations, hotCues, playlists, playlistTracks, tracks, type Track } from '@/drizzle/schema';
+import { fileOperations, hotCues, jobs, playlists, playlistTracks, tracks, type Track } from '@/drizzle/schema';
 import { createAppContext, type AppContext } from '../context';
 import { openDatabase } from '../db/client';
 import { createDirectory } from '../library/create-directory';
@@ -50,7 +50,10 @@ function firstTracks(ctx: AppContext, n: number): Track[] {
 }
 
 function decorate(ctx: AppContext, t: Track) {
-  ctx.db.insert(hotCues).values({ id: `cue-${t.id}`, trackId: t.id, cueIndex: 0, positionSec: 12.5, name: 'Drop', color: '#ff0000', createdAt: 1, updatedAt: 1 }).run();
+  ctx.db
+    .insert(hotCues)
+    .values({ id: `cue-${t.id}`, trackId: t.id, cueIndex: 0, positionSec: 12.5, name: 'Drop', color: '#ff0000', createdAt: 1, updatedAt: 1 })
+    .run();
   ctx.db.insert(playlists).values({ id: 'set', name: 'Set', type: 'static', createdAt: 1, updatedAt: 1 }).onConflictDoNothing().run();
   ctx.db.insert(playlistTracks).values({ playlistId: 'set', trackId: t.id, position: 0, addedAt: 1, notes: 'opener' }).run();
   ctx.db.update(tracks).set({ rating: 5 }).where(eq(tracks.id, t.id)).run();
@@ -193,7 +196,11 @@ describe('file operations', () => {
     const { ctx, root } = await suite.scanned();
     const [a, b] = firstTracks(ctx, 2);
     ctx.db.update(tracks).set({ albumArtist: 'AC/DC', album: 'Live: "Best"?', trackNumber: 3, title: 'Same' }).where(eq(tracks.id, a!.id)).run();
-    ctx.db.update(tracks).set({ albumArtist: 'AC/DC', album: 'Live: "Best"?', trackNumber: 3, title: 'Same', fileName: `x${path.extname(a!.fileName)}` }).where(eq(tracks.id, b!.id)).run();
+    ctx.db
+      .update(tracks)
+      .set({ albumArtist: 'AC/DC', album: 'Live: "Best"?', trackNumber: 3, title: 'Same', fileName: `x${path.extname(a!.fileName)}` })
+      .where(eq(tracks.id, b!.id))
+      .run();
     const template = '{album artist}/{album}/{track:02} - {title}';
     const plan = await planOrganise(ctx, { trackIds: [a!.id, b!.id], template });
     const want = path.join(root, 'AC_DC', 'Live_ _Best__', `03 - Same${path.extname(a!.fileName)}`);
@@ -210,6 +217,19 @@ describe('file operations', () => {
       const from = path.join(root, path.dirname(t.relPath));
       if (from !== root && fs.existsSync(from)) expect(fs.readdirSync(from).length).toBeGreaterThan(0);
     }
+  });
+
+  it('a batch whose job is gone gets a new one at the next start, and carries on', async () => {
+    const { ctx, root } = await suite.scanned();
+    const [t] = firstTracks(ctx, 1);
+    const { batchId, jobId } = commitPlan(ctx, await planMove(ctx, { trackIds: [t!.id], folder: path.join(root, 'Later') }));
+    ctx.db.update(jobs).set({ status: 'failed', error: 'worker killed' }).where(eq(jobs.id, jobId)).run();
+    const report = await recoverOperations(ctx);
+    expect(report.requeuedBatches).toEqual([batchId]);
+    const requeued = ctx.db.select().from(jobs).where(eq(jobs.dedupeKey, `files:${batchId}`)).all();
+    expect(requeued.map((j) => j.status).sort()).toEqual(['failed', 'queued']);
+    expect((await runAll(ctx, batchId)).done).toBe(1);
+    expect(fs.existsSync(path.join(root, 'Later', t!.fileName))).toBe(true);
   });
 
   it('renders templates with padding and unknown fields', () => {

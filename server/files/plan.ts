@@ -158,7 +158,15 @@ export async function planDelete(ctx: AppContext, raw: z.input<typeof DeleteInpu
     }
     if (input.permanent) {
       items.push({ ...describe(f), to: null, note: 'deleted for good: cannot be undone' });
-      ops.push({ kind: 'delete', trackId: f.track.id, srcPath: f.absPath, srcDirectoryId: f.dir.id, sizeBytes: f.track.sizeBytes, audioHash: f.track.audioHash, meta: { permanent: true } });
+      ops.push({
+        kind: 'delete',
+        trackId: f.track.id,
+        srcPath: f.absPath,
+        srcDirectoryId: f.dir.id,
+        sizeBytes: f.track.sizeBytes,
+        audioHash: f.track.audioHash,
+        meta: { permanent: true },
+      });
     } else {
       const to = trashPathFor(f.dir.path, batchId, f.track.relPath);
       items.push({ ...describe(f), to });
@@ -216,7 +224,16 @@ export function planRestore(ctx: AppContext, raw: z.input<typeof TrashIdsInput>)
     const from = path.join(dir.path, r.trashRelPath);
     const { to, renamed } = claims.claim(path.join(dir.path, r.originalRelPath));
     items.push({ ...base, from, to, note: renamed ? `its old name is taken; restored as "${path.basename(to)}"` : undefined });
-    ops.push({ kind: 'restore', trackId: r.trackId, srcPath: from, dstPath: to, srcDirectoryId: dir.id, dstDirectoryId: dir.id, sizeBytes: r.sizeBytes, meta: { trashItemId: r.id } });
+    ops.push({
+      kind: 'restore',
+      trackId: r.trackId,
+      srcPath: from,
+      dstPath: to,
+      srcDirectoryId: dir.id,
+      dstDirectoryId: dir.id,
+      sizeBytes: r.sizeBytes,
+      meta: { trashItemId: r.id },
+    });
   }
   return finishPlan('restore', items, ops, 'Restore');
 }

@@ -36,8 +36,7 @@ export async function recoverOperations(ctx: AppContext): Promise<RecoveryReport
     }
   }
   report.requeuedBatches = requeueWaitingBatches(ctx);
-  if (report.completed.length + report.rolledBack.length + report.needsAttention.length)
-    ctx.log.warn(report, 'file operations interrupted by a stop were recovered');
+  if (report.completed.length + report.rolledBack.length + report.needsAttention.length) ctx.log.warn(report, 'file operations interrupted by a stop were recovered');
   return report;
 }
 

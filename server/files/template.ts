@@ -29,7 +29,13 @@ const UNSAFE = /[<>:"/\\|?*\u0000-\u001f\u007f]/g;
 
 /** A value made safe as (part of) a file or folder name. */
 export function safePart(v: string): string {
-  const s = v.normalize('NFC').replace(UNSAFE, '_').replace(/\s+/g, ' ').trim().replace(/^\.+/, '').replace(/[. ]+$/, '');
+  const s = v
+    .normalize('NFC')
+    .replace(UNSAFE, '_')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^\.+/, '')
+    .replace(/[. ]+$/, '');
   // at most 120 bytes per part, cut on a character boundary
   let out = s;
   while (Buffer.byteLength(out) > 120) out = out.slice(0, -1);

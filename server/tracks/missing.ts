@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { and, asc, eq, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { hotCues, libraryCleanups, libraryDirectories, playlistTracks, tracks, type CleanupSnapshot, type Track } from '@/drizzle/schema';
+import { hotCues, libraryCleanups, playlistTracks, tracks, type Track } from '@/drizzle/schema';
 import type { AppContext } from '../context';
 import type { Executor, Tx } from '../db/client';
 import { writeTx } from '../db/tx';

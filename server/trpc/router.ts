@@ -2,6 +2,7 @@ import { createCallerFactory, router } from './init';
 import { directoriesRouter } from './routers/directories';
 import { duplicatesRouter } from './routers/duplicates';
 import { eventsRouter } from './routers/events';
+import { filesRouter } from './routers/files';
 import { jobsRouter } from './routers/jobs';
 import { missingRouter } from './routers/missing';
 import { scansRouter } from './routers/scans';
@@ -13,6 +14,7 @@ export const appRouter = router({
   directories: directoriesRouter,
   duplicates: duplicatesRouter,
   events: eventsRouter,
+  files: filesRouter,
   jobs: jobsRouter,
   missing: missingRouter,
   scans: scansRouter,

@@ -2,11 +2,12 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Columns3, Music2, Search, SlidersHorizontal, Trash2, X } from 'lucide-react';
+import { Columns3, FolderInput, FolderTree, ListX, Music2, PencilLine, Play, Search, SlidersHorizontal, SquareArrowOutUpRight, Trash2, X } from 'lucide-react';
 import type { TrackRow } from '@/server/tracks/track-rows';
 import { formatKey, parseKey } from '@/server/music/keys';
 import { useTRPC } from '../../_trpc/client';
 import { useKeyNotation } from '../../_hooks/use-key-notation';
+import { ContextMenu, FileActionDialog, type FileAction } from '../files/file-actions';
 import { FirstSteps } from '../first-steps';
 import { formatCount } from '../format';
 import { Button } from '../ui/button';
@@ -36,6 +37,9 @@ export function LibraryView() {
   const [openId, setOpenId] = useState<string | null>(null);
   const [selection, setSelection] = useState<Selection>({ ids: new Set(), cursor: 0, anchor: 0 });
   const [removing, setRemoving] = useState<string[] | null>(null);
+  const [fileAction, setFileAction] = useState<FileAction | null>(null);
+  const [menu, setMenu] = useState<{ ids: string[]; at: { x: number; y: number }; track: TrackRow } | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
   const viewKey = JSON.stringify(view);
   useEffect(() => {
     setSelection({ ids: new Set(), cursor: 0, anchor: 0 });
@@ -66,11 +70,20 @@ export function LibraryView() {
         </Button>
         <ColumnChooser visible={prefs.visible} onToggle={prefs.toggle} onReset={prefs.reset} />
         <div className="ml-auto flex items-center gap-3 text-xs text-muted">
-          {selection.ids.size > 1 ? (
-            <span className="flex items-center gap-2">
-              <span className="text-fg">{formatCount(selection.ids.size)} selected</span>
-              <Button size="sm" variant="danger" onClick={() => setRemoving([...selection.ids])}>
-                <Trash2 size={13} /> Remove
+          {selection.ids.size > 0 ? (
+            <span className="flex items-center gap-1.5" data-testid="selection-actions">
+              <span className="mr-1 text-fg">{formatCount(selection.ids.size)} selected</span>
+              <Button size="sm" variant="ghost" onClick={() => setFileAction({ kind: 'move', ids: [...selection.ids] })}>
+                <FolderInput size={13} /> Move to…
+              </Button>
+              <Button size="sm" variant="ghost" onClick={() => setFileAction({ kind: 'organise', ids: [...selection.ids] })}>
+                <FolderTree size={13} /> Organise…
+              </Button>
+              <Button size="sm" variant="ghost" onClick={() => setFileAction({ kind: 'trash', ids: [...selection.ids] })}>
+                <Trash2 size={13} /> Delete files…
+              </Button>
+              <Button size="sm" variant="ghost" onClick={() => setRemoving([...selection.ids])} title="Take out of the library; the files stay">
+                <X size={13} /> Remove
               </Button>
             </span>
           ) : null}
@@ -131,6 +144,8 @@ export function LibraryView() {
               onOpen={(t) => setOpenId(t.id)}
               onPreview={(t) => player.toggle(t)}
               onDelete={setRemoving}
+              onMenu={(ids, at, track) => setMenu({ ids, at, track })}
+              onRename={(t) => setFileAction({ kind: 'rename', ids: [t.id], name: t.fileName })}
               onRange={onRange}
               cell={cell}
               playingId={player.playing ? (player.track?.id ?? null) : null}
@@ -145,6 +160,35 @@ export function LibraryView() {
           </aside>
         ) : null}
       </div>
+      <FileActionDialog action={fileAction} onClose={() => setFileAction(null)} />
+      <ContextMenu
+        at={menu?.at ?? null}
+        onClose={closeMenu}
+        items={
+          menu
+            ? [
+                { label: 'Open', icon: <SquareArrowOutUpRight size={14} />, shortcut: 'Enter', run: () => setOpenId(menu.track.id) },
+                { label: 'Preview', icon: <Play size={14} />, shortcut: 'Space', run: () => player.toggle(menu.track) },
+                {
+                  label: 'Rename file…',
+                  icon: <PencilLine size={14} />,
+                  shortcut: 'F2',
+                  disabled: menu.ids.length !== 1,
+                  run: () => setFileAction({ kind: 'rename', ids: [menu.track.id], name: menu.track.fileName }),
+                },
+                { label: 'Move to…', icon: <FolderInput size={14} />, run: () => setFileAction({ kind: 'move', ids: menu.ids }) },
+                { label: 'Organise…', icon: <FolderTree size={14} />, run: () => setFileAction({ kind: 'organise', ids: menu.ids }) },
+                {
+                  label: `Delete ${menu.ids.length === 1 ? 'file' : `${formatCount(menu.ids.length)} files`}…`,
+                  icon: <Trash2 size={14} />,
+                  danger: true,
+                  run: () => setFileAction({ kind: 'trash', ids: menu.ids }),
+                },
+                { label: 'Remove from library…', icon: <ListX size={14} />, shortcut: 'Del', run: () => setRemoving(menu.ids) },
+              ]
+            : []
+        }
+      />
       <RemoveDialog ids={removing} onClose={() => setRemoving(null)} onRemoved={(ids) => ids.includes(openId ?? '') && setOpenId(null)} />
     </div>
   );

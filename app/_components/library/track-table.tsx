@@ -35,6 +35,10 @@ interface Props {
   onOpen: (t: TrackRow) => void;
   onPreview: (t: TrackRow) => void;
   onDelete: (ids: string[]) => void;
+  /** Right-click (or the context-menu key) on a row: the rows it applies to and where. */
+  onMenu?: (ids: string[], at: { x: number; y: number }, t: TrackRow) => void;
+  /** F2 on the cursor row. */
+  onRename?: (t: TrackRow) => void;
   onRange: (r: { start: number; end: number }) => void;
   cell: CellContext;
   playingId: string | null;
@@ -46,7 +50,8 @@ interface Props {
 /**
  * The library table: a virtual list (only the rows on screen exist in the page), so 100,000
  * tracks scroll as smoothly as 100. Keyboard: ↑/↓ (with Shift to extend), PgUp/PgDn, Home/End,
- * Enter opens, Space previews, Delete removes from the library, Ctrl+A selects what is loaded.
+ * Enter opens, Space previews, F2 renames the file, the menu key (or a right-click) opens the
+ * actions menu, Delete removes from the library, Ctrl+A selects what is loaded.
  */
 export function TrackTable(p: Props) {
   const scroller = useRef<HTMLDivElement>(null);
@@ -126,6 +131,15 @@ export function TrackTable(p: Props) {
       case ' ':
         if (cur) p.onPreview(cur);
         break;
+      case 'F2':
+        if (cur && p.onRename) p.onRename(cur);
+        break;
+      case 'ContextMenu': {
+        if (!cur || !p.onMenu) return;
+        const row = scroller.current?.querySelector<HTMLElement>(`[data-track-id="${cur.id}"]`)?.getBoundingClientRect();
+        p.onMenu(sel.ids.has(cur.id) ? [...sel.ids] : [cur.id], { x: (row?.left ?? 0) + 40, y: row?.bottom ?? 0 }, cur);
+        break;
+      }
       case 'Delete':
       case 'Backspace':
         if (sel.ids.size) p.onDelete([...sel.ids]);
@@ -142,6 +156,15 @@ export function TrackTable(p: Props) {
         return;
     }
     e.preventDefault();
+  };
+
+  const onRowMenu = (e: React.MouseEvent, i: number, t: TrackRow) => {
+    if (!p.onMenu) return;
+    e.preventDefault();
+    // a right-click outside the selection selects that row, as file managers do
+    const ids = sel.ids.has(t.id) ? [...sel.ids] : [t.id];
+    if (!sel.ids.has(t.id)) p.onSelection({ ids: new Set([t.id]), cursor: i, anchor: i });
+    p.onMenu(ids, { x: e.clientX, y: e.clientY }, t);
   };
 
   const onRowClick = (e: React.MouseEvent, i: number, t: TrackRow) => {
@@ -187,6 +210,7 @@ export function TrackTable(p: Props) {
                 cursor={sel.cursor === v.index}
                 playing={!!t && p.playingId === t.id}
                 onClick={onRowClick}
+                onMenu={onRowMenu}
                 onOpen={p.onOpen}
               />
             );
@@ -289,10 +313,11 @@ interface RowProps {
   cursor: boolean;
   playing: boolean;
   onClick: (e: React.MouseEvent, i: number, t: TrackRow) => void;
+  onMenu: (e: React.MouseEvent, i: number, t: TrackRow) => void;
   onOpen: (t: TrackRow) => void;
 }
 
-function Row({ index, top, track: t, template, columns, cell, selected, cursor, playing, onClick, onOpen }: RowProps) {
+function Row({ index, top, track: t, template, columns, cell, selected, cursor, playing, onClick, onMenu, onOpen }: RowProps) {
   const style = { transform: `translateY(${top}px)`, height: ROW_HEIGHT, gridTemplateColumns: template };
   if (!t)
     return (
@@ -312,6 +337,7 @@ function Row({ index, top, track: t, template, columns, cell, selected, cursor, 
       }}
       onClick={(e) => onClick(e, index, t)}
       onDoubleClick={() => onOpen(t)}
+      onContextMenu={(e) => onMenu(e, index, t)}
       className={cn(
         'absolute top-0 left-0 grid w-full cursor-default items-center border-b border-line/40 text-sm select-none',
         selected ? 'bg-accent/12' : 'hover:bg-panel-2',

@@ -16,6 +16,7 @@ interface JsonSchema {
   enum?: unknown[];
   minimum?: number;
   maximum?: number;
+  items?: { enum?: unknown[] };
 }
 
 export function SettingsView() {
@@ -77,6 +78,23 @@ function SettingRow({ setting }: { setting: SettingView }) {
         ))}
       </Select>
     );
+  } else if (schema.type === 'array' && schema.items?.enum) {
+    control = <OrderedChoice id={id} label={setting.label} value={setting.value as string[]} options={schema.items.enum.map(String)} onChange={save} />;
+  } else if (schema.type === 'string') {
+    control = (
+      <Input
+        id={id}
+        aria-label={setting.label}
+        className="w-96 font-mono text-xs"
+        value={draft ?? String(setting.value)}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={() => draft !== null && draft !== String(setting.value) && save(draft)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+          if (e.key === 'Escape') setDraft(null);
+        }}
+      />
+    );
   } else {
     control = (
       <Input
@@ -103,6 +121,46 @@ function SettingRow({ setting }: { setting: SettingView }) {
         <p className="text-xs text-muted">{setting.description}</p>
       </div>
       {control}
+    </div>
+  );
+}
+
+/** An ordered pick from a fixed list (e.g. the duplicate rule): move up, remove, add. */
+function OrderedChoice({ id, label, value, options, onChange }: { id: string; label: string; value: string[]; options: string[]; onChange: (v: string[]) => void }) {
+  const rest = options.filter((o) => !value.includes(o));
+  const words = (s: string) => s.replace(/([A-Z])/g, ' $1').toLowerCase();
+  return (
+    <div id={id} role="group" aria-label={label} className="flex max-w-md flex-wrap items-center justify-end gap-1 text-xs">
+      {value.map((v, i) => (
+        <span key={v} className="inline-flex items-center gap-1 rounded-full border border-line-strong bg-panel-2 py-0.5 pr-1 pl-2">
+          <span className="text-faint">{i + 1}.</span> {words(v)}
+          {i > 0 ? (
+            <button
+              type="button"
+              aria-label={`Move ${words(v)} up`}
+              className="px-0.5 text-muted hover:text-fg"
+              onClick={() => onChange([...value.slice(0, i - 1), v, value[i - 1]!, ...value.slice(i + 1)])}
+            >
+              ↑
+            </button>
+          ) : null}
+          {value.length > 1 ? (
+            <button type="button" aria-label={`Remove ${words(v)}`} className="px-0.5 text-muted hover:text-danger" onClick={() => onChange(value.filter((x) => x !== v))}>
+              ×
+            </button>
+          ) : null}
+        </span>
+      ))}
+      {rest.length ? (
+        <Select aria-label={`Add to ${label}`} className="h-6 w-auto text-xs" value="" onChange={(e) => e.target.value && onChange([...value, e.target.value])}>
+          <option value="">add…</option>
+          {rest.map((o) => (
+            <option key={o} value={o}>
+              {words(o)}
+            </option>
+          ))}
+        </Select>
+      ) : null}
     </div>
   );
 }

@@ -226,7 +226,11 @@ describe('file operations', () => {
     ctx.db.update(jobs).set({ status: 'failed', error: 'worker killed' }).where(eq(jobs.id, jobId)).run();
     const report = await recoverOperations(ctx);
     expect(report.requeuedBatches).toEqual([batchId]);
-    const requeued = ctx.db.select().from(jobs).where(eq(jobs.dedupeKey, `files:${batchId}`)).all();
+    const requeued = ctx.db
+      .select()
+      .from(jobs)
+      .where(eq(jobs.dedupeKey, `files:${batchId}`))
+      .all();
     expect(requeued.map((j) => j.status).sort()).toEqual(['failed', 'queued']);
     expect((await runAll(ctx, batchId)).done).toBe(1);
     expect(fs.existsSync(path.join(root, 'Later', t!.fileName))).toBe(true);

@@ -62,28 +62,28 @@ export function LibraryView() {
 
   return (
     <div className="flex h-full min-h-0 flex-col">
-      <div className="flex flex-wrap items-center gap-2 border-b border-line px-4 py-2.5">
+      <div className="flex items-center gap-2 border-b border-line px-4 py-2.5">
         <SearchBox value={view.q} onChange={(q) => update({ q })} />
         <Button variant={showFilters ? 'secondary' : 'ghost'} size="md" onClick={() => setShowFilters(!showFilters)} aria-pressed={showFilters} title="Show or hide filters">
           <SlidersHorizontal size={15} /> Filters
           {filtersOn ? <span className="rounded-full bg-accent px-1.5 text-[11px] font-semibold text-accent-ink">{filtersOn}</span> : null}
         </Button>
         <ColumnChooser visible={prefs.visible} onToggle={prefs.toggle} onReset={prefs.reset} />
-        <div className="ml-auto flex items-center gap-3 text-xs text-muted">
+        <div className="ml-auto flex shrink-0 items-center gap-3 text-xs text-muted">
           {selection.ids.size > 0 ? (
             <span className="flex items-center gap-1.5" data-testid="selection-actions">
               <span className="mr-1 text-fg">{formatCount(selection.ids.size)} selected</span>
-              <Button size="sm" variant="ghost" onClick={() => setFileAction({ kind: 'move', ids: [...selection.ids] })}>
-                <FolderInput size={13} /> Move to…
+              <Button size="sm" variant="ghost" onClick={() => setFileAction({ kind: 'move', ids: [...selection.ids] })} aria-label="Move to…" title="Move to…">
+                <FolderInput size={13} /> <span className="hidden xl:inline">Move to…</span>
               </Button>
-              <Button size="sm" variant="ghost" onClick={() => setFileAction({ kind: 'organise', ids: [...selection.ids] })}>
-                <FolderTree size={13} /> Organise…
+              <Button size="sm" variant="ghost" onClick={() => setFileAction({ kind: 'organise', ids: [...selection.ids] })} aria-label="Organise…" title="Organise by tags…">
+                <FolderTree size={13} /> <span className="hidden xl:inline">Organise…</span>
               </Button>
-              <Button size="sm" variant="ghost" onClick={() => setFileAction({ kind: 'trash', ids: [...selection.ids] })}>
-                <Trash2 size={13} /> Delete files…
+              <Button size="sm" variant="ghost" onClick={() => setFileAction({ kind: 'trash', ids: [...selection.ids] })} aria-label="Delete files…" title="Delete files (to the trash)…">
+                <Trash2 size={13} /> <span className="hidden xl:inline">Delete files…</span>
               </Button>
-              <Button size="sm" variant="ghost" onClick={() => setRemoving([...selection.ids])} title="Take out of the library; the files stay">
-                <X size={13} /> Remove
+              <Button size="sm" variant="ghost" onClick={() => setRemoving([...selection.ids])} aria-label="Remove from library" title="Take out of the library; the files stay">
+                <X size={13} /> <span className="hidden xl:inline">Remove</span>
               </Button>
             </span>
           ) : null}
@@ -225,7 +225,7 @@ function SearchBox({ value, onChange }: { value: string; onChange: (q: string) =
     return () => window.removeEventListener('keydown', onKey);
   }, []);
   return (
-    <div className="relative w-[min(520px,100%)]">
+    <div className="relative max-w-[520px] min-w-40 flex-1">
       <Search size={15} className="pointer-events-none absolute top-1/2 left-3 -translate-y-1/2 text-faint" />
       <input
         ref={ref}

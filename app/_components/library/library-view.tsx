@@ -79,7 +79,13 @@ export function LibraryView() {
               <Button size="sm" variant="ghost" onClick={() => setFileAction({ kind: 'organise', ids: [...selection.ids] })} aria-label="Organise…" title="Organise by tags…">
                 <FolderTree size={13} /> <span className="hidden xl:inline">Organise…</span>
               </Button>
-              <Button size="sm" variant="ghost" onClick={() => setFileAction({ kind: 'trash', ids: [...selection.ids] })} aria-label="Delete files…" title="Delete files (to the trash)…">
+              <Button
+                size="sm"
+                variant="ghost"
+                onClick={() => setFileAction({ kind: 'trash', ids: [...selection.ids] })}
+                aria-label="Delete files…"
+                title="Delete files (to the trash)…"
+              >
                 <Trash2 size={13} /> <span className="hidden xl:inline">Delete files…</span>
               </Button>
               <Button size="sm" variant="ghost" onClick={() => setRemoving([...selection.ids])} aria-label="Remove from library" title="Take out of the library; the files stay">

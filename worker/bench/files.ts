@@ -34,7 +34,7 @@ function fill(root: string, from: string, n: number) {
   }
 }
 
-const seconds = async (f: () => Promise<unknown> | unknown) => {
+const seconds = async (f: () => unknown) => {
   const t0 = performance.now();
   await f();
   return (performance.now() - t0) / 1000;

@@ -170,6 +170,8 @@ test('an edit is shown at once, can be undone, and persists after reload', async
   await expect(rows(page).filter({ hasText: 'Night Shift (Final)' })).toHaveCount(1);
   await panel.getByRole('radio', { name: '4 stars' }).click();
   await page.reload();
+  // the page is live (hydrated, first rows in) before typing, or the typing is lost
+  await expect(total(page)).toHaveText(/^\d+ tracks?$/);
   await page.getByRole('searchbox', { name: 'Search tracks' }).fill('night shift final');
   await expect(total(page)).toHaveText('1 track');
   await rows(page).first().dblclick();

@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { XXHashAPI } from 'xxhash-wasm';
 import { hashAudioFile, type AudioHashResult } from './hash';
 import { storeArtwork, type StoredArtwork } from './artwork-store';
+import { EXT_CONTAINER } from './formats';
+import { brokenAnalysis } from './scanner-port';
 import { readTags, type FormatFacts, type TrackTags } from './tags/read-tags';
 
 export interface AnalyzeFileTask {
@@ -21,24 +23,6 @@ export interface FileAnalysis {
   warning: string | null;
   elapsedMs: number;
 }
-
-const EXT_CONTAINER: Record<string, string> = {
-  mp3: 'mp3',
-  aac: 'aac',
-  flac: 'flac',
-  m4a: 'mp4',
-  mp4: 'mp4',
-  alac: 'mp4',
-  ogg: 'ogg',
-  opus: 'ogg',
-  oga: 'ogg',
-  wav: 'wav',
-  aif: 'aiff',
-  aiff: 'aiff',
-  wma: 'asf',
-  ape: 'ape',
-  wv: 'wavpack',
-};
 
 /**
  * Everything the scanner learns about one file: the audio hash (which also checks the
@@ -67,15 +51,7 @@ async function analyze(task: AnalyzeFileTask, xx: XXHashAPI, buffer: Buffer): Pr
     const code = (e as NodeJS.ErrnoException).code;
     const reason =
       code === 'EACCES' ? 'unreadable: permission denied' : code === 'ENOENT' ? 'vanished while scanning' : `unreadable: ${e instanceof Error ? e.message : String(e)}`;
-    return {
-      hash: { audioHash: '', quickHash: '', method: 'none', container: 'unknown', payloadBytes: 0, bytesRead: 0, problems: [reason] },
-      tags: null,
-      facts: null,
-      artwork: null,
-      broken: reason,
-      warning: null,
-      elapsedMs: performance.now() - t0,
-    };
+    return brokenAnalysis(reason, performance.now() - t0);
   }
   const ext = path.extname(task.absPath).slice(1).toLowerCase();
   const warning =

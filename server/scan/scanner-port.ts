@@ -16,3 +16,16 @@ export interface ScannerPort {
   warm?(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The result for a file that could not be read at all (gone, unreadable, too slow): broken, with why. */
+export function brokenAnalysis(reason: string, elapsedMs: number): FileAnalysis {
+  return {
+    hash: { audioHash: '', quickHash: '', method: 'none', container: 'unknown', payloadBytes: 0, bytesRead: 0, problems: [reason] },
+    tags: null,
+    facts: null,
+    artwork: null,
+    broken: reason,
+    warning: null,
+    elapsedMs,
+  };
+}

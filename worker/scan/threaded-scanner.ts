@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AnalyzeFileTask, FileAnalysis } from '@/server/scan/analyze-file';
-import type { ScannerPort } from '@/server/scan/scanner-port';
+import { brokenAnalysis, type ScannerPort } from '@/server/scan/scanner-port';
 import type { WalkFile, WalkIssue, WalkOptions, WalkStats } from '@/server/scan/walk';
 import type { Logger } from '@/server/log';
 
@@ -25,18 +25,7 @@ interface Slot {
   busy: Map<number, Task>;
 }
 
-const brokenByTimeout = (t: AnalyzeFileTask, ms: number): FileAnalysis => {
-  const reason = `timeout: reading this file took longer than ${Math.round(ms / 1000)} s`;
-  return {
-    hash: { audioHash: '', quickHash: '', method: 'none', container: 'unknown', payloadBytes: 0, bytesRead: 0, problems: [reason] },
-    tags: null,
-    facts: null,
-    artwork: null,
-    broken: reason,
-    warning: null,
-    elapsedMs: ms,
-  };
-};
+const brokenByTimeout = (ms: number): FileAnalysis => brokenAnalysis(`timeout: reading this file took longer than ${Math.round(ms / 1000)} s`, ms);
 
 /**
  * File analysis on a pool of threads (one per core, two files each so one can hash while the
@@ -115,7 +104,7 @@ export function createThreadedScanner(opts: { threads?: number; log: Logger; idl
       t.timer = setTimeout(() => {
         opts.log.warn({ file: t.task.relPath, ms: t.timeoutMs }, 'file took too long; its thread is replaced');
         slot.busy.delete(t.id);
-        t.resolve(brokenByTimeout(t.task, t.timeoutMs));
+        t.resolve(brokenByTimeout(t.timeoutMs));
         replace(slot, t.id);
       }, t.timeoutMs);
       slot.worker.postMessage({ type: 'analyze', id: t.id, task: t.task });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseBuffer, parseFile, parseStream, type IAudioMetadata, type IPicture } from 'music-metadata';
 import { parseBpm } from '../../music/bpm';
 import type { AudioHashResult, Container } from '../hash';
-import { FORMAT_NAME } from '../formats';
+import { EXT_CONTAINER, FORMAT_NAME } from '../formats';
 import { guessFromPath } from './filename';
 import { cleanInt, cleanText } from './normalize';
 
@@ -43,24 +43,6 @@ export interface FormatFacts {
 
 export type ReadTagsResult = { ok: true; tags: TrackTags; facts: FormatFacts; picture: { data: Uint8Array; mime: string } | null } | { ok: false; reason: string };
 
-/** What the extension promises; when the bytes say otherwise, music-metadata is told the truth. */
-const EXT_CONTAINER: Record<string, Container> = {
-  mp3: 'mp3',
-  aac: 'aac',
-  flac: 'flac',
-  m4a: 'mp4',
-  mp4: 'mp4',
-  alac: 'mp4',
-  ogg: 'ogg',
-  oga: 'ogg',
-  opus: 'ogg',
-  wav: 'wav',
-  aif: 'aiff',
-  aiff: 'aiff',
-  wma: 'asf',
-  ape: 'ape',
-  wv: 'wavpack',
-};
 const MIME: Record<Container, string> = {
   mp3: 'audio/mpeg',
   aac: 'audio/aac',

@@ -33,3 +33,9 @@ export function formatDuration(ms: number | null | undefined): string {
 }
 
 export const formatCount = (n: number) => n.toLocaleString('en-US');
+
+/** 320 kbps; null when unknown. */
+export const formatBitrate = (bps: number | null | undefined) => (bps ? `${Math.round(bps / 1000)} kbps` : null);
+
+/** 44.1 kHz · 16-bit; null when unknown. */
+export const formatSampleRate = (hz: number | null | undefined, bitDepth?: number | null) => (hz ? `${(hz / 1000).toFixed(1)} kHz${bitDepth ? ` · ${bitDepth}-bit` : ''}` : null);

@@ -59,8 +59,8 @@ async function withDuplicates() {
 
 function decorate(ctx: AppContext, members: { id: string }[]) {
   const [a, b, c] = members;
-  ctx.db.update(tracks).set({ title: null, label: null, comment: null, rating: 2, playCount: 3 }).where(eq(tracks.id, a!.id)).run();
-  ctx.db.update(tracks).set({ title: 'The Real Title', label: 'Dancefloor Records', rating: 4, playCount: 5, comment: 'from b' }).where(eq(tracks.id, b!.id)).run();
+  ctx.db.update(tracks).set({ title: null, label: null, comment: null, tagBpm: null, bpm: null, rating: 2, playCount: 3 }).where(eq(tracks.id, a!.id)).run();
+  ctx.db.update(tracks).set({ title: 'The Real Title', label: 'Dancefloor Records', tagBpm: 126.5, rating: 4, playCount: 5, comment: 'from b' }).where(eq(tracks.id, b!.id)).run();
   ctx.db.update(tracks).set({ rating: 1, playCount: 1 }).where(eq(tracks.id, c!.id)).run();
   ctx.db
     .insert(hotCues)
@@ -115,6 +115,8 @@ describe('duplicate resolution', () => {
     applyResolution(ctx, { groupId: group.id, canonicalTrackId: a!.id, fileAction: 'keep' });
     const kept = ctx.db.select().from(tracks).where(eq(tracks.id, a!.id)).get()!;
     expect(kept).toMatchObject({ title: 'The Real Title', label: 'Dancefloor Records', rating: 4, playCount: 9 });
+    // a filled tag BPM is what the library shows (no analysis yet), as after an edit
+    expect(kept).toMatchObject({ tagBpm: 126.5, bpm: 126.5 });
     expect(kept.editedFields).toEqual(expect.arrayContaining(['title', 'label']));
     expect(ctx.db.select().from(tracks).where(eq(tracks.id, b!.id)).get()).toBeUndefined();
     expect(
@@ -174,7 +176,7 @@ describe('duplicate resolution', () => {
     expect(preview.groups).toBe(open);
     expect(preview.files).toBeGreaterThanOrEqual(2);
     const result = await resolveAll(ctx, { fileAction: 'keep' });
-    expect(result).toEqual({ resolved: open, failed: [] });
+    expect(result).toMatchObject({ resolved: open, failed: [], files: preview.files, bytes: preview.bytes });
     expect(ctx.db.select().from(duplicateGroups).where(eq(duplicateGroups.id, group.id)).get()?.status).toBe('resolved');
     expect(() => applyResolution(ctx, { groupId: group.id })).toThrow(/already resolved/);
   });

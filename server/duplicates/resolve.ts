@@ -23,12 +23,12 @@ import { writeTx } from '../db/tx';
 import { appendEvent } from '../events/outbox';
 import { NotFoundError, PreconditionError } from '../errors';
 import { commitPlan, planRestore, trashPathFor } from '../files/plan';
-import { journalBatch, type PlannedOperation } from '../files/journal';
-import { PRIORITY } from '../jobs/catalogue';
-import { enqueueJob } from '../jobs/queue';
+import { journalBatch, queueBatchJob, type PlannedOperation } from '../files/journal';
 import { removeTracksTx } from '../tracks/remove-tracks';
 import { restoreSnapshotTx } from '../tracks/snapshot';
 import { TrackId } from '../tracks/schemas';
+import { TAG_FIELDS } from '../tracks/update-track';
+import { analysisLookup, effectiveColumns } from '../scan/track-rows';
 import { refreshDuplicateGroups } from './groups';
 
 import { type CanonicalCriterion } from './rule';
@@ -46,29 +46,22 @@ export type ResolveInput = z.input<typeof ResolveInput>;
 
 /** Tag and user fields a blank on the kept copy is filled from the others (best copy first). */
 const FILLABLE = [
-  'title',
-  'artist',
-  'album',
-  'albumArtist',
-  'genre',
-  'year',
-  'trackNumber',
+  ...TAG_FIELDS,
   'trackTotal',
-  'discNumber',
   'discTotal',
-  'comment',
-  'label',
-  'isrc',
-  'composer',
-  'remixer',
-  'grouping',
   'tagBpm',
   'tagKey',
   'color',
   'energyLevel',
   'bpmOverride',
+  'keyPitchOverride',
   'artworkId',
 ] as const satisfies readonly (keyof Track)[];
+/** Fields that only make sense together: filling the first takes the others from the same copy. */
+const COMPANIONS: Partial<Record<(typeof FILLABLE)[number], (keyof Track)[]>> = {
+  tagKey: ['tagKeyPitch', 'tagKeyMode'],
+  keyPitchOverride: ['keyModeOverride'],
+};
 type Fillable = (typeof FILLABLE)[number];
 
 type Member = Track & { directoryPriority: number; directoryPath: string | null };
@@ -162,18 +155,8 @@ function compute(ctx: AppContext, ex: Executor, raw: ResolveInput): Computed {
     if (donor) fills.push({ field, value: donor[field], fromTrackId: donor.id });
   }
   const cues = ex.select().from(hotCues).where(inArray(hotCues.trackId, ids)).all();
-  const taken = new Set(cues.filter((c) => c.trackId === canonical.id).map((c) => `${c.source}:${c.cueIndex}`));
-  let moved = 0;
-  let dropped = 0;
-  for (const c of cues) {
-    if (c.trackId === canonical.id) continue;
-    const k = `${c.source}:${c.cueIndex}`;
-    if (taken.has(k)) dropped++;
-    else {
-      taken.add(k);
-      moved++;
-    }
-  }
+  const { moves, dropped } = mergeCues(cues, canonical.id);
+  const moved = moves.length;
   const entries = affectedEntries(ex, ids);
   const { repointed, removed } = mergeEntries(entries, canonical.id, new Set(others.map((o) => o.id)));
   const playlistNames = [...new Set(entries.filter((e) => e.trackId && ids.includes(e.trackId) && e.trackId !== canonical.id).map((e) => e.playlistName))].sort();
@@ -234,6 +217,23 @@ function reasonFor(c: Member, others: Member[], rule: readonly CanonicalCriterio
     if (others.some((o) => better[crit](c, o) !== 0)) break;
   }
   return 'best by the rule';
+}
+
+/** The others' cues move to the kept copy, unless it has one in that slot already (then dropped). */
+function mergeCues(cues: HotCue[], canonicalId: string) {
+  const taken = new Set(cues.filter((c) => c.trackId === canonicalId).map((c) => `${c.source}:${c.cueIndex}`));
+  const moves: string[] = [];
+  let dropped = 0;
+  for (const c of cues) {
+    if (c.trackId === canonicalId) continue;
+    const slot = `${c.source}:${c.cueIndex}`;
+    if (taken.has(slot)) dropped++;
+    else {
+      taken.add(slot);
+      moves.push(c.id);
+    }
+  }
+  return { moves, dropped };
 }
 
 /** Every entry of every playlist that holds one of these tracks, in playlist order. */
@@ -317,28 +317,30 @@ export function applyResolution(ctx: AppContext, raw: ResolveInput) {
     };
     // the kept copy
     const set: Partial<Track> = { rating: plan.rating.after, playCount: plan.playCount.after, updatedAt: now, duplicateGroupId: null };
-    for (const f of plan.fills) Object.assign(set, { [f.field]: f.value });
-    const tagKeyDonor = plan.fills.find((f) => f.field === 'tagKey');
-    if (tagKeyDonor) {
-      const d = others.find((o) => o.id === tagKeyDonor.fromTrackId)!;
-      Object.assign(set, { tagKeyPitch: d.tagKeyPitch, tagKeyMode: d.tagKeyMode });
+    for (const f of plan.fills) {
+      const donor = others.find((o) => o.id === f.fromTrackId)!;
+      for (const k of [f.field, ...(COMPANIONS[f.field] ?? [])]) Object.assign(set, { [k]: donor[k] });
     }
     set.lastPlayedAt = Math.max(...members.map((m) => m.lastPlayedAt ?? 0)) || null;
     set.dateAdded = Math.min(...members.map((m) => m.dateAdded));
     set.editedFields = [...new Set([...canonical.editedFields, ...plan.fills.map((f) => f.field)])];
+    // a filled tag BPM/key or correction changes what the library shows, as an edit would
+    const after = { ...canonical, ...set };
+    Object.assign(set, effectiveColumns(analysisLookup(tx), after, { bpm: after.bpmOverride, keyPitch: after.keyPitchOverride, keyMode: after.keyModeOverride }));
     tx.update(tracks).set(set).where(eq(tracks.id, canonical.id)).run();
-    // cues: the others' move over unless the kept copy has one at that index
-    const taken = new Set(cues.filter((c) => c.trackId === canonical.id).map((c) => `${c.source}:${c.cueIndex}`));
-    for (const c of cues) {
-      if (c.trackId === canonical.id || taken.has(`${c.source}:${c.cueIndex}`)) continue;
-      taken.add(`${c.source}:${c.cueIndex}`);
-      tx.update(hotCues).set({ trackId: canonical.id, updatedAt: now }).where(eq(hotCues.id, c.id)).run();
-    }
+    const cueMoves = mergeCues(cues, canonical.id).moves;
+    if (cueMoves.length) tx.update(hotCues).set({ trackId: canonical.id, updatedAt: now }).where(inArray(hotCues.id, cueMoves)).run();
     // playlist entries
     const merged = mergeEntries(entries, canonical.id, new Set(others.map((o) => o.id)));
     if (merged.deletes.length) tx.delete(playlistTracks).where(inArray(playlistTracks.id, merged.deletes)).run();
     for (const u of merged.updates) tx.update(playlistTracks).set({ trackId: u.trackId, position: u.position }).where(eq(playlistTracks.id, u.id)).run();
-    // the other copies leave the library
+    // the other copies leave the library (kept files are left out of later scans)
+    if (plan.fileAction === 'keep')
+      for (const o of others) {
+        if (!o.directoryId) continue;
+        const added = tx.insert(trackExclusions).values({ directoryId: o.directoryId, relPath: o.relPath, createdAt: now }).onConflictDoNothing().run().changes;
+        if (added) snapshot.exclusions.push({ directoryId: o.directoryId, relPath: o.relPath });
+      }
     const batchId = plan.fileAction === 'keep' ? null : randomUUID();
     const resolution = tx
       .insert(duplicateResolutions)
@@ -355,14 +357,6 @@ export function applyResolution(ctx: AppContext, raw: ResolveInput) {
       })
       .returning()
       .get();
-    if (plan.fileAction === 'keep') {
-      for (const o of others) {
-        if (!o.directoryId) continue;
-        const added = tx.insert(trackExclusions).values({ directoryId: o.directoryId, relPath: o.relPath, createdAt: now }).onConflictDoNothing().run().changes;
-        if (added) snapshot.exclusions.push({ directoryId: o.directoryId, relPath: o.relPath });
-      }
-      tx.update(duplicateResolutions).set({ snapshot }).where(eq(duplicateResolutions.id, resolution.id)).run();
-    }
     removeTracksTx(
       tx,
       others.map((o) => o.id),
@@ -383,7 +377,7 @@ export function applyResolution(ctx: AppContext, raw: ResolveInput) {
           meta: { fileOnly: true, resolutionId: resolution.id, permanent: plan.fileAction === 'delete' },
         }));
       journalBatch(tx, batchId, ops, now);
-      enqueueJob(tx, 'files.run', { batchId }, { priority: PRIORITY.user, dedupeKey: `files:${batchId}` }, now);
+      queueBatchJob(tx, batchId, now);
     }
     tx.update(duplicateGroups)
       .set({ status: 'resolved', canonicalTrackId: canonical.id, resolvedAt: now, memberCount: 1, updatedAt: now })
@@ -519,17 +513,21 @@ export async function resolveAll(
       .all()
       .map((g) => g.id);
   let resolved = 0;
+  let files = 0;
+  let bytes = 0;
   const failed: { groupId: number; error: string }[] = [];
   for (const [i, groupId] of ids.entries()) {
     if (opts.signal?.aborted) break;
     try {
-      applyResolution(ctx, { groupId, fileAction: raw.fileAction });
+      const { plan } = applyResolution(ctx, { groupId, fileAction: raw.fileAction });
       resolved++;
+      files += plan.others.length;
+      bytes += plan.others.reduce((a, o) => a + o.sizeBytes, 0);
     } catch (e) {
       failed.push({ groupId, error: (e as Error).message });
     }
     opts.onProgress?.(i + 1, ids.length);
     if (i % 20 === 19) await new Promise((r) => setImmediate(r));
   }
-  return { resolved, failed };
+  return { resolved, failed, files, bytes };
 }

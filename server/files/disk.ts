@@ -23,12 +23,6 @@ export async function hashWholeFile(absPath: string, signal?: AbortSignal): Prom
   return h.digest().toString(16).padStart(16, '0');
 }
 
-export const exists = (p: string) =>
-  fs.lstat(p).then(
-    () => true,
-    () => false,
-  );
-
 export const sizeOf = (p: string) =>
   fs.lstat(p).then(
     (s) => s.size,

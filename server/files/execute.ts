@@ -15,7 +15,6 @@ import { removeTracksTx } from '../tracks/remove-tracks';
 import { restoreSnapshotTx, snapshotTracks } from '../tracks/snapshot';
 import { freeBytes, fsyncDir, fsyncFile, hashWholeFile, pruneEmptyDirs, reserve, sameDevice, sizeOf, unreserve } from './disk';
 import { getOperation, journalEnd, journalStep } from './journal';
-import { freeName } from './safety';
 
 /** Room left on a drive after a copy, so a move never fills it to the last byte. */
 const SPACE_MARGIN = 64 * 1024 * 1024;
@@ -253,14 +252,4 @@ function applyToLibrary(tx: Executor, op: FileOperation, now: number) {
       break;
   }
   if (hashes.length && op.kind !== 'purge') refreshDuplicateGroups(tx, hashes, now);
-}
-
-/** A free name at `dst` (the original, or "name (2).ext"…) for putting a file back. */
-export async function freeDestination(dst: string): Promise<string> {
-  const dir = path.dirname(dst);
-  const names = new Set(await fs.readdir(dir).catch(() => [] as string[]));
-  return path.join(
-    dir,
-    freeName(path.basename(dst), (n) => names.has(n)),
-  );
 }

@@ -2,6 +2,8 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { fileOperations, type FileOperation, type FileOperationMeta } from '@/drizzle/schema';
 import type { Executor } from '../db/client';
 import { appendEvent } from '../events/outbox';
+import { PRIORITY } from '../jobs/catalogue';
+import { enqueueJob, type EnqueueResult } from '../jobs/queue';
 
 export type OperationKind = FileOperation['kind'];
 
@@ -42,6 +44,11 @@ export function journalBatch(tx: Executor, batchId: string, ops: PlannedOperatio
       .returning()
       .get(),
   );
+}
+
+/** Queues the job that carries out a batch; while one is queued or running, that one is returned. */
+export function queueBatchJob(tx: Executor, batchId: string, now: number): EnqueueResult {
+  return enqueueJob(tx, 'files.run', { batchId }, { priority: PRIORITY.user, dedupeKey: `files:${batchId}` }, now);
 }
 
 export function getOperation(ex: Executor, id: number): FileOperation | undefined {

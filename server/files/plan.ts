@@ -1,17 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { fileOperations, trashItems } from '@/drizzle/schema';
 import type { AppContext } from '../context';
 import { writeTx } from '../db/tx';
 import { InvalidError, NotFoundError, PreconditionError } from '../errors';
-import { PRIORITY } from '../jobs/catalogue';
-import { enqueueJob } from '../jobs/queue';
 import { directoryById } from '../library/directories.repo';
 import { TrackId } from '../tracks/schemas';
-import { journalBatch, type PlannedOperation } from './journal';
+import { journalBatch, queueBatchJob, type PlannedOperation } from './journal';
 import { checkName, destinationFolder, freeName, splitExt, trackFile, TRASH_FOLDER, type TrackFile } from './safety';
 import { renderTemplate } from './template';
 
@@ -50,19 +48,30 @@ export interface Plan {
   summary: string;
 }
 
-const describe = (f: TrackFile) => ({ trackId: f.track.id, title: f.track.title, artist: f.track.artist, from: f.absPath, sizeBytes: f.track.sizeBytes });
+/** What happens to one track's file: where it goes (or why it cannot), and the operation if any. */
+type Decision = Pick<PlanItem, 'to' | 'note' | 'problem' | 'crossDevice'> & { op?: PlannedOperation };
 
-async function filesOf(ctx: AppContext, ids: string[]) {
-  const out: (TrackFile | { trackId: string; problem: string })[] = [];
+/**
+ * Plans per track: each file is checked (present, online, a real file inside its folder) and a
+ * track that cannot be touched becomes an item with its problem; the others are up to `decide`.
+ */
+async function planEach(ctx: AppContext, ids: string[], decide: (f: TrackFile) => Decision) {
+  const items: PlanItem[] = [];
+  const ops: PlannedOperation[] = [];
   for (const id of ids) {
+    let f: TrackFile;
     try {
-      out.push(await trackFile(ctx.db, id));
+      f = await trackFile(ctx.db, id);
     } catch (e) {
       if (e instanceof NotFoundError) throw e;
-      out.push({ trackId: id, problem: (e as Error).message });
+      items.push({ trackId: id, title: null, artist: null, from: '', to: null, problem: (e as Error).message, sizeBytes: 0 });
+      continue;
     }
+    const { op, ...d } = decide(f);
+    items.push({ trackId: f.track.id, title: f.track.title, artist: f.track.artist, from: f.absPath, sizeBytes: f.track.sizeBytes, ...d });
+    if (op) ops.push(op);
   }
-  return out;
+  return { items, ops };
 }
 
 /** Destination names already taken: on disk, or by an earlier item of the same plan. */
@@ -113,23 +122,17 @@ export async function planMove(ctx: AppContext, raw: z.input<typeof MoveInput>):
   const input = MoveInput.parse(raw);
   const dest = await destinationFolder(ctx.db, input.folder);
   const claims = nameClaims();
-  const items: PlanItem[] = [];
-  const ops: PlannedOperation[] = [];
-  for (const f of await filesOf(ctx, input.trackIds)) {
-    if ('problem' in f) {
-      items.push({ trackId: f.trackId, title: null, artist: null, from: '', to: null, problem: f.problem, sizeBytes: 0 });
-      continue;
-    }
+  const { items, ops } = await planEach(ctx, input.trackIds, (f) => {
     const want = path.join(dest.absFolder, f.track.fileName);
-    if (want === f.absPath) {
-      items.push({ ...describe(f), to: want, problem: 'already there' });
-      continue;
-    }
+    if (want === f.absPath) return { to: want, problem: 'already there' };
     const { to, renamed } = claims.claim(want);
-    const crossDevice = f.dir.id !== dest.dir.id && fs.statSync(f.absPath).dev !== fs.statSync(dest.dir.path).dev;
-    items.push({ ...describe(f), to, crossDevice, note: renamed ? `"${f.track.fileName}" exists there; named "${path.basename(to)}"` : undefined });
-    ops.push(relocation('move', f, to, dest.dir.id));
-  }
+    return {
+      to,
+      crossDevice: f.dir.id !== dest.dir.id && fs.statSync(f.absPath).dev !== fs.statSync(dest.dir.path).dev,
+      note: renamed ? `"${f.track.fileName}" exists there; named "${path.basename(to)}"` : undefined,
+      op: relocation('move', f, to, dest.dir.id),
+    };
+  });
   return finishPlan('move', items, ops, 'Move');
 }
 
@@ -144,35 +147,28 @@ export async function planRename(ctx: AppContext, raw: z.input<typeof RenameInpu
   const to = path.join(path.dirname(f.absPath), name);
   if (to === f.absPath) throw new InvalidError('that is already its name');
   if (fs.existsSync(to) && to.toLowerCase() !== f.absPath.toLowerCase()) throw new PreconditionError(`"${name}" already exists in that folder; choose another name`);
-  return finishPlan('rename', [{ ...describe(f), to }], [relocation('rename', f, to, f.dir.id)], 'Rename');
+  const item: PlanItem = { trackId: f.track.id, title: f.track.title, artist: f.track.artist, from: f.absPath, sizeBytes: f.track.sizeBytes, to };
+  return finishPlan('rename', [item], [relocation('rename', f, to, f.dir.id)], 'Rename');
 }
 
 export async function planDelete(ctx: AppContext, raw: z.input<typeof DeleteInput>, batchId: string): Promise<Plan> {
   const input = DeleteInput.parse(raw);
-  const items: PlanItem[] = [];
-  const ops: PlannedOperation[] = [];
-  for (const f of await filesOf(ctx, input.trackIds)) {
-    if ('problem' in f) {
-      items.push({ trackId: f.trackId, title: null, artist: null, from: '', to: null, problem: f.problem, sizeBytes: 0 });
-      continue;
-    }
-    if (input.permanent) {
-      items.push({ ...describe(f), to: null, note: 'deleted for good: cannot be undone' });
-      ops.push({
-        kind: 'delete',
-        trackId: f.track.id,
-        srcPath: f.absPath,
-        srcDirectoryId: f.dir.id,
-        sizeBytes: f.track.sizeBytes,
-        audioHash: f.track.audioHash,
-        meta: { permanent: true },
-      });
-    } else {
+  const { items, ops } = await planEach(ctx, input.trackIds, (f) => {
+    if (!input.permanent) {
       const to = trashPathFor(f.dir.path, batchId, f.track.relPath);
-      items.push({ ...describe(f), to });
-      ops.push(relocation('trash', f, to, f.dir.id));
+      return { to, op: relocation('trash', f, to, f.dir.id) };
     }
-  }
+    const op: PlannedOperation = {
+      kind: 'delete',
+      trackId: f.track.id,
+      srcPath: f.absPath,
+      srcDirectoryId: f.dir.id,
+      sizeBytes: f.track.sizeBytes,
+      audioHash: f.track.audioHash,
+      meta: { permanent: true },
+    };
+    return { to: null, note: 'deleted for good: cannot be undone', op };
+  });
   return finishPlan(input.permanent ? 'delete' : 'trash', items, ops, input.permanent ? 'Delete for good' : 'Move to trash');
 }
 
@@ -183,26 +179,14 @@ export async function planOrganise(ctx: AppContext, raw: z.input<typeof Organise
   const input = OrganiseInput.parse(raw);
   const base = input.folder ? await destinationFolder(ctx.db, input.folder) : null;
   const claims = nameClaims();
-  const items: PlanItem[] = [];
-  const ops: PlannedOperation[] = [];
-  for (const f of await filesOf(ctx, input.trackIds)) {
-    if ('problem' in f) {
-      items.push({ trackId: f.trackId, title: null, artist: null, from: '', to: null, problem: f.problem, sizeBytes: 0 });
-      continue;
-    }
-    const rel = renderTemplate(input.template, f.track);
+  const { items, ops } = await planEach(ctx, input.trackIds, (f) => {
     const dstDir = base?.dir ?? f.dir;
-    const want = path.join(base?.absFolder ?? f.dir.path, rel);
-    if (want === f.absPath) {
-      items.push({ ...describe(f), to: want, problem: 'already in place' });
-      claims.claim(want, f.absPath);
-      continue;
-    }
+    const want = path.join(base?.absFolder ?? f.dir.path, renderTemplate(input.template, f.track));
     const { to, renamed } = claims.claim(want, f.absPath);
+    if (to === f.absPath) return { to, problem: 'already in place' };
     for (const part of path.relative(dstDir.path, path.dirname(to)).split(path.sep)) if (part) checkName(part, 'folder name');
-    items.push({ ...describe(f), to, note: renamed ? `another file has that name; named "${path.basename(to)}"` : undefined });
-    ops.push(relocation('move', f, to, dstDir.id));
-  }
+    return { to, note: renamed ? `another file has that name; named "${path.basename(to)}"` : undefined, op: relocation('move', f, to, dstDir.id) };
+  });
   return finishPlan('move', items, ops, 'Organise');
 }
 
@@ -260,7 +244,7 @@ export function commitPlan(ctx: AppContext, plan: Plan, batchId: string = random
   const now = ctx.clock.now();
   return writeTx(ctx.db, (tx) => {
     journalBatch(tx, batchId, plan.ops, now);
-    const { job } = enqueueJob(tx, 'files.run', { batchId }, { priority: PRIORITY.user, dedupeKey: `files:${batchId}` }, now);
+    const { job } = queueBatchJob(tx, batchId, now);
     return { batchId, jobId: job.id, count: plan.ops.length, summary: plan.summary };
   });
 }
@@ -294,9 +278,4 @@ export function listOperations(ctx: AppContext, raw: z.input<typeof OperationsIn
     .orderBy(desc(fileOperations.id))
     .limit(input.limit)
     .all();
-}
-
-export function operationsOfBatches(ctx: AppContext, batchIds: string[]) {
-  if (!batchIds.length) return [];
-  return ctx.db.select().from(fileOperations).where(inArray(fileOperations.batchId, batchIds)).all();
 }

@@ -1,14 +1,12 @@
 import fs from 'node:fs/promises';
-import { and, eq, inArray, isNotNull } from 'drizzle-orm';
-import { fileOperations, jobs, type FileOperation } from '@/drizzle/schema';
+import { and, eq, isNotNull } from 'drizzle-orm';
+import { fileOperations, type FileOperation } from '@/drizzle/schema';
 import type { AppContext } from '../context';
 import { errorMessage } from '../errors';
-import { PRIORITY } from '../jobs/catalogue';
-import { enqueueJob } from '../jobs/queue';
 import { writeTx } from '../db/tx';
 import { hashWholeFile, sizeOf, unreserve } from './disk';
 import { commit } from './execute';
-import { journalEnd, unfinishedOperations } from './journal';
+import { journalEnd, queueBatchJob, unfinishedOperations } from './journal';
 
 export interface RecoveryReport {
   completed: number[];
@@ -96,16 +94,5 @@ function requeueWaitingBatches(ctx: AppContext): string[] {
     .where(and(eq(fileOperations.status, 'pending'), isNotNull(fileOperations.batchId)))
     .all()
     .map((r) => r.batchId!);
-  const out: string[] = [];
-  for (const batchId of batches) {
-    const active = ctx.db
-      .select({ id: jobs.id })
-      .from(jobs)
-      .where(and(eq(jobs.dedupeKey, `files:${batchId}`), inArray(jobs.status, ['queued', 'running'])))
-      .get();
-    if (active) continue;
-    writeTx(ctx.db, (tx) => enqueueJob(tx, 'files.run', { batchId }, { priority: PRIORITY.user, dedupeKey: `files:${batchId}` }, ctx.clock.now()));
-    out.push(batchId);
-  }
-  return out;
+  return batches.filter((batchId) => writeTx(ctx.db, (tx) => queueBatchJob(tx, batchId, ctx.clock.now()).created));
 }

@@ -10,7 +10,7 @@ import { UpdateTrackInput } from './schemas';
 import { trackById } from './queries';
 
 /** Tag fields: edits to these are remembered, so later scans keep the user's value. */
-const TAG_FIELDS = [
+export const TAG_FIELDS = [
   'title',
   'artist',
   'album',

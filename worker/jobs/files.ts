@@ -1,4 +1,4 @@
-import { previewResolveAll, resolveAll } from '@/server/duplicates/resolve';
+import { resolveAll } from '@/server/duplicates/resolve';
 import { commitPlan, planEmptyTrash } from '@/server/files/plan';
 import { runBatch } from '@/server/files/run-batch';
 import { defineJob } from '../queue/define-job';
@@ -36,8 +36,7 @@ export const resolveAllJob = defineJob<'duplicates.resolveAll'>({
   concurrency: () => 1,
   timeoutMs: 6 * 3_600_000,
   async run({ ctx, payload, signal, progress }) {
-    const before = previewResolveAll(ctx, { fileAction: payload.fileAction });
     const result = await resolveAll(ctx, payload, { signal, onProgress: (done, total) => progress({ done, total, message: `${done} of ${total} groups` }) });
-    return { outcome: 'done', result: { ...result, files: before.files, bytes: before.bytes } };
+    return { outcome: 'done', result };
   },
 });

@@ -6,7 +6,7 @@ import { Check, Copy, Undo2, Wand2 } from 'lucide-react';
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@/server/trpc/router';
 import { useTRPC } from '../../_trpc/client';
-import { formatAgo, formatBytes, formatCount, formatDuration } from '../format';
+import { formatAgo, formatBitrate, formatBytes, formatCount, formatDuration, formatSampleRate } from '../format';
 import { FirstSteps } from '../first-steps';
 import { Badge } from '../ui/badge';
 import { Button } from '../ui/button';
@@ -99,9 +99,6 @@ export function DuplicatesView() {
   );
 }
 
-const kbps = (b: number | null) => (b ? `${Math.round(b / 1000)} kbps` : '—');
-const khz = (r: number | null) => (r ? `${(r / 1000).toFixed(r % 1000 ? 1 : 0)} kHz` : '—');
-
 /** Rows of facts compared across copies; a value that differs between copies is highlighted. */
 const FACTS: { label: string; value: (m: Member) => React.ReactNode; key?: (m: Member) => unknown }[] = [
   {
@@ -114,8 +111,8 @@ const FACTS: { label: string; value: (m: Member) => React.ReactNode; key?: (m: M
     ),
     key: (m) => `${m.format}${m.isLossless}`,
   },
-  { label: 'Bitrate', value: (m) => kbps(m.bitrate), key: (m) => m.bitrate },
-  { label: 'Sample rate', value: (m) => `${khz(m.sampleRate)}${m.bitDepth ? ` · ${m.bitDepth} bit` : ''}`, key: (m) => `${m.sampleRate}/${m.bitDepth}` },
+  { label: 'Bitrate', value: (m) => formatBitrate(m.bitrate) ?? '—', key: (m) => m.bitrate },
+  { label: 'Sample rate', value: (m) => formatSampleRate(m.sampleRate, m.bitDepth) ?? '—', key: (m) => `${m.sampleRate}/${m.bitDepth}` },
   { label: 'Size', value: (m) => formatBytes(m.sizeBytes), key: (m) => m.sizeBytes },
   { label: 'Length', value: (m) => formatDuration(m.durationMs), key: (m) => Math.round((m.durationMs ?? 0) / 1000) },
   { label: 'Title', value: (m) => m.title ?? <i className="text-faint">blank</i>, key: (m) => m.title },

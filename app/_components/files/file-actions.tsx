@@ -87,19 +87,19 @@ export function FileActionDialog({ action, onClose }: { action: FileAction | nul
   );
 }
 
-function useCommit<I>(mutationOptions: unknown, onClose: () => void) {
+/** What every file dialog does once its operations are queued: say so, refresh, close. */
+function useQueuedHandlers(onClose: () => void) {
   const qc = useQueryClient();
   const trpc = useTRPC();
   const toast = useToast();
-  return useMutation({
-    ...(mutationOptions as object),
-    onSuccess: (r: { summary: string; count: number }) => {
+  return {
+    onSuccess: (r: { summary: string }) => {
       toast.push({ tone: 'ok', text: `${r.summary} — follow it in Activity.` });
       void qc.invalidateQueries(trpc.files.pathFilter());
       onClose();
     },
-    onError: (e: Error) => toast.push({ tone: 'error', text: e.message }),
-  } as never) as unknown as { mutate: (i: I) => void; isPending: boolean };
+    onError: (e: { message: string }) => toast.push({ tone: 'error', text: e.message }),
+  };
 }
 
 function MoveDialog({ ids, onClose }: { ids: string[] | null; onClose: () => void }) {
@@ -107,7 +107,7 @@ function MoveDialog({ ids, onClose }: { ids: string[] | null; onClose: () => voi
   const [folder, setFolder] = useState('');
   const target = useDebounced(folder);
   const preview = useQuery({ ...trpc.files.previewMove.queryOptions({ trackIds: ids ?? [], folder: target }), enabled: !!ids && target.startsWith('/'), retry: false });
-  const commit = useCommit<{ trackIds: string[]; folder: string }>(trpc.files.move.mutationOptions(), onClose);
+  const commit = useMutation(trpc.files.move.mutationOptions(useQueuedHandlers(onClose)));
   const n = ids?.length ?? 0;
   return (
     <Dialog
@@ -148,7 +148,7 @@ function RenameDialog({ id, current, onClose }: { id: string | null; current: st
   const typed = useDebounced(name);
   const changed = typed.trim() !== '' && typed + ext !== current;
   const preview = useQuery({ ...trpc.files.previewRename.queryOptions({ trackId: id ?? '', name: typed }), enabled: !!id && changed, retry: false });
-  const commit = useCommit<{ trackId: string; name: string }>(trpc.files.rename.mutationOptions(), onClose);
+  const commit = useMutation(trpc.files.rename.mutationOptions(useQueuedHandlers(onClose)));
   const submit = () => id && preview.data && commit.mutate({ trackId: id, name });
   return (
     <Dialog
@@ -195,7 +195,7 @@ function OrganiseDialog({ ids, onClose }: { ids: string[] | null; onClose: () =>
   }, [ids, saved, template]);
   const typed = useDebounced(template);
   const preview = useQuery({ ...trpc.files.previewOrganise.queryOptions({ trackIds: ids ?? [], template: typed }), enabled: !!ids && typed.trim() !== '', retry: false });
-  const commit = useCommit<{ trackIds: string[]; template: string }>(trpc.files.organise.mutationOptions(), onClose);
+  const commit = useMutation(trpc.files.organise.mutationOptions(useQueuedHandlers(onClose)));
   const n = ids?.length ?? 0;
   const fields = preview.data?.fields ?? ['artist', 'album artist', 'album', 'title', 'track', 'year', 'genre', 'bpm', 'key'];
   return (
@@ -245,7 +245,7 @@ function TrashDialog({ ids, onClose }: { ids: string[] | null; onClose: () => vo
     if (ids) setPermanent(false);
   }, [ids]);
   const preview = useQuery({ ...trpc.files.previewDelete.queryOptions({ trackIds: ids ?? [], permanent }), enabled: !!ids, retry: false });
-  const commit = useCommit<{ trackIds: string[]; permanent: boolean }>(trpc.files.delete.mutationOptions(), onClose);
+  const commit = useMutation(trpc.files.delete.mutationOptions(useQueuedHandlers(onClose)));
   const n = ids?.length ?? 0;
   return (
     <Dialog

@@ -8,7 +8,7 @@ import { AlertTriangle, CircleOff, Copy, Download, ExternalLink, Pause, Play, X 
 import type { AppRouter } from '@/server/trpc/router';
 import { useTRPC } from '../../_trpc/client';
 import { useKeyNotation } from '../../_hooks/use-key-notation';
-import { formatAgo, formatBytes, formatDuration } from '../format';
+import { formatAgo, formatBitrate, formatBytes, formatDuration, formatSampleRate } from '../format';
 import { Badge } from '../ui/badge';
 import { cn } from '../ui/cn';
 import { Artwork } from './artwork';
@@ -216,8 +216,8 @@ function FileFacts({ t }: { t: TrackDetailData }) {
         <Fact label="Format">
           {[t.format?.toUpperCase(), t.codec && t.codec.toUpperCase() !== t.format?.toUpperCase() ? t.codec : null, t.isLossless ? 'lossless' : null].filter(Boolean).join(' · ')}
         </Fact>
-        <Fact label="Bitrate">{t.bitrate ? `${Math.round(t.bitrate / 1000)} kbps` : null}</Fact>
-        <Fact label="Sample rate">{t.sampleRate ? `${(t.sampleRate / 1000).toFixed(1)} kHz${t.bitDepth ? ` · ${t.bitDepth}-bit` : ''}` : null}</Fact>
+        <Fact label="Bitrate">{formatBitrate(t.bitrate)}</Fact>
+        <Fact label="Sample rate">{formatSampleRate(t.sampleRate, t.bitDepth)}</Fact>
         <Fact label="Channels">{t.channels === 2 ? 'Stereo' : t.channels === 1 ? 'Mono' : t.channels}</Fact>
         <Fact label="Duration">{formatDuration(t.durationMs)}</Fact>
         <Fact label="Size">{formatBytes(t.sizeBytes)}</Fact>
@@ -260,9 +260,7 @@ function Duplicates({ t, onOpen }: { t: TrackDetailData; onOpen?: (id: string) =
                   {d.relPath}
                 </Link>
               )}
-              <div className="text-xs text-faint">
-                {[d.directoryName, d.format?.toUpperCase(), d.bitrate ? `${Math.round(d.bitrate / 1000)} kbps` : null, formatBytes(d.sizeBytes)].filter(Boolean).join(' · ')}
-              </div>
+              <div className="text-xs text-faint">{[d.directoryName, d.format?.toUpperCase(), formatBitrate(d.bitrate), formatBytes(d.sizeBytes)].filter(Boolean).join(' · ')}</div>
             </div>
             {d.isMissing ? <Badge tone="warn">missing</Badge> : null}
           </li>

@@ -181,6 +181,15 @@ describe('duplicate resolution', () => {
     expect(() => applyResolution(ctx, { groupId: group.id })).toThrow(/already resolved/);
   });
 
+  it('keeps the copy the rule in Settings picks', async () => {
+    const { ctx, group, members } = await withDuplicates();
+    const most = members[2]!;
+    ctx.db.update(tracks).set({ playCount: 7 }).where(eq(tracks.id, most.id)).run();
+    expect(previewResolution(ctx, { groupId: group.id }).canonical.id).not.toBe(most.id);
+    ctx.settings.update({ 'duplicates.canonicalRule': ['mostPlayed', 'lossless'] }, ctx.clock.now());
+    expect(previewResolution(ctx, { groupId: group.id }).canonical).toMatchObject({ id: most.id, reason: 'played most' });
+  });
+
   it('refuses to undo a permanent delete, and says so in the preview', async () => {
     const { ctx, group } = await withDuplicates();
     const plan = previewResolution(ctx, { groupId: group.id, fileAction: 'delete' });

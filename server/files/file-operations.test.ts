@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { fileOperations, hotCues, jobs, playlists, playlistTracks, tracks, type Track } from '@/drizzle/schema';
+import { fileOperations, hotCues, jobs, playlists, playlistTracks, tracks, type FileOperation, type Track } from '@/drizzle/schema';
 import { createAppContext, type AppContext } from '../context';
 import { openDatabase } from '../db/client';
 import { createDirectory } from '../library/create-directory';
@@ -127,8 +127,10 @@ describe('file operations', () => {
     const { ctx, root, t: tc } = await suite.scanned();
     const [t] = firstTracks(ctx, 1);
     const ext = path.extname(t!.fileName);
+    const before = await inventory(root);
     const { batchId } = commitPlan(ctx, await planRename(ctx, { trackId: t!.id, name: 'Warm-up opener' }));
     await runAll(ctx, batchId);
+    expect(contents(await inventory(root))).toEqual(contents(before));
     const renamed = ctx.db.select().from(tracks).where(eq(tracks.id, t!.id)).get()!;
     expect(renamed.fileName).toBe(`Warm-up opener${ext}`);
     expect(fs.existsSync(path.join(root, path.dirname(t!.relPath), `Warm-up opener${ext}`))).toBe(true);
@@ -236,6 +238,43 @@ describe('file operations', () => {
     expect(fs.existsSync(path.join(root, 'Later', t!.fileName))).toBe(true);
   });
 
+  it('operations queued for the same file run one after the other, each on where the file is by then', async () => {
+    const { ctx, root, t: tc } = await suite.scanned();
+    const [t] = firstTracks(ctx, 1);
+    const ext = path.extname(t!.fileName);
+    // planned together: a move, then a rename planned against the old place
+    const move = commitPlan(ctx, await planMove(ctx, { trackIds: [t!.id], folder: path.join(root, 'First') }));
+    const rename = commitPlan(ctx, await planRename(ctx, { trackId: t!.id, name: 'Second' }));
+    await runAll(ctx, move.batchId);
+    await runAll(ctx, rename.batchId);
+    expect(ctx.db.select().from(tracks).where(eq(tracks.id, t!.id)).get()?.relPath).toBe(path.join('First', `Second${ext}`));
+    expect(fs.existsSync(path.join(root, 'First', `Second${ext}`))).toBe(true);
+    // a batch reports its progress as it goes
+    const progress = tc.events().filter((e) => e.type === 'file_operation:progress');
+    expect(progress).toEqual([]); // single-file batches need none
+    const many = firstTracks(ctx, 3).map((x) => x.id);
+    const { batchId } = commitPlan(ctx, await planMove(ctx, { trackIds: many, folder: path.join(root, 'Third') }));
+    await runAll(ctx, batchId);
+    expect(
+      tc
+        .events()
+        .filter((e) => e.type === 'file_operation:progress')
+        .at(-1)?.payload,
+    ).toEqual({ batchId, done: 3, total: 3 });
+  });
+
+  it('the trash empties what has been there longer than asked, and only that', async () => {
+    const { ctx, t: tc } = await suite.scanned();
+    const [a, b] = firstTracks(ctx, 2);
+    await runAll(ctx, commitPlan(ctx, await planDelete(ctx, { trackIds: [a!.id] }, 'old'), 'old').batchId);
+    tc.clock.advance(31 * 86_400_000);
+    await runAll(ctx, commitPlan(ctx, await planDelete(ctx, { trackIds: [b!.id] }, 'new'), 'new').batchId);
+    const plan = planEmptyTrash(ctx, { olderThanDays: 30 });
+    expect(plan.items.map((i) => i.title)).toEqual([a!.title]);
+    await runAll(ctx, commitPlan(ctx, plan).batchId);
+    expect(listTrash(ctx).map((i) => i.trackId)).toEqual([b!.id]);
+  });
+
   it('renders templates with padding and unknown fields', () => {
     const t = { artist: 'Daft Punk', albumArtist: null, album: null, title: 'One More Time', trackNumber: 1, fileName: 'x.flac', bpm: 122.6 } as unknown as Track;
     expect(renderTemplate('{album artist}/{album}/{track:02} - {title} [{bpm}]', t)).toBe('Daft Punk/Unknown album/01 - One More Time [123].flac');
@@ -340,4 +379,84 @@ describe('cross-device moves and crashes', () => {
           cleanup();
         }
       });
+
+  /** Runs a batch until its first operation reaches `at`, does `meanwhile` (what the dead process had done), then restarts. */
+  async function crashThenRestart(ctx: AppContext, batchId: string, at: string, meanwhile?: (op: FileOperation) => void) {
+    void runAll(ctx, batchId, {
+      afterStep: (s, op) => {
+        if (s !== at) return;
+        meanwhile?.(op);
+        return never();
+      },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const next = restart(ctx);
+    const report = await recoverOperations(next);
+    expect(report.needsAttention).toEqual([]);
+    return { next, report, op: next.db.select().from(fileOperations).orderBy(fileOperations.id).get()! };
+  }
+
+  it('a crash just after a same-drive rename, before it was recorded, is completed at the next start', async () => {
+    const { ctx, root } = await suite.scanned({ file: true });
+    const [t] = firstTracks(ctx, 1);
+    decorate(ctx, t!);
+    const before = await inventory(root);
+    const { batchId } = commitPlan(ctx, await planMove(ctx, { trackIds: [t!.id], folder: path.join(root, 'In') }));
+    const { next, report } = await crashThenRestart(ctx, batchId, 'reserved', (op) => fs.renameSync(op.srcPath, op.dstPath!));
+    expect(report.completed).toHaveLength(1);
+    expect(contents(await inventory(root))).toEqual(contents(before));
+    expect(next.db.select().from(tracks).where(eq(tracks.id, t!.id)).get()).toMatchObject({ relPath: path.join('In', t!.fileName), rating: 5 });
+    assertDbMatchesDisk(next);
+  });
+
+  for (const [label, renamed] of [
+    ['before', false],
+    ['after', true],
+  ] as const)
+    it(`a crash ${label} a file went into the trash leaves it either in the library or in the trash, never lost`, async () => {
+      const { ctx, root } = await suite.scanned({ file: true });
+      const [t] = firstTracks(ctx, 1);
+      decorate(ctx, t!);
+      const before = await inventory(root);
+      const { batchId } = commitPlan(ctx, await planDelete(ctx, { trackIds: [t!.id] }, 'crash'), 'crash');
+      const { next, report } = await crashThenRestart(ctx, batchId, 'reserved', (op) => renamed && fs.renameSync(op.srcPath, op.dstPath!));
+      expect(contents(await inventory(root))).toEqual(contents(before));
+      assertDbMatchesDisk(next);
+      if (renamed) {
+        expect(report.completed).toHaveLength(1);
+        expect(next.db.select().from(tracks).where(eq(tracks.id, t!.id)).get()).toBeUndefined();
+        const [item] = listTrash(next);
+        expect(item).toMatchObject({ originalRelPath: t!.relPath });
+        // and it comes back whole from there
+        await runAll(next, commitPlan(next, planRestore(next, { itemIds: [item!.id] })).batchId);
+        expect(next.db.select().from(tracks).where(eq(tracks.id, t!.id)).get()).toMatchObject({ relPath: t!.relPath, rating: 5 });
+        expect(next.db.select().from(hotCues).where(eq(hotCues.trackId, t!.id)).all()).toHaveLength(1);
+      } else {
+        expect(report.rolledBack).toHaveLength(1);
+        expect(next.db.select().from(tracks).where(eq(tracks.id, t!.id)).get()?.relPath).toBe(t!.relPath);
+        expect(listTrash(next)).toEqual([]);
+      }
+    });
+
+  for (const [label, unlinked] of [
+    ['before', false],
+    ['after', true],
+  ] as const)
+    it(`a crash ${label} a permanent delete's unlink is settled at the next start`, async () => {
+      const { ctx, root } = await suite.scanned({ file: true });
+      const [t] = firstTracks(ctx, 1);
+      decorate(ctx, t!);
+      const { batchId } = commitPlan(ctx, await planDelete(ctx, { trackIds: [t!.id], permanent: true }, 'gone'), 'gone');
+      const { next, report } = await crashThenRestart(ctx, batchId, 'started', (op) => unlinked && fs.unlinkSync(op.srcPath));
+      assertDbMatchesDisk(next);
+      expect(fs.existsSync(path.join(root, t!.relPath))).toBe(!unlinked);
+      if (unlinked) {
+        expect(report.completed).toHaveLength(1);
+        expect(next.db.select().from(tracks).where(eq(tracks.id, t!.id)).get()).toBeUndefined();
+        expect(next.db.select().from(playlistTracks).get()?.placeholder).toMatchObject({ title: t!.title });
+      } else {
+        expect(report.rolledBack).toHaveLength(1);
+        expect(next.db.select().from(tracks).where(eq(tracks.id, t!.id)).get()?.rating).toBe(5);
+      }
+    });
 });

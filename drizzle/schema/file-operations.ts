@@ -41,6 +41,9 @@ export interface FileOperationMeta {
   resolutionId?: number;
   /** For a file whose library row is already gone (a resolved duplicate): no track to update. */
   fileOnly?: boolean;
+  /** What the file was, for a trash item whose track row is already gone (a resolved duplicate). */
+  title?: string | null;
+  artist?: string | null;
   /** Where the bytes were copied first when the destination is on another device. */
   tempPath?: string;
   /** Set when a crash left the operation half done and the next start finished or undid it. */

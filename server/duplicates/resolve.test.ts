@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { duplicateGroups, hotCues, playlists, playlistTracks, trackExclusions, tracks } from '@/drizzle/schema';
+import { duplicateGroups, fileOperations, hotCues, playlists, playlistTracks, trackExclusions, tracks } from '@/drizzle/schema';
 import type { AppContext } from '../context';
 import { hashWholeFile } from '../files/disk';
 import { listTrash } from '../files/plan';
@@ -179,6 +179,19 @@ describe('duplicate resolution', () => {
     expect(result).toMatchObject({ resolved: open, failed: [], files: preview.files, bytes: preview.bytes });
     expect(ctx.db.select().from(duplicateGroups).where(eq(duplicateGroups.id, group.id)).get()?.status).toBe('resolved');
     expect(() => applyResolution(ctx, { groupId: group.id })).toThrow(/already resolved/);
+  });
+
+  it('batch-resolving into the trash is one batch of file operations, and the trash says what each file was', async () => {
+    const { ctx, members } = await withDuplicates();
+    const result = await resolveAll(ctx, { fileAction: 'trash' });
+    expect(result.failed).toEqual([]);
+    const batches = ctx.db.selectDistinct({ b: fileOperations.batchId }).from(fileOperations).all();
+    expect(batches).toHaveLength(1);
+    await runBatch(ctx, batches[0]!.b!);
+    const trash = listTrash(ctx);
+    expect(trash).toHaveLength(result.files);
+    expect(trash.every((i) => i.title)).toBe(true);
+    expect(trash.map((i) => i.title)).toContain(members[0]!.title);
   });
 
   it('keeps the copy the rule in Settings picks', async () => {

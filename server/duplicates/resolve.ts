@@ -305,7 +305,8 @@ interface ResolutionSnapshot {
  * and their files are kept, trashed or deleted by journaled file operations queued in the same
  * transaction. A snapshot of everything touched makes `undoResolution` exact.
  */
-export function applyResolution(ctx: AppContext, raw: ResolveInput) {
+/** `opts.batchId`: journal the file operations into this batch (resolving many groups as one). */
+export function applyResolution(ctx: AppContext, raw: ResolveInput, opts: { batchId?: string } = {}) {
   const now = ctx.clock.now();
   return writeTx(ctx.db, (tx) => {
     const { plan, members, canonical, others, cues, entries } = compute(ctx, tx, raw);
@@ -341,7 +342,7 @@ export function applyResolution(ctx: AppContext, raw: ResolveInput) {
         const added = tx.insert(trackExclusions).values({ directoryId: o.directoryId, relPath: o.relPath, createdAt: now }).onConflictDoNothing().run().changes;
         if (added) snapshot.exclusions.push({ directoryId: o.directoryId, relPath: o.relPath });
       }
-    const batchId = plan.fileAction === 'keep' ? null : randomUUID();
+    const batchId = plan.fileAction === 'keep' ? null : (opts.batchId ?? randomUUID());
     const resolution = tx
       .insert(duplicateResolutions)
       .values({
@@ -374,7 +375,7 @@ export function applyResolution(ctx: AppContext, raw: ResolveInput) {
           dstDirectoryId: plan.fileAction === 'trash' ? o.directoryId : null,
           sizeBytes: o.sizeBytes,
           audioHash: o.audioHash,
-          meta: { fileOnly: true, resolutionId: resolution.id, permanent: plan.fileAction === 'delete' },
+          meta: { fileOnly: true, resolutionId: resolution.id, permanent: plan.fileAction === 'delete', title: o.title, artist: o.artist },
         }));
       journalBatch(tx, batchId, ops, now);
       queueBatchJob(tx, batchId, now);
@@ -512,6 +513,8 @@ export async function resolveAll(
       .where(eq(duplicateGroups.status, 'open'))
       .all()
       .map((g) => g.id);
+  // one batch of file operations (one job in Activity) for all the groups
+  const batchId = randomUUID();
   let resolved = 0;
   let files = 0;
   let bytes = 0;
@@ -519,7 +522,7 @@ export async function resolveAll(
   for (const [i, groupId] of ids.entries()) {
     if (opts.signal?.aborted) break;
     try {
-      const { plan } = applyResolution(ctx, { groupId, fileAction: raw.fileAction });
+      const { plan } = applyResolution(ctx, { groupId, fileAction: raw.fileAction }, { batchId });
       resolved++;
       files += plan.others.length;
       bytes += plan.others.reduce((a, o) => a + o.sizeBytes, 0);

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { fileOperations, type FileOperation, type FileOperationMeta } from '@/drizzle/schema';
 import type { Executor } from '../db/client';
 import { appendEvent } from '../events/outbox';
@@ -21,12 +21,18 @@ export interface PlannedOperation {
 
 /** Writes a batch of operations to the journal as pending (inside the caller's transaction). */
 export function journalBatch(tx: Executor, batchId: string, ops: PlannedOperation[], now: number): FileOperation[] {
-  return ops.map((op, seq) =>
+  // a batch may be journaled in parts (resolving many groups): keep counting where it left off
+  const first = tx
+    .select({ n: sql<number>`count(*)` })
+    .from(fileOperations)
+    .where(eq(fileOperations.batchId, batchId))
+    .get()!.n;
+  return ops.map((op, i) =>
     tx
       .insert(fileOperations)
       .values({
         batchId,
-        seq,
+        seq: first + i,
         kind: op.kind,
         trackId: op.trackId ?? null,
         status: 'pending',
@@ -89,12 +95,12 @@ export function pendingInBatch(ex: Executor, batchId: string): FileOperation[] {
     .select()
     .from(fileOperations)
     .where(and(eq(fileOperations.batchId, batchId), eq(fileOperations.status, 'pending')))
-    .orderBy(asc(fileOperations.seq))
+    .orderBy(asc(fileOperations.seq), asc(fileOperations.id))
     .all();
 }
 
 export function batchOperations(ex: Executor, batchId: string): FileOperation[] {
-  return ex.select().from(fileOperations).where(eq(fileOperations.batchId, batchId)).orderBy(asc(fileOperations.seq)).all();
+  return ex.select().from(fileOperations).where(eq(fileOperations.batchId, batchId)).orderBy(asc(fileOperations.seq), asc(fileOperations.id)).all();
 }
 
 export function cancelPending(ex: Executor, batchId: string, now: number): number {

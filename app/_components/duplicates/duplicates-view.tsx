@@ -310,7 +310,7 @@ function ResolveAllDialog({ open, onClose }: { open: boolean; onClose: () => voi
       open={open}
       onClose={onClose}
       title="Resolve every group by the rule"
-      description="Each group keeps its best copy by the rule in Settings (lossless, then bitrate, sample rate, folder priority, earliest added), merged with the others' tags, cues and playlist entries."
+      description="Each group keeps its best copy by the rule in Settings → Copy to keep, merged with the others' tags, cues and playlist entries. Each can be undone from “Resolved”."
       className="w-[min(640px,94vw)]"
       footer={
         <>

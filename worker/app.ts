@@ -1,11 +1,11 @@
 import { createAppContext, type AppContext } from '@/server/context';
 import { systemClock } from '@/server/clock';
 import { closeDatabase, openDatabase } from '@/server/db/client';
-import { runMigrations } from '@/server/db/migrate';
 import type { Env } from '@/server/env';
 import { appendEvent } from '@/server/events/outbox';
 import { createLogger, type Logger } from '@/server/log';
 import { recoverOperations } from '@/server/files/recover';
+import { migrateWithBackup } from '@/server/ops/backup';
 import { currentWorker } from '@/server/system/worker-status';
 import { appVersion } from '@/server/version';
 import { Components } from './components';
@@ -36,7 +36,7 @@ export interface WorkerHandle {
 export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promise<WorkerHandle> {
   const log = opts.log ?? createLogger(env, 'worker');
   const db = openDatabase(env.db.path);
-  const applied = runMigrations(db.$client, { onWarning: (m) => log.warn(m) });
+  const applied = migrateWithBackup(db.$client, env, log);
   if (applied.length) log.info({ applied }, 'database migrated');
   const scanner = createThreadedScanner({ threads: env.worker.scanThreads, log: log.child({ module: 'scan' }) });
   const ctx = createAppContext({ env, db, log, clock: systemClock, processKind: 'worker', ports: { scanner } });
@@ -72,6 +72,7 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
   scheduler.every({ kind: 'events.prune', payload: {}, everyMs: 3_600_000 }, true);
   scheduler.every({ kind: 'jobs.prune', payload: {}, everyMs: 6 * 3_600_000 }, true);
   scheduler.every({ kind: 'files.emptyTrash', payload: {}, everyMs: 24 * 3_600_000 }, true);
+  scheduler.every({ kind: 'backup.create', payload: { reason: 'scheduled' }, everyMs: 15 * 60_000 }, true);
 
   // start the analysis threads now rather than in the middle of the first scan
   scanner.warm?.().catch((e: unknown) => log.warn({ err: e }, 'scan threads could not start'));

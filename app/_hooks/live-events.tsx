@@ -15,7 +15,7 @@ function filtersFor(trpc: Trpc, type: string): QueryFilters[] {
   if (type === 'library:directory:scan:progress') return [];
   if (type.startsWith('library:')) return [trpc.directories.pathFilter(), trpc.scans.pathFilter()];
   if (type.startsWith('job:')) return [trpc.jobs.pathFilter()];
-  if (type.startsWith('worker:')) return [trpc.system.pathFilter()];
+  if (type.startsWith('worker:') || type.startsWith('backup:')) return [trpc.system.pathFilter()];
   if (type.startsWith('settings:')) return [trpc.settings.pathFilter()];
   if (type.startsWith('track:')) return [trpc.tracks.pathFilter(), trpc.directories.pathFilter(), trpc.duplicates.pathFilter()];
   if (type.startsWith('duplicate:')) return [trpc.duplicates.pathFilter()];

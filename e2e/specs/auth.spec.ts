@@ -27,6 +27,10 @@ test('without a session or token, pages, API calls and the event stream give not
   // a forged cookie does not help
   const forged = await fetch(`${stack.url}/api/trpc/system.status`, { headers: { cookie: 'mismo_session=v1.9999999999999.abc.def' } });
   expect(forged.status).toBe(401);
+  // metrics and the user-data export sit behind the same auth; health stays open for monitors
+  expect((await fetch(`${stack.url}/api/metrics`)).status).toBe(401);
+  expect((await fetch(`${stack.url}/api/export/user-data`)).status).toBe(401);
+  expect([200, 503]).toContain((await fetch(`${stack.url}/api/health`)).status);
 });
 
 test('signing in with the password opens the app; a wrong password is refused', async ({ page }) => {
@@ -46,6 +50,9 @@ test('signing in with the password opens the app; a wrong password is refused', 
 test('other tools use the typed client with a bearer token', async ({ stack }) => {
   const client = createMismoClient({ url: stack.url, token: TOKEN });
   expect(await client.directories.list.query()).toEqual([]);
+  const metrics = await fetch(`${stack.url}/api/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  expect(metrics.status).toBe(200);
+  expect(await metrics.text()).toContain('# TYPE mismo_jobs gauge');
   const anonymous = createMismoClient({ url: stack.url });
   await expect(anonymous.directories.list.query()).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
 });

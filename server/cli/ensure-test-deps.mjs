@@ -16,7 +16,16 @@ if (!fs.existsSync(path.join(root, 'node_modules/.package-lock.json'))) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const TOOLS = { chromium: 'chromium', ffmpeg: 'ffmpeg', lame: 'lame', flac: 'flac', metaflac: 'flac', oggenc: 'vorbis-tools', vorbiscomment: 'vorbis-tools' };
+const TOOLS = {
+  chromium: 'chromium',
+  ffmpeg: 'ffmpeg',
+  lame: 'lame',
+  flac: 'flac',
+  metaflac: 'flac',
+  oggenc: 'vorbis-tools',
+  vorbiscomment: 'vorbis-tools',
+  'systemd-analyze': 'systemd',
+};
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 const missing = [
   ...new Set(

@@ -52,6 +52,7 @@ export interface EventMap {
   'job:cancelled': { jobId: number; kind: string };
   'worker:state': { workerId: string; state: string };
   'settings:updated': { keys: string[] };
+  'backup:created': { name: string; reason: string; sizeBytes: number };
 }
 
 export type EventType = keyof EventMap;

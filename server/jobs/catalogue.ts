@@ -16,6 +16,7 @@ export const JOB_CATALOGUE = {
   'files.run': z.object({ batchId: z.string().min(1).max(100) }),
   'files.emptyTrash': z.object({ olderThanDays: z.number().int().min(0).optional(), itemIds: z.array(z.number().int().positive()).max(100_000).optional() }),
   'duplicates.resolveAll': z.object({ fileAction: z.enum(['keep', 'trash', 'delete']), groupIds: z.array(z.number().int().positive()).max(100_000).optional() }),
+  'backup.create': z.object({ reason: z.enum(['scheduled', 'manual']) }),
   'events.prune': z.object({}),
   'jobs.prune': z.object({}),
 } as const;
@@ -37,6 +38,7 @@ export const JOB_LABELS: Record<JobKind, string> = {
   'files.run': 'File operations',
   'files.emptyTrash': 'Empty trash',
   'duplicates.resolveAll': 'Resolve duplicates',
+  'backup.create': 'Back up the database',
   'events.prune': 'Prune old events',
   'jobs.prune': 'Prune finished jobs',
 };

@@ -74,6 +74,8 @@ const INVALID: Record<string, unknown[]> = {
   'tracks.remove': [{}, { ids: [] }, { ids: ['x'] }],
   'system.authStatus': [42],
   'system.status': [42],
+  'system.info': [42, 'all'],
+  'system.backupNow': [42, 'now'],
   'duplicates.preview': [{}, { groupId: 0 }, { groupId: 1, fileAction: 'shred' }, { groupId: 1, canonicalTrackId: 'x' }],
   'duplicates.resolve': [{ groupId: 'one' }, { groupId: 1, fileAction: 'burn' }],
   'duplicates.undo': [{}, { resolutionId: -1 }],

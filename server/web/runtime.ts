@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { createAppContext, type AppContext } from '../context';
 import { systemClock } from '../clock';
 import { openDatabase } from '../db/client';
-import { runMigrations } from '../db/migrate';
+import { migrateWithBackup } from '../ops/backup';
 import { loadEnv } from '../env';
 import { EventHub } from '../events/hub';
 import { createLogger } from '../log';
@@ -34,7 +34,7 @@ export function getWebRuntime(): WebRuntime {
   const env = loadEnv();
   const log = createLogger(env, 'web');
   const db = openDatabase(env.db.path);
-  runMigrations(db.$client, { onWarning: (m) => log.warn(m) });
+  migrateWithBackup(db.$client, env, log);
   const app = createAppContext({ env, db, log, clock: systemClock, processKind: 'web' });
   const rt: WebRuntime = {
     app,

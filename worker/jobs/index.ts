@@ -1,4 +1,5 @@
 import type { JobRegistry } from '../queue/define-job';
+import { backupJob } from './backup';
 import { checkAvailabilityJob } from './check-availability';
 import { pruneEventsJob, pruneJobsJob } from './housekeeping';
 import { cleanupMissingJob, relocateJob } from './missing';
@@ -14,6 +15,7 @@ export const jobRegistry = {
   'files.run': filesRunJob,
   'files.emptyTrash': emptyTrashJob,
   'duplicates.resolveAll': resolveAllJob,
+  'backup.create': backupJob,
   'events.prune': pruneEventsJob,
   'jobs.prune': pruneJobsJob,
 } satisfies JobRegistry;

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { Activity, Copy, FolderOpen, Library, ListMusic, Settings, Trash2 } from 'lucide-react';
+import { Activity, Copy, FolderOpen, Library, ListMusic, Server, Settings, Trash2 } from 'lucide-react';
 import { cn } from '../ui/cn';
 
 const NAV = [
@@ -12,6 +12,7 @@ const NAV = [
   { href: '/folders', label: 'Folders', icon: FolderOpen, key: 'g f' },
   { href: '/trash', label: 'Trash', icon: Trash2, key: 'g t' },
   { href: '/activity', label: 'Activity', icon: Activity, key: 'g a' },
+  { href: '/system', label: 'System', icon: Server, key: 'g y' },
   { href: '/settings', label: 'Settings', icon: Settings, key: 'g s' },
 ] as const;
 

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { enqueueJob } from '../../jobs/queue';
+import { PRIORITY } from '../../jobs/catalogue';
+import { systemInfo } from '../../ops/system-info';
 import { currentWorker } from '../../system/worker-status';
 import { appVersion } from '../../version';
 import { procedure, publicProcedure, router } from '../init';
@@ -16,4 +19,11 @@ export const systemRouter = router({
     worker: currentWorker(ctx.app.db, ctx.app.clock.now()),
     sseClients: ctx.hub.subscriberCount,
   })),
+  /** Health, versions, uptime, queue depths, disk space and backups: the System page. */
+  info: procedure.input(z.object({}).optional()).query(({ ctx }) => systemInfo(ctx.app, { sseClients: ctx.hub.subscriberCount })),
+  /** Queues an online backup now (the worker makes it); one at a time. */
+  backupNow: procedure.input(z.object({}).optional()).mutation(({ ctx }) => {
+    const { job, created } = enqueueJob(ctx.app.db, 'backup.create', { reason: 'manual' }, { priority: PRIORITY.user, dedupeKey: 'backup:manual' }, ctx.app.clock.now());
+    return { jobId: job.id, alreadyQueued: !created };
+  }),
 });

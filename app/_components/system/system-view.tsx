@@ -1,0 +1,210 @@
+'use client';
+
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { DatabaseBackup, Download } from 'lucide-react';
+import type { inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '@/server/trpc/router';
+import { useTRPC } from '../../_trpc/client';
+import { formatAgo, formatBytes, formatCount, formatDuration } from '../format';
+import { Badge, type Tone } from '../ui/badge';
+import { Button, buttonClass } from '../ui/button';
+import { Card, PageHeader } from '../ui/card';
+import { Progress } from '../ui/progress';
+import { useToast } from '../ui/toast';
+
+type Info = inferRouterOutputs<AppRouter>['system']['info'];
+
+const GOOD = new Set(['ok', 'running', 'connected', 'ready', 'healthy', 'listening', 'watching']);
+const BAD = new Set(['offline', 'failed', 'error', 'crashed', 'down', 'stopped']);
+function stateTone(state: string): Tone {
+  if (GOOD.has(state)) return 'ok';
+  if (BAD.has(state)) return 'danger';
+  if (state === 'disabled') return 'neutral';
+  return 'warn';
+}
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="flex items-baseline justify-between gap-4 py-1.5 text-sm">
+      <dt className="text-muted">{label}</dt>
+      <dd className="min-w-0 truncate text-right tabular-nums">{children}</dd>
+    </div>
+  );
+}
+
+function Section({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
+  return (
+    <Card className="p-4" data-testid={testId}>
+      <h2 className="mb-2 text-xs font-semibold tracking-wide text-muted uppercase">{title}</h2>
+      {children}
+    </Card>
+  );
+}
+
+function HealthTile({ label, state, detail, testId }: { label: string; state: string; detail?: string; testId: string }) {
+  return (
+    <Card className="flex flex-col gap-2 p-4" data-testid={testId}>
+      <span className="text-xs font-semibold tracking-wide text-muted uppercase">{label}</span>
+      <Badge tone={stateTone(state)} dot className="self-start">
+        {state}
+      </Badge>
+      <span className="min-h-4 text-xs text-muted">{detail ?? ''}</span>
+    </Card>
+  );
+}
+
+function Disks({ disks }: { disks: Info['disks'] }) {
+  return (
+    <ul className="flex flex-col gap-3">
+      {disks.map((d) => {
+        const used = d.totalBytes !== null && d.freeBytes !== null ? d.totalBytes - d.freeBytes : null;
+        const low = d.freeBytes !== null && d.totalBytes !== null && d.freeBytes / d.totalBytes < 0.05;
+        return (
+          <li key={d.path} data-testid="disk">
+            <div className="flex items-baseline justify-between gap-3 text-sm">
+              <span className="truncate font-medium" title={d.path}>
+                {d.label} <span className="font-normal text-faint">{d.path}</span>
+              </span>
+              <span className={low ? 'text-danger' : 'text-muted'}>{d.problem ? d.problem : `${formatBytes(d.freeBytes)} free of ${formatBytes(d.totalBytes)}`}</span>
+            </div>
+            <Progress value={used} max={d.totalBytes} tone={low ? 'danger' : 'accent'} className="mt-1.5" label={`${d.label} disk use`} />
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** Health, versions, uptime, queues, disk space and backups, refreshed live. */
+export function SystemView() {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const q = useQuery({ ...trpc.system.info.queryOptions(), refetchInterval: 3_000 });
+  const backup = useMutation(
+    trpc.system.backupNow.mutationOptions({
+      onSuccess: (r) => toast.push({ tone: 'ok', text: r.alreadyQueued ? 'A backup is already on its way.' : 'Backing up — it appears below when done.' }),
+      onError: (e) => toast.push({ tone: 'error', text: e.message }),
+    }),
+  );
+  const info = q.data;
+  const now = q.dataUpdatedAt;
+  return (
+    <div>
+      <PageHeader
+        title="System"
+        description="Health of the web, the worker and their peers; versions, queues, disk space and backups."
+        actions={
+          <>
+            <a className={buttonClass('secondary')} href="/api/export/user-data" download>
+              <Download size={14} /> Export user data
+            </a>
+            <Button variant="primary" disabled={backup.isPending} onClick={() => backup.mutate()}>
+              <DatabaseBackup size={14} /> Back up now
+            </Button>
+          </>
+        }
+      />
+      {!info ? (
+        <p className="px-6 py-8 text-sm text-muted">{q.error ? q.error.message : 'Loading…'}</p>
+      ) : (
+        <div className="flex flex-col gap-4 p-6">
+          <div className="grid grid-cols-2 gap-3 lg:grid-cols-5">
+            <HealthTile
+              label="Overall"
+              testId="health-overall"
+              state={info.health.status}
+              detail={info.health.status === 'ok' ? 'All required parts work' : 'See what is not ok'}
+            />
+            <HealthTile
+              label="Database"
+              testId="health-db"
+              state={info.health.db.ok ? (info.health.db.pendingMigrations.length ? 'migrations pending' : 'ok') : 'error'}
+              detail={info.health.db.error ?? `${formatBytes(info.database.sizeBytes + info.database.walBytes)}`}
+            />
+            <HealthTile
+              label="Worker"
+              testId="health-worker"
+              state={info.health.worker.state}
+              detail={info.health.worker.heartbeatAgeMs === null ? 'never seen' : `heartbeat ${formatAgo(now - info.health.worker.heartbeatAgeMs, now)}`}
+            />
+            <HealthTile label="Analysis" testId="health-analysis" state={info.health.analysis.state} detail={info.health.analysis.detail} />
+            <HealthTile label="Audio engine" testId="health-engine" state={info.health.audioEngine.state} detail={info.health.audioEngine.detail} />
+          </div>
+
+          <div className="grid gap-4 lg:grid-cols-3">
+            <Section title="Versions and uptime">
+              <dl>
+                <Fact label="Mismo Library">{info.versions.app}</Fact>
+                <Fact label="Worker">{info.versions.worker ?? '—'}</Fact>
+                <Fact label="Node.js">{info.versions.node}</Fact>
+                <Fact label="SQLite">{info.versions.sqlite}</Fact>
+                <Fact label="System">{info.versions.platform}</Fact>
+                <Fact label="Web up for">{formatDuration(info.web.uptimeMs)}</Fact>
+                <Fact label="Worker up for">{info.worker.online && info.worker.startedAt ? formatDuration(now - info.worker.startedAt) : '—'}</Fact>
+                <Fact label="Web memory">{formatBytes(info.web.rssBytes)}</Fact>
+                <Fact label="Live connections">{info.web.sseClients}</Fact>
+              </dl>
+            </Section>
+            <Section title="Queues" testId="queues">
+              <dl>
+                <Fact label="Jobs waiting">{formatCount(info.queues.jobsQueued)}</Fact>
+                <Fact label="Jobs running">{formatCount(info.queues.jobsRunning)}</Fact>
+                <Fact label="Analyses waiting">{formatCount(info.queues.analysisQueued)}</Fact>
+                <Fact label="Analyses running">{formatCount(info.queues.analysisRunning)}</Fact>
+                <Fact label="Analyses failed">{formatCount(info.queues.analysisFailed)}</Fact>
+              </dl>
+              <h3 className="mt-3 mb-1 text-xs font-semibold tracking-wide text-muted uppercase">Worker parts</h3>
+              <ul className="flex flex-col gap-1 text-sm">
+                {Object.entries(info.worker.components).map(([name, c]) => (
+                  <li key={name} className="flex items-center justify-between gap-2">
+                    <span className="text-muted">{name}</span>
+                    <Badge tone={stateTone(c.state)}>{c.state}</Badge>
+                  </li>
+                ))}
+                {!Object.keys(info.worker.components).length ? <li className="text-muted">The worker has not reported yet.</li> : null}
+              </ul>
+            </Section>
+            <Section title="Disk space">
+              <Disks disks={info.disks} />
+            </Section>
+          </div>
+
+          <Section title="Backups" testId="backups">
+            <p className="mb-3 text-sm text-muted">
+              Online copies of the database in <code className="text-fg">{info.backups.dir}</code>, checked with SQLite&apos;s integrity check. Restore one with both processes
+              stopped: <code className="text-fg">npm run db:restore -- NAME</code>.
+            </p>
+            {info.backups.list.length ? (
+              <table className="w-full text-sm">
+                <thead className="text-left text-xs text-muted">
+                  <tr>
+                    <th className="py-1 font-medium">Made</th>
+                    <th className="py-1 font-medium">Why</th>
+                    <th className="py-1 text-right font-medium">Size</th>
+                    <th className="py-1 pl-4 font-medium">Name</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {info.backups.list.map((b) => (
+                    <tr key={b.name} className="border-t border-line" data-testid="backup-row">
+                      <td className="py-1.5" title={new Date(b.createdAt).toLocaleString()}>
+                        {formatAgo(b.createdAt, now)}
+                      </td>
+                      <td className="py-1.5">
+                        <Badge tone={b.reason === 'manual' ? 'accent' : 'neutral'}>{b.reason}</Badge>
+                      </td>
+                      <td className="py-1.5 text-right tabular-nums">{formatBytes(b.sizeBytes)}</td>
+                      <td className="py-1.5 pl-4 font-mono text-xs text-muted">{b.name}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : (
+              <p className="text-sm text-muted">No backups yet.</p>
+            )}
+          </Section>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,203 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { runMigrations } from '../db/migrate';
+import type { Env } from '../env';
+
+/** Why a backup was made; each kind is rotated on its own. */
+export const BACKUP_REASONS = ['scheduled', 'manual', 'pre-migration', 'pre-restore'] as const;
+export type BackupReason = (typeof BACKUP_REASONS)[number];
+
+/** Backups made automatically before a migration or a restore: the few newest are kept. */
+const KEEP_SAFETY = 3;
+
+export interface BackupInfo {
+  name: string;
+  path: string;
+  reason: BackupReason;
+  createdAt: number;
+  sizeBytes: number;
+}
+
+export const backupDir = (env: Pick<Env, 'dataDir'>) => path.join(env.dataDir, 'backups');
+
+const NAME = /^library-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z-([a-z-]+)\.db$/;
+
+function backupName(now: number, reason: BackupReason) {
+  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace('.', '');
+  return `library-${stamp}-${reason}.db`;
+}
+
+function parseName(name: string): { createdAt: number; reason: BackupReason } | undefined {
+  const m = NAME.exec(name);
+  if (!m) return undefined;
+  const reason = m[8] as BackupReason;
+  if (!BACKUP_REASONS.includes(reason)) return undefined;
+  const [y, mo, d, h, mi, s, ms] = m.slice(1, 8).map(Number) as [number, number, number, number, number, number, number];
+  return { createdAt: Date.UTC(y, mo - 1, d, h, mi, s, ms), reason };
+}
+
+/** Every backup in the folder, newest first. Files that are not ours are ignored. */
+export function listBackups(dir: string): BackupInfo[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const out: BackupInfo[] = [];
+  for (const name of names) {
+    const parsed = parseName(name);
+    if (!parsed) continue;
+    const p = path.join(dir, name);
+    try {
+      out.push({ name, path: p, ...parsed, sizeBytes: fs.statSync(p).size });
+    } catch {
+      // removed between readdir and stat
+    }
+  }
+  return out.sort((a, b) => b.createdAt - a.createdAt);
+}
+
+/**
+ * `PRAGMA integrity_check` on a database file: 'ok' or the problems found. With `standalone` the
+ * file is first switched out of WAL mode, so it is one self-contained file with no -wal/-shm beside
+ * it (what a backup should be); otherwise it is opened read-only.
+ */
+export function checkIntegrity(file: string, opts: { standalone?: boolean } = {}): { ok: boolean; problems: string[] } {
+  const db = new Database(file, { readonly: !opts.standalone, fileMustExist: true });
+  try {
+    if (opts.standalone) db.pragma('journal_mode = DELETE');
+    const rows = db.pragma('integrity_check') as { integrity_check: string }[];
+    const problems = rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
+    return { ok: problems.length === 0, problems };
+  } finally {
+    db.close();
+  }
+}
+
+/** A database file and whatever SQLite kept beside it. */
+export function removeDb(file: string) {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(file + suffix, { force: true });
+}
+
+function uniquePath(dir: string, now: number, reason: BackupReason) {
+  for (let t = now; ; t++) {
+    const p = path.join(dir, backupName(t, reason));
+    if (!fs.existsSync(p)) return p;
+  }
+}
+
+function fsyncFile(p: string) {
+  const fd = fs.openSync(p, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function finish(tmp: string, dir: string, now: number, reason: BackupReason): BackupInfo {
+  const check = checkIntegrity(tmp, { standalone: true });
+  if (!check.ok) {
+    removeDb(tmp);
+    throw new Error(`The backup failed its integrity check (${check.problems.slice(0, 3).join('; ')}); nothing was kept`);
+  }
+  fsyncFile(tmp);
+  const final = uniquePath(dir, now, reason);
+  fs.renameSync(tmp, final);
+  const parsed = parseName(path.basename(final))!;
+  return { name: path.basename(final), path: final, ...parsed, sizeBytes: fs.statSync(final).size };
+}
+
+export interface CreateBackupOptions {
+  dir: string;
+  reason: BackupReason;
+  now: number;
+  /** How many of this reason's backups to keep (safety backups always keep the newest 3). */
+  keep?: number;
+  /** Pages copied per step; smaller steps let other writers in more often. */
+  pagesPerStep?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * An online backup with SQLite's backup API: pages are copied in small steps, so the other process
+ * keeps writing meanwhile; if it changes the database the copy restarts, so what lands is one
+ * consistent moment. Written to a temporary name, checked with `integrity_check`, fsynced and only
+ * then renamed into place, so a half-written file never looks like a backup.
+ */
+export async function createBackup(sqlite: Database.Database, opts: CreateBackupOptions): Promise<BackupInfo> {
+  fs.mkdirSync(opts.dir, { recursive: true });
+  const tmp = path.join(opts.dir, `.tmp-${process.pid}-${opts.now}-${opts.reason}.db`);
+  const step = opts.pagesPerStep ?? 256;
+  try {
+    await sqlite.backup(tmp, {
+      progress: ({ totalPages, remainingPages }) => {
+        opts.onProgress?.(totalPages - remainingPages, totalPages);
+        return step;
+      },
+    });
+    const info = finish(tmp, opts.dir, opts.now, opts.reason);
+    pruneBackups(opts.dir, opts.reason, opts.keep);
+    return info;
+  } catch (e) {
+    removeDb(tmp);
+    throw e;
+  }
+}
+
+/**
+ * A synchronous consistent copy (`VACUUM INTO`), for the moment before migrations run, when
+ * nothing else may go on in this process.
+ */
+export function createBackupSync(sqlite: Database.Database, opts: Omit<CreateBackupOptions, 'pagesPerStep' | 'onProgress'>): BackupInfo {
+  fs.mkdirSync(opts.dir, { recursive: true });
+  const tmp = path.join(opts.dir, `.tmp-${process.pid}-${opts.now}-${opts.reason}.db`);
+  try {
+    sqlite.prepare('VACUUM INTO ?').run(tmp);
+    const info = finish(tmp, opts.dir, opts.now, opts.reason);
+    pruneBackups(opts.dir, opts.reason, opts.keep);
+    return info;
+  } catch (e) {
+    removeDb(tmp);
+    throw e;
+  }
+}
+
+/** Deletes the oldest backups of one reason beyond `keep`; returns what was deleted. */
+export function pruneBackups(dir: string, reason: BackupReason, keep?: number): string[] {
+  const limit = reason === 'pre-migration' || reason === 'pre-restore' ? KEEP_SAFETY : (keep ?? 7);
+  const old = listBackups(dir)
+    .filter((b) => b.reason === reason)
+    .slice(limit);
+  for (const b of old) fs.rmSync(b.path, { force: true });
+  return old.map((b) => b.name);
+}
+
+/** Whether a scheduled backup is due: none yet, or the newest is older than the interval. */
+export function scheduledBackupDue(dir: string, intervalHours: number, now: number): boolean {
+  if (intervalHours <= 0) return false;
+  const last = listBackups(dir).find((b) => b.reason === 'scheduled' || b.reason === 'manual');
+  return !last || now - last.createdAt >= intervalHours * 3_600_000 - 60_000;
+}
+
+/**
+ * Runs pending migrations, first copying a non-empty database to a `pre-migration` backup (the
+ * migration itself is one transaction; the copy is for going back to the old version).
+ */
+export function migrateWithBackup(
+  sqlite: Database.Database,
+  env: Pick<Env, 'dataDir'>,
+  log: { info(o: object, m: string): void; warn(m: string): void },
+  now = Date.now(),
+): string[] {
+  return runMigrations(sqlite, {
+    onWarning: (m) => log.warn(m),
+    beforeApply: (pending) => {
+      if (sqlite.memory) return;
+      const info = createBackupSync(sqlite, { dir: backupDir(env), reason: 'pre-migration', now });
+      log.info({ backup: info.path, pending }, 'database backed up before migrating');
+    },
+  });
+}

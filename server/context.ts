@@ -6,11 +6,19 @@ import { SettingsStore } from './settings/store';
 import { nodeVolumes, type VolumesPort } from './ports/volumes';
 import type { ScannerPort } from './scan/scanner-port';
 
+export interface AnalysisControlPort {
+  control(action: 'start' | 'stop' | 'restart'): Promise<void>;
+  cancelRemote(serverUrl: string, audioHash: string): Promise<void>;
+  wake(): void;
+}
+
 /** Side effects the domain reaches through, so tests can swap them for fakes. */
 export interface Ports {
   volumes: VolumesPort;
   /** Walking and file analysis; only the worker (and tests) have one. */
   scanner?: ScannerPort;
+  /** The worker's analysis service, for control jobs (start/stop/restart the server, cancel remotely). */
+  analysis?: AnalysisControlPort;
 }
 
 /**

@@ -18,6 +18,7 @@ import { Scheduler } from './schedule';
 import { createThreadedScanner } from './scan/threaded-scanner';
 import { startupScans } from './startup';
 import { WatchService } from './watch/watch-service';
+import { AnalysisService } from './analysis/service';
 
 export interface WorkerHandle {
   ctx: AppContext;
@@ -25,6 +26,7 @@ export interface WorkerHandle {
   httpPort: number;
   runner: JobRunner;
   watch: WatchService;
+  analysis: AnalysisService;
   stop(reason?: string): Promise<void>;
 }
 
@@ -68,6 +70,13 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
   const httpPort = await http.listen(env.worker.host, env.worker.port);
   components.set('http', { state: 'listening', port: httpPort });
 
+  const localHost = (h: string) => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
+  const analysis = new AnalysisService(ctx, components, {
+    callbackBase: () => env.analysis.callbackBaseUrl ?? `http://${localHost(env.analysis.callbackHost ?? env.worker.host)}:${httpPort}`,
+  });
+  ctx.ports.analysis = analysis;
+  analysis.start(http);
+
   const scheduler = new Scheduler(ctx, () => runner.wake());
   scheduler.every({ kind: 'events.prune', payload: {}, everyMs: 3_600_000 }, true);
   scheduler.every({ kind: 'jobs.prune', payload: {}, everyMs: 6 * 3_600_000 }, true);
@@ -92,6 +101,7 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
       scheduler.stop();
       clearInterval(reportJobs);
       await watch.stop();
+      await analysis.stop();
       const { drained, released } = await runner.stop(env.worker.shutdownTimeoutMs);
       if (!drained) log.warn({ released }, 'drain time limit reached; running jobs were handed back to the queue');
       await http.close();
@@ -102,5 +112,5 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
       closeDatabase(db);
       log.info('worker stopped');
     })());
-  return { ctx, id, httpPort, runner, watch, stop };
+  return { ctx, id, httpPort, runner, watch, analysis, stop };
 }

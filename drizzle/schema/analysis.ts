@@ -60,6 +60,8 @@ export const analysisJobs = sqliteTable(
     priority: integer().notNull(),
     stagesRequested: text({ mode: 'json' }).$type<string[]>().notNull(),
     stagesDone: text({ mode: 'json' }).$type<string[]>().notNull().default([]),
+    /** What the current (or last) dispatch asked the server for; stages merged in later wait for the next one. */
+    stagesDispatched: text({ mode: 'json' }).$type<string[]>().notNull().default([]),
     attempts: integer().notNull().default(0),
     maxAttempts: integer().notNull().default(3),
     nextAttemptAt: ms().notNull(),
@@ -72,6 +74,8 @@ export const analysisJobs = sqliteTable(
     lastError: text(),
     dispatchedAt: ms(),
     lastCallbackAt: ms(),
+    /** When the server said `job_completed`; stages still missing then get a short grace (callbacks may arrive out of order). */
+    serverDoneAt: ms(),
     completedAt: ms(),
     createdAt: ms().notNull(),
     updatedAt: ms().notNull(),

@@ -16,6 +16,13 @@ export const JOB_CATALOGUE = {
   'files.run': z.object({ batchId: z.string().min(1).max(100) }),
   'files.emptyTrash': z.object({ olderThanDays: z.number().int().min(0).optional(), itemIds: z.array(z.number().int().positive()).max(100_000).optional() }),
   'duplicates.resolveAll': z.object({ fileAction: z.enum(['keep', 'trash', 'delete']), groupIds: z.array(z.number().int().positive()).max(100_000).optional() }),
+  'analysis.control': z.object({
+    action: z.enum(['start', 'stop', 'restart', 'cancelRemote', 'wake']),
+    remote: z
+      .array(z.object({ serverUrl: z.string().url(), audioHash: z.string().regex(/^[0-9a-f]{16}$/) }))
+      .max(10_000)
+      .default([]),
+  }),
   'backup.create': z.object({ reason: z.enum(['scheduled', 'manual']) }),
   'events.prune': z.object({}),
   'jobs.prune': z.object({}),
@@ -38,6 +45,7 @@ export const JOB_LABELS: Record<JobKind, string> = {
   'files.run': 'File operations',
   'files.emptyTrash': 'Empty trash',
   'duplicates.resolveAll': 'Resolve duplicates',
+  'analysis.control': 'Analysis server control',
   'backup.create': 'Back up the database',
   'events.prune': 'Prune old events',
   'jobs.prune': 'Prune finished jobs',

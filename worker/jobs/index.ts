@@ -1,4 +1,5 @@
 import type { JobRegistry } from '../queue/define-job';
+import { analysisControlJob } from './analysis';
 import { backupJob } from './backup';
 import { checkAvailabilityJob } from './check-availability';
 import { pruneEventsJob, pruneJobsJob } from './housekeeping';
@@ -15,6 +16,7 @@ export const jobRegistry = {
   'files.run': filesRunJob,
   'files.emptyTrash': emptyTrashJob,
   'duplicates.resolveAll': resolveAllJob,
+  'analysis.control': analysisControlJob,
   'backup.create': backupJob,
   'events.prune': pruneEventsJob,
   'jobs.prune': pruneJobsJob,

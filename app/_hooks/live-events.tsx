@@ -19,6 +19,7 @@ function filtersFor(trpc: Trpc, type: string): QueryFilters[] {
   if (type.startsWith('settings:')) return [trpc.settings.pathFilter()];
   if (type.startsWith('track:')) return [trpc.tracks.pathFilter(), trpc.directories.pathFilter(), trpc.duplicates.pathFilter()];
   if (type.startsWith('duplicate:')) return [trpc.duplicates.pathFilter()];
+  if (type.startsWith('analysis')) return [trpc.analysis.pathFilter(), trpc.tracks.pathFilter()];
   if (type === 'file_operation:progress' || type === 'file_operation:started') return [];
   if (type.startsWith('file_operation:')) return [trpc.files.pathFilter(), trpc.tracks.pathFilter(), trpc.directories.pathFilter()];
   return [];

@@ -15,6 +15,14 @@ afterEach(() => {
 const uuid = '3f0e8d8a-1c1b-4b7e-9b7e-1f2e3d4c5b6a';
 /** Invalid inputs for every procedure; each must be rejected with BAD_REQUEST and change nothing. */
 const INVALID: Record<string, unknown[]> = {
+  'analysis.queue': [{ status: 'busy' }, { limit: 0 }, { limit: 1000 }],
+  'analysis.counts': [42],
+  'analysis.servers': [42],
+  'analysis.request': [{}, { all: true, trackIds: [uuid] }, { trackIds: ['x'] }, { all: false }, { all: true, stages: ['everything'] }, { directoryId: uuid, force: 'yes' }],
+  'analysis.retry': [{}, { ids: [] }, { ids: [0] }],
+  'analysis.cancel': [{ ids: 'all' }, { ids: [-1] }],
+  'analysis.control': [{}, { action: 'reboot' }],
+  'analysis.forTrack': [{}, { trackId: 'x' }],
   'directories.list': [42],
   'directories.byId': [{}, { id: 'not-a-uuid' }, { id: 7 }],
   'directories.create': [{}, { path: '' }, { path: 42 }, { path: '/x', maxDepth: -1 }, { path: '/x', excludePatterns: ['/abs'] }, { path: '/x', name: '' }],

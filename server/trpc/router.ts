@@ -1,4 +1,5 @@
 import { createCallerFactory, router } from './init';
+import { analysisRouter } from './routers/analysis';
 import { directoriesRouter } from './routers/directories';
 import { duplicatesRouter } from './routers/duplicates';
 import { eventsRouter } from './routers/events';
@@ -11,6 +12,7 @@ import { systemRouter } from './routers/system';
 import { tracksRouter } from './routers/tracks';
 
 export const appRouter = router({
+  analysis: analysisRouter,
   directories: directoriesRouter,
   duplicates: duplicatesRouter,
   events: eventsRouter,

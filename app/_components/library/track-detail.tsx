@@ -16,6 +16,7 @@ import { EnergyMeter, formatBpm, KeyLabel, Stars } from './music-bits';
 import { SeekBar, usePlayer } from './player';
 import { TrackEditor } from './track-editor';
 import { useTrackUpdate } from './use-track-update';
+import { TrackWaveform } from './waveform';
 
 export type TrackDetailData = inferRouterOutputs<AppRouter>['tracks']['byId'];
 
@@ -67,6 +68,7 @@ export function TrackDetail({ id, variant, onClose, onOpen }: { id: string; vari
     return (
       <div className="mx-auto flex max-w-6xl flex-col gap-6 p-6">
         {header}
+        <TrackWaveform trackId={t.id} durationMs={t.durationMs} />
         <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
           <Card title="Tags">{sections.Tags}</Card>
           <div className="flex flex-col gap-6">
@@ -79,7 +81,10 @@ export function TrackDetail({ id, variant, onClose, onOpen }: { id: string; vari
     );
   return (
     <div className="flex h-full flex-col">
-      <div className="border-b border-line p-4">{header}</div>
+      <div className="flex flex-col gap-3 border-b border-line p-4">
+        {header}
+        <TrackWaveform trackId={t.id} durationMs={t.durationMs} compact />
+      </div>
       <div role="tablist" aria-label="Track details" className="flex gap-1 border-b border-line px-3">
         {TABS.map((name) => (
           <button

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { Activity, Copy, FolderOpen, Library, ListMusic, Server, Settings, Trash2 } from 'lucide-react';
+import { Activity, AudioWaveform, Copy, FolderOpen, Library, ListMusic, Server, Settings, Trash2 } from 'lucide-react';
 import { cn } from '../ui/cn';
 
 const NAV = [
@@ -10,6 +10,7 @@ const NAV = [
   { href: '/playlists', label: 'Playlists', icon: ListMusic, key: 'g p' },
   { href: '/duplicates', label: 'Duplicates', icon: Copy, key: 'g d' },
   { href: '/folders', label: 'Folders', icon: FolderOpen, key: 'g f' },
+  { href: '/analysis', label: 'Analysis', icon: AudioWaveform, key: 'g n' },
   { href: '/trash', label: 'Trash', icon: Trash2, key: 'g t' },
   { href: '/activity', label: 'Activity', icon: Activity, key: 'g a' },
   { href: '/system', label: 'System', icon: Server, key: 'g y' },

@@ -1,0 +1,183 @@
+'use client';
+
+import { useState } from 'react';
+import Link from 'next/link';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { RotateCcw, Sparkles, X } from 'lucide-react';
+import { useTRPC } from '../../_trpc/client';
+import { formatAgo, formatCount } from '../format';
+import { Badge, type Tone } from '../ui/badge';
+import { Button } from '../ui/button';
+import { Card, PageHeader } from '../ui/card';
+import { cn } from '../ui/cn';
+import { useToast } from '../ui/toast';
+
+const TABS = [
+  { status: 'queued', label: 'Waiting' },
+  { status: 'dispatched', label: 'Running' },
+  { status: 'failed', label: 'Failed' },
+  { status: 'completed', label: 'Done' },
+  { status: 'missing', label: 'Files missing' },
+  { status: 'cancelled', label: 'Cancelled' },
+] as const;
+
+const tone = (s: string): Tone =>
+  s === 'up' || s === 'ready' || s === 'running' ? 'ok' : s === 'down' || s === 'failed' || s === 'crashed' ? 'danger' : s === 'disabled' ? 'neutral' : 'warn';
+const priorityName = (p: number) => (p >= 30 ? 'engine' : p >= 20 ? 'you' : p >= 10 ? 'new import' : 'idle');
+
+/** The analysis queue per state, each server's health, and retry / cancel / analyse-everything. */
+export function AnalysisView() {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const [tab, setTab] = useState<(typeof TABS)[number]['status']>('queued');
+  const counts = useQuery({ ...trpc.analysis.counts.queryOptions(), refetchInterval: 3_000 });
+  const servers = useQuery({ ...trpc.analysis.servers.queryOptions(), refetchInterval: 3_000 });
+  const list = useQuery(trpc.analysis.queue.queryOptions({ status: tab, limit: 200 }));
+  const done = { onError: (e: { message: string }) => toast.push({ tone: 'error', text: e.message }) };
+  const request = useMutation(
+    trpc.analysis.request.mutationOptions({
+      ...done,
+      onSuccess: (r) => toast.push({ tone: 'ok', text: `${formatCount(r.queued)} queued, ${formatCount(r.alreadyDone)} already analysed.` }),
+    }),
+  );
+  const retry = useMutation(trpc.analysis.retry.mutationOptions({ ...done, onSuccess: (r) => toast.push({ tone: 'ok', text: `${r.retried} back in the queue.` }) }));
+  const cancel = useMutation(trpc.analysis.cancel.mutationOptions({ ...done, onSuccess: () => toast.push({ tone: 'ok', text: 'Cancelled.' }) }));
+  const control = useMutation(trpc.analysis.control.mutationOptions({ ...done, onSuccess: () => toast.push({ tone: 'ok', text: 'Sent to the worker.' }) }));
+  const c: Record<string, number> = counts.data ?? {};
+  const rows = list.data ?? [];
+  const s = servers.data;
+  return (
+    <div>
+      <PageHeader
+        title="Analysis"
+        description="BPM, key, beats, energy and waveforms from the analysis server. New tracks are queued by themselves; what you ask for goes first."
+        actions={
+          <>
+            {tab === 'failed' && rows.length ? (
+              <Button onClick={() => retry.mutate({ ids: rows.map((r) => r.id) })}>
+                <RotateCcw size={14} /> Retry all failed
+              </Button>
+            ) : null}
+            <Button variant="primary" onClick={() => request.mutate({ all: true, force: false })}>
+              <Sparkles size={14} /> Analyse everything not done
+            </Button>
+          </>
+        }
+      />
+      <div className="flex flex-col gap-4 p-6">
+        <Card className="p-4" data-testid="analysis-servers">
+          <div className="mb-2 flex items-center justify-between">
+            <h2 className="text-xs font-semibold tracking-wide text-muted uppercase">Servers</h2>
+            <div className="flex items-center gap-2 text-xs text-muted">
+              {s ? (
+                <Badge tone={tone(s.state)} dot>
+                  {s.state}
+                </Badge>
+              ) : null}
+              <span>{s?.detail}</span>
+            </div>
+          </div>
+          <ul className="flex flex-col gap-1.5 text-sm">
+            {(s?.servers ?? []).map((srv) => (
+              <li key={srv.url} className="flex items-center justify-between gap-3">
+                <span className="font-mono text-xs">{srv.url}</span>
+                <span className="flex items-center gap-2 text-xs text-muted">
+                  {srv.version ? <span>v{srv.version}</span> : null}
+                  {srv.detail ? <span>{srv.detail}</span> : null}
+                  <span>checked {formatAgo(srv.checkedAt)}</span>
+                  <Badge tone={tone(srv.state)} dot>
+                    {srv.state}
+                  </Badge>
+                </span>
+              </li>
+            ))}
+            {s && !s.servers.length ? <li className="text-muted">No analysis server is configured (PYTHON_SERVER_URL). Jobs wait until one is.</li> : null}
+          </ul>
+          {s?.supervisor ? (
+            <div className="mt-3 flex items-center gap-2 text-xs text-muted">
+              <span>Started by Mismo Library:</span>
+              <Badge tone={tone(s.supervisor.state)}>{s.supervisor.state}</Badge>
+              {s.supervisor.detail ? <span>{s.supervisor.detail}</span> : null}
+              <Button size="sm" variant="ghost" onClick={() => control.mutate({ action: 'restart' })}>
+                Restart
+              </Button>
+              <Button size="sm" variant="ghost" onClick={() => control.mutate({ action: 'stop' })}>
+                Stop
+              </Button>
+            </div>
+          ) : null}
+          <p className="mt-2 text-xs text-faint">
+            {formatCount(s?.concurrency ?? 0)} at a time per server · {formatCount(c.unanalysedTracks ?? 0)} tracks without analysis
+          </p>
+        </Card>
+
+        <div role="tablist" aria-label="Analysis queue" className="flex gap-1 border-b border-line">
+          {TABS.map((t) => (
+            <button
+              key={t.status}
+              role="tab"
+              type="button"
+              aria-selected={tab === t.status}
+              onClick={() => setTab(t.status)}
+              className={cn('-mb-px border-b-2 px-3 py-2 text-sm', tab === t.status ? 'border-accent text-fg' : 'border-transparent text-muted hover:text-fg')}
+            >
+              {t.label} <span className="text-faint">{formatCount(c[t.status] ?? 0)}</span>
+            </button>
+          ))}
+        </div>
+        <table className="w-full text-sm" data-testid="analysis-queue">
+          <thead className="text-left text-xs text-muted">
+            <tr>
+              <th className="py-1.5 font-medium">Track</th>
+              <th className="py-1.5 font-medium">For</th>
+              <th className="py-1.5 font-medium">Stages</th>
+              <th className="py-1.5 font-medium">Tries</th>
+              <th className="py-1.5 font-medium">{tab === 'failed' ? 'Why' : 'Updated'}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} className="border-t border-line">
+                <td className="py-1.5">
+                  {r.trackId ? (
+                    <Link href={`/library/tracks/${r.trackId}`} className="hover:underline">
+                      {r.title ?? r.audioHash}
+                    </Link>
+                  ) : (
+                    r.audioHash
+                  )}
+                  {r.artist ? <span className="text-muted"> — {r.artist}</span> : null}
+                </td>
+                <td className="py-1.5 text-muted">{priorityName(r.priority)}</td>
+                <td className="py-1.5 text-xs text-muted">{r.stagesRequested.map((st) => (r.stagesDone.includes(st) ? `✓ ${st}` : st)).join(', ')}</td>
+                <td className="py-1.5 text-muted tabular-nums">
+                  {r.attempts}/{r.maxAttempts}
+                </td>
+                <td className={cn('py-1.5 text-xs', tab === 'failed' ? 'text-danger' : 'text-muted')}>{tab === 'failed' ? r.lastError : formatAgo(r.updatedAt)}</td>
+                <td className="py-1.5 text-right">
+                  {r.status === 'queued' || r.status === 'dispatched' ? (
+                    <Button size="sm" variant="ghost" aria-label="Cancel" onClick={() => cancel.mutate({ ids: [r.id] })}>
+                      <X size={13} />
+                    </Button>
+                  ) : r.status !== 'completed' ? (
+                    <Button size="sm" variant="ghost" onClick={() => retry.mutate({ ids: [r.id] })}>
+                      <RotateCcw size={13} /> Retry
+                    </Button>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+            {!rows.length ? (
+              <tr>
+                <td colSpan={6} className="py-6 text-center text-muted">
+                  Nothing here.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

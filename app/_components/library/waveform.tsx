@@ -1,0 +1,147 @@
+'use client';
+
+import { useEffect, useRef, useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { Sparkles, ZoomIn, ZoomOut } from 'lucide-react';
+import { useTRPC } from '../../_trpc/client';
+import { Badge } from '../ui/badge';
+import { Button } from '../ui/button';
+import { useToast } from '../ui/toast';
+
+/** Low, mid and high bands drawn over each other, loudest first (the way DJ software colours them). */
+const BAND_COLOURS = ['#e5484d', '#f5a524', '#46a7f5'];
+
+function draw(canvas: HTMLCanvasElement, bytes: Uint8Array, numPixels: number, bands: string[], beats: number[], downbeats: number[], durationSec: number) {
+  const dpr = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth;
+  const h = canvas.clientHeight;
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(h * dpr);
+  const g = canvas.getContext('2d');
+  if (!g) return;
+  g.scale(dpr, dpr);
+  g.clearRect(0, 0, w, h);
+  const mid = h / 2;
+  // amplitude bands: low, mid, high (index 0, 2, 4 of the six)
+  const amp = [0, 2, 4].map((b) => bytes.subarray(b * numPixels, (b + 1) * numPixels));
+  for (let band = 0; band < 3; band++) {
+    g.fillStyle = BAND_COLOURS[band]!;
+    g.globalAlpha = band === 0 ? 0.95 : 0.85;
+    const values = amp[band]!;
+    for (let x = 0; x < w; x++) {
+      const from = Math.floor((x / w) * numPixels);
+      const to = Math.max(from + 1, Math.floor(((x + 1) / w) * numPixels));
+      let peak = 0;
+      for (let i = from; i < to && i < numPixels; i++) peak = Math.max(peak, values[i]!);
+      const scale = band === 0 ? 1 : band === 1 ? 0.7 : 0.45;
+      const half = (peak / 255) * mid * scale;
+      g.fillRect(x, mid - half, 1, half * 2 || 1);
+    }
+  }
+  g.globalAlpha = 1;
+  if (durationSec > 0) {
+    const perBeat = w / (beats.length || 1);
+    if (perBeat > 3) {
+      g.fillStyle = 'rgba(255,255,255,0.18)';
+      for (const b of beats) g.fillRect(Math.round((b / durationSec) * w), 0, 1, h);
+    }
+    g.fillStyle = 'rgba(255,255,255,0.55)';
+    for (const d of downbeats) g.fillRect(Math.round((d / durationSec) * w), 0, 1, h * 0.18);
+  }
+  void bands;
+}
+
+/**
+ * The track's three-band waveform from the analysis, zoomable through its stored levels, with beat
+ * and downbeat markers; "Analyse now" puts the track at the head of the queue.
+ */
+export function TrackWaveform({ trackId, durationMs, compact }: { trackId: string; durationMs: number | null; compact?: boolean }) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const info = useQuery(trpc.analysis.forTrack.queryOptions({ trackId }));
+  const [zoom, setZoom] = useState(0);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const levels = info.data?.waveform ?? [];
+  const level = levels.find((l) => l.zoomLevel === zoom) ?? levels[0];
+  const width = level && zoom > 0 ? Math.round(level.numPixels / (zoom === 2 ? 4 : 2)) : undefined;
+  const analyse = useMutation(
+    trpc.analysis.request.mutationOptions({
+      onSuccess: (r) => toast.push({ tone: 'ok', text: r.alreadyDone ? 'Already analysed.' : 'Analysing next — results appear here.' }),
+      onError: (e) => toast.push({ tone: 'error', text: e.message }),
+    }),
+  );
+  const stamp = info.dataUpdatedAt;
+
+  useEffect(() => {
+    const c = canvas.current;
+    if (!c || !level || !info.data) return;
+    let cancelled = false;
+    void fetch(`/api/tracks/${trackId}/waveform?zoom=${level.zoomLevel}&v=${stamp}`)
+      .then((r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .then((buf) => {
+        if (cancelled) return;
+        const durationSec = (durationMs ?? 0) / 1000 || (info.data.analysis?.audibleEnd ?? 0);
+        draw(c, new Uint8Array(buf), level.numPixels, level.bands, info.data.beats, info.data.downbeats, durationSec);
+        c.dataset.drawn = String(level.zoomLevel);
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [trackId, level, info.data, durationMs, stamp, width]);
+
+  const job = info.data?.job;
+  const status = !info.data?.audioHash
+    ? 'not hashed yet'
+    : info.data.analysis?.analysedAt
+      ? null
+      : job?.status === 'dispatched'
+        ? 'analysing…'
+        : job?.status === 'queued'
+          ? 'waiting in the analysis queue'
+          : job?.status === 'failed'
+            ? `analysis failed: ${job.lastError ?? ''}`
+            : 'not analysed yet';
+  return (
+    <div className="flex flex-col gap-2" data-testid="waveform-panel">
+      <div className="flex items-center justify-between gap-2">
+        <div className="flex items-center gap-2 text-xs text-muted">
+          {status ? <Badge tone={job?.status === 'failed' ? 'danger' : 'warn'}>{status}</Badge> : <Badge tone="ok">analysed</Badge>}
+          {levels.length ? (
+            <span>
+              zoom {(level?.zoomLevel ?? 0) + 1} of {levels.length}
+            </span>
+          ) : null}
+        </div>
+        <div className="flex items-center gap-1">
+          {!compact && levels.length > 1 ? (
+            <>
+              <Button size="icon" variant="ghost" aria-label="Zoom out" disabled={zoom === 0} onClick={() => setZoom((z) => Math.max(0, z - 1))}>
+                <ZoomOut size={14} />
+              </Button>
+              <Button size="icon" variant="ghost" aria-label="Zoom in" disabled={zoom >= levels.length - 1} onClick={() => setZoom((z) => Math.min(levels.length - 1, z + 1))}>
+                <ZoomIn size={14} />
+              </Button>
+            </>
+          ) : null}
+          <Button
+            size="sm"
+            disabled={analyse.isPending || !info.data?.audioHash}
+            onClick={() => analyse.mutate({ trackIds: [trackId], force: Boolean(info.data?.analysis?.analysedAt) })}
+          >
+            <Sparkles size={13} /> {info.data?.analysis?.analysedAt ? 'Analyse again' : 'Analyse now'}
+          </Button>
+        </div>
+      </div>
+      <div className="overflow-x-auto rounded-md border border-line bg-[#0b0d10]">
+        {level ? (
+          <canvas ref={canvas} aria-label="Waveform" data-testid="waveform" className="block" style={{ width: width ? `${width}px` : '100%', height: compact ? 56 : 96 }} />
+        ) : (
+          <div className="flex items-center justify-center text-xs text-faint" style={{ height: compact ? 56 : 96 }}>
+            The waveform appears when the analysis server has looked at this track.
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

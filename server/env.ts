@@ -100,6 +100,9 @@ function resolveFrom(base: string, p: string) {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 export const isLoopbackHost = (h: string) => LOOPBACK.has(h) || h.startsWith('127.');
 
+/** A bind address as something to connect to locally: wildcard → loopback, IPv6 bracketed for URLs. */
+export const dialableHost = (h: string) => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') && !h.startsWith('[') ? `[${h}]` : h);
+
 function shape(r: z.output<typeof Raw>, cwd: string) {
   const dataDir = resolveFrom(cwd, r.DATA_DIR);
   const moduleLevels = Object.fromEntries(

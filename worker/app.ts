@@ -1,7 +1,7 @@
 import { createAppContext, type AppContext } from '@/server/context';
 import { systemClock } from '@/server/clock';
 import { closeDatabase, openDatabase } from '@/server/db/client';
-import type { Env } from '@/server/env';
+import { dialableHost, type Env } from '@/server/env';
 import { appendEvent } from '@/server/events/outbox';
 import { createLogger, type Logger } from '@/server/log';
 import { recoverOperations } from '@/server/files/recover';
@@ -70,9 +70,8 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
   const httpPort = await http.listen(env.worker.host, env.worker.port);
   components.set('http', { state: 'listening', port: httpPort });
 
-  const localHost = (h: string) => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
   const analysis = new AnalysisService(ctx, components, {
-    callbackBase: () => env.analysis.callbackBaseUrl ?? `http://${localHost(env.analysis.callbackHost ?? env.worker.host)}:${httpPort}`,
+    callbackBase: () => env.analysis.callbackBaseUrl ?? `http://${dialableHost(env.analysis.callbackHost ?? env.worker.host)}:${httpPort}`,
   });
   ctx.ports.analysis = analysis;
   analysis.start(http);

@@ -203,8 +203,9 @@ export function settleJob(
   const missingDispatched = job.stagesDispatched.filter((s) => !job.stagesDone.includes(s));
   const missingRequested = job.stagesRequested.filter((s) => !job.stagesDone.includes(s));
   if (job.status !== 'dispatched') return { job, outcome: 'waiting' };
-  // the server's slot stays taken until it says `job_completed` (or the grace runs out, see stuckJobs)
-  if (missingDispatched.length > 0 || (!opts.serverDone && !job.serverDoneAt && !opts.force)) {
+  const serverDone = Boolean(opts.serverDone || job.serverDoneAt || opts.force);
+  // the server's slot stays taken until it says `job_completed` (or the grace runs out, see quietFinishedJobs)
+  if (missingDispatched.length > 0 || !serverDone) {
     if (!opts.serverDone || job.serverDoneAt) return { job, outcome: 'waiting' };
     const updated = db.update(analysisJobs).set({ serverDoneAt: now, updatedAt: now }).where(eq(analysisJobs.id, job.id)).returning().get();
     return { job: updated, outcome: 'waiting' };

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { loadEnvOrExit } from '../env';
+import { dialableHost, loadEnvOrExit } from '../env';
+import { loadDotEnv } from './dotenv.mjs';
 import { UNIT_NAMES, defaultPaths, envFileText, webUnit, workerUnit, type ServiceScope } from '../ops/systemd';
 
 const USAGE = `Usage: npm run service:install -- [--user | --system] [options]
@@ -35,15 +36,8 @@ function parseArgs(argv: string[]) {
   return { flags, values };
 }
 
-function readEnvFile(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!fs.existsSync(file)) return out;
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (m && m[2] !== '') out[m[1]!] = m[2]!.replace(/^(['"])(.*)\1$/, '$2');
-  }
-  return out;
-}
+/** The variables a file sets to something (an empty `KEY=` means "the default"). */
+const readEnvFile = (file: string) => Object.fromEntries(Object.entries(loadDotEnv(file)).filter(([, v]) => v !== ''));
 
 function libraryDirs(dbPath: string): string[] {
   if (!fs.existsSync(dbPath)) return [];
@@ -99,7 +93,6 @@ async function main() {
   const workerPort = Number(merged.WORKER_PORT ?? 3001);
   const runAs = scope === 'system' ? (values['--run-as'] ?? process.env.SUDO_USER ?? os.userInfo().username) : undefined;
   const dirs = libraryDirs(path.join(dataDir, 'library.db'));
-  const local = (h: string) => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
 
   const opts = {
     scope,
@@ -110,8 +103,8 @@ async function main() {
     libraryDirs: dirs,
     user: runAs,
     workerShutdownMs: Number(merged.WORKER_SHUTDOWN_TIMEOUT_MS ?? 15_000),
-    webUrl: `http://${local(host)}:${port}`,
-    workerHealthUrl: `http://${local(merged.WORKER_HOST ?? '127.0.0.1')}:${workerPort}/health`,
+    webUrl: `http://${dialableHost(host)}:${port}`,
+    workerHealthUrl: `http://${dialableHost(merged.WORKER_HOST ?? '127.0.0.1')}:${workerPort}/health`,
   };
   const units = { [UNIT_NAMES.worker]: workerUnit(opts), [UNIT_NAMES.web]: webUnit(opts) };
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import { constants as fsc } from 'node:fs';
+import fsSync, { constants as fsc } from 'node:fs';
 import path from 'node:path';
 import xxhash, { type XXHashAPI } from 'xxhash-wasm';
 
@@ -46,6 +46,25 @@ export async function fsyncFile(p: string): Promise<void> {
     await fh.sync();
   } finally {
     await fh.close();
+  }
+}
+
+/** `fsyncFile` for the few places that must stay synchronous (a backup taken just before migrating). */
+export function fsyncFileSync(p: string): void {
+  const fd = fsSync.openSync(p, 'r');
+  try {
+    fsSync.fsyncSync(fd);
+  } finally {
+    fsSync.closeSync(fd);
+  }
+}
+
+/** Size of a file in bytes, 0 when it is not there (e.g. a WAL that was checkpointed away). */
+export function fileSizeSync(p: string): number {
+  try {
+    return fsSync.statSync(p).size;
+  } catch {
+    return 0;
   }
 }
 

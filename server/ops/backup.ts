@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { runMigrations } from '../db/migrate';
 import type { Env } from '../env';
+import { fsyncFileSync } from '../files/disk';
 
 /** Why a backup was made; each kind is rotated on its own. */
 export const BACKUP_REASONS = ['scheduled', 'manual', 'pre-migration', 'pre-restore'] as const;
@@ -88,28 +89,6 @@ function uniquePath(dir: string, now: number, reason: BackupReason) {
   }
 }
 
-function fsyncFile(p: string) {
-  const fd = fs.openSync(p, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function finish(tmp: string, dir: string, now: number, reason: BackupReason): BackupInfo {
-  const check = checkIntegrity(tmp, { standalone: true });
-  if (!check.ok) {
-    removeDb(tmp);
-    throw new Error(`The backup failed its integrity check (${check.problems.slice(0, 3).join('; ')}); nothing was kept`);
-  }
-  fsyncFile(tmp);
-  const final = uniquePath(dir, now, reason);
-  fs.renameSync(tmp, final);
-  const parsed = parseName(path.basename(final))!;
-  return { name: path.basename(final), path: final, ...parsed, sizeBytes: fs.statSync(final).size };
-}
-
 export interface CreateBackupOptions {
   dir: string;
   reason: BackupReason;
@@ -121,6 +100,27 @@ export interface CreateBackupOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+const tempName = (opts: Pick<CreateBackupOptions, 'dir' | 'now' | 'reason'>) => path.join(opts.dir, `.tmp-${process.pid}-${opts.now}-${opts.reason}.db`);
+
+/**
+ * Checks a finished copy (`integrity_check`, as one self-contained file), fsyncs it, renames it
+ * into place and rotates; a copy that fails anywhere leaves nothing behind.
+ */
+function keep(tmp: string, opts: CreateBackupOptions): BackupInfo {
+  try {
+    const check = checkIntegrity(tmp, { standalone: true });
+    if (!check.ok) throw new Error(`The backup failed its integrity check (${check.problems.slice(0, 3).join('; ')}); nothing was kept`);
+    fsyncFileSync(tmp);
+    const final = uniquePath(opts.dir, opts.now, opts.reason);
+    fs.renameSync(tmp, final);
+    pruneBackups(opts.dir, opts.reason, opts.keep);
+    return { name: path.basename(final), path: final, ...parseName(path.basename(final))!, sizeBytes: fs.statSync(final).size };
+  } catch (e) {
+    removeDb(tmp);
+    throw e;
+  }
+}
+
 /**
  * An online backup with SQLite's backup API: pages are copied in small steps, so the other process
  * keeps writing meanwhile; if it changes the database the copy restarts, so what lands is one
@@ -129,7 +129,7 @@ export interface CreateBackupOptions {
  */
 export async function createBackup(sqlite: Database.Database, opts: CreateBackupOptions): Promise<BackupInfo> {
   fs.mkdirSync(opts.dir, { recursive: true });
-  const tmp = path.join(opts.dir, `.tmp-${process.pid}-${opts.now}-${opts.reason}.db`);
+  const tmp = tempName(opts);
   const step = opts.pagesPerStep ?? 256;
   try {
     await sqlite.backup(tmp, {
@@ -138,13 +138,11 @@ export async function createBackup(sqlite: Database.Database, opts: CreateBackup
         return step;
       },
     });
-    const info = finish(tmp, opts.dir, opts.now, opts.reason);
-    pruneBackups(opts.dir, opts.reason, opts.keep);
-    return info;
   } catch (e) {
     removeDb(tmp);
     throw e;
   }
+  return keep(tmp, opts);
 }
 
 /**
@@ -153,16 +151,14 @@ export async function createBackup(sqlite: Database.Database, opts: CreateBackup
  */
 export function createBackupSync(sqlite: Database.Database, opts: Omit<CreateBackupOptions, 'pagesPerStep' | 'onProgress'>): BackupInfo {
   fs.mkdirSync(opts.dir, { recursive: true });
-  const tmp = path.join(opts.dir, `.tmp-${process.pid}-${opts.now}-${opts.reason}.db`);
+  const tmp = tempName(opts);
   try {
     sqlite.prepare('VACUUM INTO ?').run(tmp);
-    const info = finish(tmp, opts.dir, opts.now, opts.reason);
-    pruneBackups(opts.dir, opts.reason, opts.keep);
-    return info;
   } catch (e) {
     removeDb(tmp);
     throw e;
   }
+  return keep(tmp, opts);
 }
 
 /** Deletes the oldest backups of one reason beyond `keep`; returns what was deleted. */

@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import type { AppContext } from '../context';
+import { fileSizeSync } from '../files/disk';
 import { currentWorker } from '../system/worker-status';
 import { appVersion } from '../version';
 import { backupDir, listBackups } from './backup';
@@ -7,14 +7,6 @@ import { LATENCY_BUCKETS, PromText, histogramOf, type HistogramData } from './pr
 
 /** Upper bounds (seconds) for how long an analysis takes from dispatch to its last stage. */
 const ANALYSIS_BUCKETS = [1, 5, 10, 30, 60, 120, 300, 600, 1800];
-
-const fileSize = (p: string) => {
-  try {
-    return fs.statSync(p).size;
-  } catch {
-    return 0;
-  }
-};
 
 function isHistogram(v: unknown): v is HistogramData {
   const h = v as HistogramData | undefined;
@@ -74,12 +66,20 @@ export function collectMetrics(app: Pick<AppContext, 'db' | 'clock' | 'env'>, we
     'Analysis jobs by state (queued + dispatched is the queue depth).',
     states.map((st) => ({ labels: { state: st }, value: queue.find((q) => q.status === st)?.n ?? 0 })),
   );
-  const durations = (
-    s
-      .prepare("SELECT (completed_at - dispatched_at) / 1000.0 AS d FROM analysis_jobs WHERE status = 'completed' AND completed_at IS NOT NULL AND dispatched_at IS NOT NULL")
-      .all() as { d: number }[]
-  ).map((r) => r.d);
-  p.histogram('mismo_analysis_duration_seconds', 'Time from dispatch to the last stage of completed analyses.', [{ data: histogramOf(durations, ANALYSIS_BUCKETS) }]);
+  // counted by SQLite, bucket by bucket: a scrape never pulls every finished job into memory
+  const cumulative = ANALYSIS_BUCKETS.map((le) => `coalesce(sum(d <= ${le}), 0)`).join(', ');
+  const row = s
+    .prepare(
+      `SELECT count(*) AS count, coalesce(sum(d), 0) AS sum, ${cumulative}
+         FROM (SELECT (completed_at - dispatched_at) / 1000.0 AS d FROM analysis_jobs
+                WHERE status = 'completed' AND completed_at IS NOT NULL AND dispatched_at IS NOT NULL)`,
+    )
+    .raw()
+    .get() as number[];
+  const [count, sum, ...buckets] = row;
+  p.histogram('mismo_analysis_duration_seconds', 'Time from dispatch to the last stage of completed analyses.', [
+    { data: { buckets: ANALYSIS_BUCKETS.map((le, i) => ({ le, count: buckets[i]! })), sum: sum!, count: count! } },
+  ]);
 
   const engine = worker.components.audioEngine?.latency;
   p.histogram('mismo_engine_request_duration_seconds', 'Time to answer the audio engine (getTrackInfo), as the worker measured it since it started.', [
@@ -96,8 +96,8 @@ export function collectMetrics(app: Pick<AppContext, 'db' | 'clock' | 'env'>, we
 
   const db = app.env.db.path;
   p.gauge('mismo_db_size_bytes', 'Size of the SQLite database files.', [
-    { labels: { file: 'main' }, value: fileSize(db) },
-    { labels: { file: 'wal' }, value: fileSize(`${db}-wal`) },
+    { labels: { file: 'main' }, value: fileSizeSync(db) },
+    { labels: { file: 'wal' }, value: fileSizeSync(`${db}-wal`) },
   ]);
   const backups = listBackups(backupDir(app.env));
   p.gauge('mismo_backups', 'Backups in the data folder.', backups.length);

@@ -301,3 +301,35 @@ describe('system API', () => {
     }
   });
 });
+
+describe('npm run service:install', () => {
+  it('writes both units for this install with --out, prints them with --dry-run, and refuses unknown options', () => {
+    const t = context();
+    const out = path.join(t.tmp, 'units');
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/service-install.ts', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, DATA_DIR: t.ctx.env.dataDir, HOME: t.tmp, XDG_CONFIG_HOME: path.join(t.tmp, 'config'), LOG_LEVEL: 'silent' },
+      });
+    const written = run(['--user', '--out', out]);
+    expect(written.status).toBe(0);
+    const worker = fs.readFileSync(path.join(out, 'mismo-library-worker.service'), 'utf8');
+    // the library already in DATA_DIR is the one the services use, and it stays writable
+    expect(written.stdout).toContain(`Using the library that is already in ${t.ctx.env.dataDir}`);
+    expect(worker).toContain(`ReadWritePaths=${t.ctx.env.dataDir.includes(' ') ? '"' : ''}-${t.ctx.env.dataDir}`);
+    expect(worker).toContain(`WorkingDirectory=${process.cwd()}`);
+    expect(worker).toContain(`EnvironmentFile=${path.join(t.tmp, 'config', 'mismo-library', 'mismo-library.env')}`);
+    expect(fs.readFileSync(path.join(out, 'mismo-library-web.service'), 'utf8')).toContain('ExecStart=');
+    expect(fs.existsSync(path.join(t.tmp, 'config'))).toBe(false); // --out touches nothing else
+
+    const dry = run(['--user', '--dry-run']);
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toContain('[Service]');
+    expect(dry.stdout).toContain('$ systemctl --user enable --now mismo-library-worker.service mismo-library-web.service');
+    expect(fs.existsSync(path.join(t.tmp, 'config'))).toBe(false);
+
+    const bad = run(['--bogus']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('unknown option: --bogus');
+  }, 60_000);
+});

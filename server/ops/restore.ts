@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Env } from '../env';
+import { dialableHost, type Env } from '../env';
 import { currentWorker } from '../system/worker-status';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import * as schema from '@/drizzle/schema';
 import { migrationStatus } from '../db/migrate';
+import { fsyncDir, fsyncFile } from '../files/disk';
 import { backupDir, checkIntegrity, createBackupSync, listBackups, removeDb, type BackupInfo } from './backup';
 
 export class RestoreRefusedError extends Error {
@@ -48,10 +49,9 @@ async function answers(url: string): Promise<boolean> {
 
 /** Refuses while the web or the worker is running: a restore must not pull the file from under them. */
 export async function assertStopped(env: Env, now = Date.now()) {
-  const host = (h: string) => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') ? `[${h}]` : h);
   const running: string[] = [];
-  if (env.worker.port !== 0 && (await answers(`http://${host(env.worker.host)}:${env.worker.port}/health`))) running.push(`the worker (port ${env.worker.port})`);
-  if (await answers(`http://${host(env.web.host)}:${env.web.port}/api/health`)) running.push(`the web server (port ${env.web.port})`);
+  if (env.worker.port !== 0 && (await answers(`http://${dialableHost(env.worker.host)}:${env.worker.port}/health`))) running.push(`the worker (port ${env.worker.port})`);
+  if (await answers(`http://${dialableHost(env.web.host)}:${env.web.port}/api/health`)) running.push(`the web server (port ${env.web.port})`);
   if (fs.existsSync(env.db.path)) {
     const sqlite = new Database(env.db.path, { readonly: true });
     try {
@@ -67,15 +67,6 @@ export async function assertStopped(env: Env, now = Date.now()) {
     throw new RestoreRefusedError(
       `Stop Mismo Library first: ${running.join(' and ')} ${running.length > 1 ? 'are' : 'is'} running (Ctrl-C, or systemctl stop mismo-library-web mismo-library-worker)`,
     );
-  }
-}
-
-function fsyncPath(p: string) {
-  const fd = fs.openSync(p, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
   }
 }
 
@@ -136,7 +127,7 @@ export async function restoreBackup(env: Env, file: string, opts: { now?: number
     } finally {
       probe.close();
     }
-    fsyncPath(staging);
+    await fsyncFile(staging);
   } catch (e) {
     removeDb(staging);
     throw e;
@@ -146,7 +137,7 @@ export async function restoreBackup(env: Env, file: string, opts: { now?: number
   // the old database's WAL belongs to the old file: replayed onto the restored one it would corrupt it
   for (const suffix of ['-wal', '-shm']) fs.rmSync(target + suffix, { force: true });
   fs.renameSync(staging, target);
-  fsyncPath(path.dirname(target));
+  await fsyncDir(path.dirname(target));
 
   const after = checkIntegrity(target);
   if (!after.ok) throw new Error(`The restored database failed its integrity check: ${after.problems.join('; ')}`);

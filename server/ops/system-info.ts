@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type { AppContext } from '../context';
+import { fileSizeSync } from '../files/disk';
 import { currentWorker } from '../system/worker-status';
 import { appVersion } from '../version';
 import { backupDir, listBackups } from './backup';
@@ -24,14 +25,6 @@ function diskSpace(p: string, label: string): DiskSpace {
     return { path: p, label, freeBytes: null, totalBytes: null, problem: code === 'ENOENT' ? 'not there (offline?)' : (code ?? 'unreadable') };
   }
 }
-
-const size = (p: string) => {
-  try {
-    return fs.statSync(p).size;
-  } catch {
-    return 0;
-  }
-};
 
 /** Everything the System page shows: health, versions, uptime, queues, disk space, backups. */
 export function systemInfo(app: Pick<AppContext, 'db' | 'clock' | 'env'>, web: { sseClients: number }) {
@@ -63,7 +56,7 @@ export function systemInfo(app: Pick<AppContext, 'db' | 'clock' | 'env'>, web: {
       analysisRunning: count(analysis, 'dispatched'),
       analysisFailed: count(analysis, 'failed'),
     },
-    database: { path: app.env.db.path, sizeBytes: size(app.env.db.path), walBytes: size(`${app.env.db.path}-wal`) },
+    database: { path: app.env.db.path, sizeBytes: fileSizeSync(app.env.db.path), walBytes: fileSizeSync(`${app.env.db.path}-wal`) },
     disks: [diskSpace(app.env.dataDir, 'Data folder'), ...dirs.map((d) => diskSpace(d.path, d.name))],
     backups: { dir: backupDir(app.env), list: listBackups(backupDir(app.env)).map(({ path: _p, ...b }) => b) },
   };

@@ -76,7 +76,29 @@ function common(o: UnitOptions) {
   ];
 }
 
-const installSection = (scope: ServiceScope) => ['[Install]', `WantedBy=${scope === 'system' ? 'multi-user.target' : 'default.target'}`];
+/** One unit file: the parts both services share, around what is their own. */
+function unit(o: UnitOptions, own: { description: string; after: string; wants: string; service: string[]; writable: string[] }): string {
+  return [
+    '[Unit]',
+    `Description=${own.description}`,
+    'Documentation=file://' + encodeURI(path.join(o.appDir, 'README.md')),
+    `After=${own.after}`,
+    `Wants=${own.wants}`,
+    'StartLimitIntervalSec=300',
+    'StartLimitBurst=10',
+    '',
+    '[Service]',
+    'Type=exec',
+    ...common(o),
+    ...own.service,
+    'TimeoutStartSec=180',
+    ...sandbox(o, own.writable),
+    '',
+    '[Install]',
+    `WantedBy=${o.scope === 'system' ? 'multi-user.target' : 'default.target'}`,
+    '',
+  ].join('\n');
+}
 
 /**
  * The worker unit: migrations (with a backup first) before start, readiness once its health
@@ -84,59 +106,34 @@ const installSection = (scope: ServiceScope) => ['[Install]', `WantedBy=${scope 
  * restart when it crashes.
  */
 export function workerUnit(o: UnitOptions): string {
-  const stopSec = Math.ceil(o.workerShutdownMs / 1000) + 15;
   const node = q(o.nodePath);
-  return [
-    '[Unit]',
-    'Description=Mismo Library worker (scans, hashing, watchers, analysis queue, audio-engine link)',
-    'Documentation=file://' + encodeURI(path.join(o.appDir, 'README.md')),
-    'After=network-online.target local-fs.target',
-    'Wants=network-online.target',
-    'StartLimitIntervalSec=300',
-    'StartLimitBurst=10',
-    '',
-    '[Service]',
-    'Type=exec',
-    ...common(o),
-    `ExecStartPre=${node} --import tsx server/cli/migrate.ts`,
-    `ExecStart=${node} --import tsx worker/main.ts`,
-    `ExecStartPost=${node} server/cli/wait-ready.mjs ${q(o.workerHealthUrl)} 120`,
-    'KillMode=mixed',
-    'KillSignal=SIGTERM',
-    `TimeoutStopSec=${stopSec}`,
-    'TimeoutStartSec=180',
-    ...sandbox(o, [...o.libraryDirs, ...REMOVABLE_ROOTS]),
-    '',
-    ...installSection(o.scope),
-    '',
-  ].join('\n');
+  return unit(o, {
+    description: 'Mismo Library worker (scans, hashing, watchers, analysis queue, audio-engine link)',
+    after: 'network-online.target local-fs.target',
+    wants: 'network-online.target',
+    service: [
+      `ExecStartPre=${node} --import tsx server/cli/migrate.ts`,
+      `ExecStart=${node} --import tsx worker/main.ts`,
+      `ExecStartPost=${node} server/cli/wait-ready.mjs ${q(o.workerHealthUrl)} 120`,
+      'KillMode=mixed',
+      'KillSignal=SIGTERM',
+      `TimeoutStopSec=${Math.ceil(o.workerShutdownMs / 1000) + 15}`,
+    ],
+    writable: [...o.libraryDirs, ...REMOVABLE_ROOTS],
+  });
 }
 
 /** The web unit: `next start` on the configured host and port, after the worker. */
 export function webUnit(o: UnitOptions): string {
   const node = q(o.nodePath);
-  return [
-    '[Unit]',
-    'Description=Mismo Library web (UI and API)',
-    'Documentation=file://' + encodeURI(path.join(o.appDir, 'README.md')),
-    `After=network-online.target ${UNIT_NAMES.worker}`,
-    `Wants=network-online.target ${UNIT_NAMES.worker}`,
-    'StartLimitIntervalSec=300',
-    'StartLimitBurst=10',
-    '',
-    '[Service]',
-    'Type=exec',
-    ...common(o),
-    `ExecStart=${node} server/cli/web.mjs`,
-    `ExecStartPost=${node} server/cli/wait-ready.mjs --any ${q(o.webUrl + '/api/health')} 120`,
-    'TimeoutStopSec=20',
-    'TimeoutStartSec=180',
+  return unit(o, {
+    description: 'Mismo Library web (UI and API)',
+    after: `network-online.target ${UNIT_NAMES.worker}`,
+    wants: `network-online.target ${UNIT_NAMES.worker}`,
+    service: [`ExecStart=${node} server/cli/web.mjs`, `ExecStartPost=${node} server/cli/wait-ready.mjs --any ${q(o.webUrl + '/api/health')} 120`, 'TimeoutStopSec=20'],
     // the web serves audio and cover art and exports; it writes only to the database and Next's cache
-    ...sandbox(o, [path.join(o.appDir, '.next/cache')]),
-    '',
-    ...installSection(o.scope),
-    '',
-  ].join('\n');
+    writable: [path.join(o.appDir, '.next/cache')],
+  });
 }
 
 /** A starting env file for a new install: only what differs from the defaults, with pointers. */

@@ -137,6 +137,9 @@ function grow(c: Columns, need: number): Columns {
   };
 }
 
+/** The tracks table's change counter (moved by triggers on every insert, update and delete). */
+export const libraryVersion = (db: Db): number => (db.$client.prepare('SELECT tracks FROM library_version WHERE id = 1').pluck().get() as number | undefined) ?? 0;
+
 /**
  * The columns the filter panel counts, held in memory as typed arrays (about 60 bytes a track),
  * so facets for any combination of filters are one tight loop (about 5 ms for 100,000 tracks)
@@ -167,7 +170,7 @@ export class FacetIndex {
   ) {}
 
   private version(): number {
-    return (this.db.$client.prepare('SELECT tracks FROM library_version WHERE id = 1').pluck().get() as number | undefined) ?? 0;
+    return libraryVersion(this.db);
   }
 
   /** The columns to count, and whether newer ones are being read. */

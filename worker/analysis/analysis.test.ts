@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { requestAnalysis } from '@/server/analysis/jobs';
 import { ANALYSIS_PRIORITY } from '@/server/analysis/schemas';
 import { unpackTimes } from '@/server/analysis/results';
 import { silentLogger } from '@/server/log';
+import { freePort } from '@/server/testing/free-port';
 import { fakeResults, startFakeAnalysisServer, type FakeAnalysisServer } from '@/server/testing/fake-analysis-server';
 import { startWorker, type WorkerHandle } from '../app';
 import { analysisFixture, jobsByStatus, until } from './testing';
@@ -17,14 +17,6 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function freePort() {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function fake(behaviour: Parameters<typeof startFakeAnalysisServer>[0] = {}): Promise<FakeAnalysisServer> {
   const f = await startFakeAnalysisServer(behaviour);

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { analysisJobs, libraryDirectories, type AnalysisJob } from '@/drizzle/schema';
 import type { AppContext } from '@/server/context';
 import { appendEvent } from '@/server/events/outbox';
@@ -10,6 +10,7 @@ import { callbacksDir, processPendingCallbacks, receiveCallback, INLINE_BODY_MAX
 import { claimNextJob, failAttempt, queueDeepWhenIdle, queueUnanalysed, quietFinishedJobs, settleJob, stuckJobs } from '@/server/analysis/jobs';
 import { trackIdsForHash } from '@/server/analysis/results';
 import { writeTx } from '@/server/db/tx';
+import { libraryVersion } from '@/server/tracks/facet-index';
 import { STAGES } from '@/server/analysis/schemas';
 import type { Components } from '../components';
 import { sendJson, type WorkerHttp } from '../http';
@@ -23,6 +24,9 @@ export interface ServerState {
   version?: string;
   checkedAt: number | null;
 }
+
+/** Hashes queued per housekeeping round when new audio appears. */
+const UNANALYSED_BATCH = 5_000;
 
 /** Largest callback body accepted (base64 stems can reach a few hundred MB). */
 const MAX_BODY = 600 * 1024 * 1024;
@@ -65,6 +69,7 @@ export class AnalysisService {
   private stopped = false;
   private inFlightSubmits = new Set<Promise<unknown>>();
   private dirsKey = '';
+  private seenVersion = -1;
   readonly hooks: ProcessHooks;
   /** Listeners for finished stages (the engine link answers waiters through this). */
   readonly stageListeners = new Set<NonNullable<ProcessHooks['onStage']>>();
@@ -230,7 +235,12 @@ export class AnalysisService {
   private housekeeping() {
     const now = this.ctx.clock.now();
     const env = this.ctx.env.analysis;
-    if (this.ctx.settings.get('analysis.autoAnalyzeNewTracks')) queueUnanalysed(this.ctx.db, now);
+    // new or changed audio can only appear when the tracks table moved (its version is kept by triggers)
+    const version = libraryVersion(this.ctx.db);
+    if (version !== this.seenVersion && this.ctx.settings.get('analysis.autoAnalyzeNewTracks')) {
+      // a full batch may have left more behind: look again next round
+      if (queueUnanalysed(this.ctx.db, now, UNANALYSED_BATCH) < UNANALYSED_BATCH) this.seenVersion = version;
+    }
     if (this.ctx.settings.get('analysis.deepAnalysisWhenIdle')) queueDeepWhenIdle(this.ctx.db, now);
     for (const j of stuckJobs(this.ctx.db, now, { processingTimeoutMs: env.processingTimeoutMs, graceMs: this.opts.graceMs ?? 15_000 })) {
       const missing = j.stagesDispatched.filter((s) => !j.stagesDone.includes(s));
@@ -438,14 +448,5 @@ export class AnalysisService {
     else if (action === 'stop') await this.supervisor.stop();
     else await this.supervisor.restart();
     await this.healthRound();
-  }
-
-  /** Jobs running on a server (for status and tests). */
-  dispatchedOn(url: string) {
-    return this.ctx.db
-      .select()
-      .from(analysisJobs)
-      .where(and(eq(analysisJobs.status, 'dispatched'), eq(analysisJobs.serverUrl, url)))
-      .all();
   }
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { stemSets, type AnalysisJob } from '@/drizzle/schema';
 import type { AppContext } from '@/server/context';
 import { writeTx } from '@/server/db/tx';
@@ -95,13 +95,7 @@ export class StemCache {
 
   /** For tests and the UI: whether a hash has a complete set, without touching its LRU time. */
   has(hash: string) {
-    return Boolean(
-      this.ctx.db
-        .select({ h: stemSets.audioHash })
-        .from(stemSets)
-        .where(and(eq(stemSets.audioHash, hash)))
-        .get(),
-    );
+    return Boolean(this.ctx.db.select({ h: stemSets.audioHash }).from(stemSets).where(eq(stemSets.audioHash, hash)).get());
   }
 }
 

@@ -4,6 +4,7 @@ import { analysisJobs, audioAnalysis, tracks } from '@/drizzle/schema';
 import { cancelJobs, requestAnalysis, retryJobs } from '../../analysis/jobs';
 import { unpackTimes, waveformLevels } from '../../analysis/results';
 import { ANALYSIS_PRIORITY, StageSchema } from '../../analysis/schemas';
+import { writeTx } from '../../db/tx';
 import { NotFoundError } from '../../errors';
 import { enqueueJob } from '../../jobs/queue';
 import { PRIORITY } from '../../jobs/catalogue';
@@ -106,7 +107,7 @@ export const analysisRouter = router({
     const now = ctx.app.clock.now();
     let queued = 0;
     let alreadyDone = 0;
-    db.transaction((tx) => {
+    writeTx(db, (tx) => {
       for (const h of hashes) {
         const r = requestAnalysis(tx, { audioHash: h, stages: input.stages, priority: ANALYSIS_PRIORITY.user, force: input.force, waiter: { type: 'user', at: now } }, now);
         if (r.alreadyDone) alreadyDone++;

@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { analysisJobs, libraryDirectories, tracks } from '@/drizzle/schema';
+import { StemCache } from '@/worker/analysis/stems';
+import { createTestContext, type TestContext } from '../testing/create-test-context';
+import { claimNextJob, queueUnanalysed, requestAnalysis } from './jobs';
+import { applyStage } from './results';
+import { ANALYSIS_PRIORITY } from './schemas';
+
+let t: TestContext;
+afterEach(() => t.cleanup());
+
+function library(n: number) {
+  t = createTestContext();
+  const music = path.join(t.tmp, 'music');
+  fs.mkdirSync(music);
+  t.db.insert(libraryDirectories).values({ id: 'd1', path: music, name: 'Music', createdAt: 1, updatedAt: 1 }).run();
+  for (let i = 0; i < n; i++) {
+    fs.writeFileSync(path.join(music, `${i}.mp3`), 'x');
+    t.db
+      .insert(tracks)
+      .values({
+        id: `t${i}`,
+        directoryId: 'd1',
+        relPath: `${i}.mp3`,
+        fileName: `${i}.mp3`,
+        fileExt: 'mp3',
+        sizeBytes: 1,
+        mtimeMs: 1,
+        audioHash: `${i}`.padStart(16, 'a'),
+        dateAdded: 1,
+        createdAt: 1,
+        updatedAt: 1,
+      })
+      .run();
+  }
+  return { music, hash: (i: number) => `${i}`.padStart(16, 'a') };
+}
+const job = (hash: string) => t.db.select().from(analysisJobs).where(eq(analysisJobs.audioHash, hash)).get()!;
+
+describe('analysis requests', () => {
+  it('merge into the one job of their audio: priority raised, stages and waiters added, nothing dropped', () => {
+    const { hash } = library(1);
+    const now = t.clock.now();
+    const first = requestAnalysis(t.db, { audioHash: hash(0), priority: ANALYSIS_PRIORITY.auto }, now);
+    expect(first).toMatchObject({ created: true, alreadyDone: false });
+    const second = requestAnalysis(
+      t.db,
+      { audioHash: hash(0), stages: ['stems'], priority: ANALYSIS_PRIORITY.engine, waiter: { type: 'engine_stems', trackId: 't0', requestId: 'r1', at: now } },
+      now,
+    );
+    expect(second.created).toBe(false);
+    requestAnalysis(t.db, { audioHash: hash(0), priority: ANALYSIS_PRIORITY.user, waiter: { type: 'user', at: now } }, now);
+    expect(t.db.select().from(analysisJobs).all()).toHaveLength(1);
+    expect(job(hash(0))).toMatchObject({
+      priority: ANALYSIS_PRIORITY.engine, // a lower request never lowers it
+      stagesRequested: ['basic_features', 'characteristics', 'stems'],
+      waiters: [{ type: 'engine_stems', requestId: 'r1' }, { type: 'user' }],
+    });
+  });
+
+  it('are not repeated for analysed audio (a re-tagged file keeps its hash) but are for changed audio', () => {
+    const { hash } = library(2);
+    const now = t.clock.now();
+    applyStage(t.db, hash(0), 'basic_features', { tempo: 128 }, now);
+    applyStage(t.db, hash(0), 'characteristics', { danceability: true, valence: 5, arousal: 5, energy: -3, loudness: -9, acousticness: false, instrumentalness: false }, now);
+    expect(queueUnanalysed(t.db, now)).toBe(1); // only t1
+    expect(
+      t.db
+        .select()
+        .from(analysisJobs)
+        .all()
+        .map((j) => j.audioHash),
+    ).toEqual([hash(1)]);
+    expect(requestAnalysis(t.db, { audioHash: hash(0), priority: ANALYSIS_PRIORITY.user }, now).alreadyDone).toBe(true);
+    // t0's audio changed: it has a new hash, which is analysed
+    t.db.update(tracks).set({ audioHash: 'ffffffffffffffff' }).where(eq(tracks.id, 't0')).run();
+    expect(queueUnanalysed(t.db, now)).toBe(1);
+    expect(job('ffffffffffffffff').status).toBe('queued');
+    // and a forced re-analysis of analysed audio is taken
+    expect(requestAnalysis(t.db, { audioHash: hash(0), priority: ANALYSIS_PRIORITY.user, force: true }, now).alreadyDone).toBe(false);
+  });
+
+  it('close a job as missing when every file with its audio is gone, and the most urgent is claimed first', () => {
+    const { music, hash } = library(3);
+    const now = t.clock.now();
+    for (const i of [0, 1, 2]) requestAnalysis(t.db, { audioHash: hash(i), priority: i === 2 ? ANALYSIS_PRIORITY.user : ANALYSIS_PRIORITY.auto }, now);
+    t.db.update(tracks).set({ isMissing: true }).where(eq(tracks.id, 't0')).run();
+    const a = claimNextJob(t.db, 'http://s', now)!;
+    expect(a.job.audioHash).toBe(hash(2));
+    expect(a.filePath).toBe(path.join(music, '2.mp3'));
+    expect(a.job.secret).toMatch(/^[\w-]{24}$/);
+    const b = claimNextJob(t.db, 'http://s', now)!;
+    expect(b.job.audioHash).toBe(hash(1));
+    expect(claimNextJob(t.db, 'http://s', now)).toBeUndefined();
+    expect(job(hash(0))).toMatchObject({ status: 'missing', lastError: 'Every file with this audio is missing' });
+  });
+});
+
+describe('the stem cache', () => {
+  it('stays within its byte limit, evicting the least recently used set but never a protected one', () => {
+    library(0);
+    const cache = new StemCache(t.ctx, 2_500);
+    const put = (hash: string) => {
+      const dir = fs.mkdtempSync(path.join(t.tmp, 'staged-'));
+      const files = Object.fromEntries(['vocals', 'drums'].map((s) => [s, path.join(dir, `${s}.wav`)]));
+      for (const f of Object.values(files)) fs.writeFileSync(f, Buffer.alloc(500));
+      t.clock.advance(1000);
+      return cache.put(hash, files, 'wav');
+    };
+    put('a000000000000000');
+    cache.protect('a000000000000000', true); // loaded on a deck
+    put('b000000000000000');
+    t.clock.advance(1000);
+    expect(cache.get('b000000000000000')).toBeDefined(); // reading a set counts as using it
+    put('c000000000000000'); // 3,000 bytes: one set must go, and a is protected
+    expect(cache.has('a000000000000000')).toBe(true);
+    expect(cache.has('b000000000000000')).toBe(false);
+    expect(cache.has('c000000000000000')).toBe(true);
+    expect(cache.totalBytes()).toBeLessThanOrEqual(2_500);
+    expect(fs.existsSync(path.join(cache.root, 'b000000000000000'))).toBe(false);
+    // a set with a file gone is no set
+    fs.rmSync(path.join(cache.root, 'c000000000000000', 'vocals.wav'));
+    expect(cache.get('c000000000000000')).toBeUndefined();
+    expect(cache.has('c000000000000000')).toBe(false);
+  });
+});

@@ -67,6 +67,21 @@ test('BPM, key and a drawn waveform appear live once the analysis server answers
     await expect(page.getByTestId('analysis-servers')).toContainText('ready');
     await page.screenshot({ path: 'test-results/screens/analysis.png' });
     expect(fake.submitted).toHaveLength(done); // one job per distinct audio
+
+    // stems on demand: separated, cached, drawn per stem and playable
+    await page.goto(`/library/tracks/${track.id}`);
+    await page.getByRole('button', { name: 'Separate stems' }).click();
+    const stems = page.getByTestId('stems-panel');
+    await expect(stems).toBeVisible({ timeout: 30_000 });
+    for (const name of ['vocals', 'drums', 'bass', 'other']) await expect(stems.getByRole('listitem', { name: `${name} stem` })).toBeVisible();
+    const drums = await page.request.get(`/api/tracks/${track.id}/stems/drums`, { headers: { range: 'bytes=0-11' } });
+    expect(drums.status()).toBe(206);
+    expect(drums.headers()['content-type']).toBe('audio/wav');
+    expect((await drums.body()).subarray(0, 4).toString()).toBe('RIFF');
+    expect((await page.request.get(`/api/tracks/${track.id}/stems/..%2F..%2Flibrary.db`)).status()).toBe(404);
+    await stems.getByRole('button', { name: 'Solo vocals' }).click();
+    await expect(stems.getByRole('button', { name: 'Solo vocals' })).toHaveAttribute('aria-pressed', 'true');
+    await page.screenshot({ path: 'test-results/screens/track-stems.png' });
   } finally {
     await fake.close();
   }

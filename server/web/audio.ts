@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
-import { libraryDirectories, tracks } from '@/drizzle/schema';
+import { libraryDirectories, stemSets, tracks } from '@/drizzle/schema';
 import type { Db } from '../db/client';
 import { findExecutable } from '../system/executables';
 import { unauthorized } from './bytes';
@@ -237,4 +237,30 @@ export function previewResponse(rt: Rt, req: Request, id: string): Response {
   const etag = `"p-${loc.stat.size.toString(36)}-${Math.floor(loc.stat.mtimeMs).toString(36)}"`;
   const headers = fileHeaders(loc, 'audio/wav', etag);
   return rangedResponse(req, HEADER + dataBytes, headers, (r) => previewStream(ffmpeg, loc.file, dataBytes, r, req.signal));
+}
+
+/**
+ * GET/HEAD /api/tracks/:id/stems/:stem — one separated stem from the stem cache (data folder),
+ * seekable. Only names the cache recorded for the track's audio are served.
+ */
+export function stemResponse(rt: Rt, req: Request, id: string, stem: string): Response {
+  const denied = unauthorized(rt, req);
+  if (denied) return denied;
+  const t = rt.app.db.select({ hash: tracks.audioHash }).from(tracks).where(eq(tracks.id, id)).get();
+  if (!t?.hash) return json(404, 'Track not found or not hashed yet');
+  const set = rt.app.db.select().from(stemSets).where(eq(stemSets.audioHash, t.hash)).get();
+  const rel = set && Object.hasOwn(set.files, stem) ? set.files[stem]! : undefined;
+  if (!set || !rel) return json(404, set ? `No "${stem}" stem for this track` : 'No stems for this track yet');
+  const file = path.resolve(rt.app.env.dataDir, rel);
+  if (!file.startsWith(path.resolve(rt.app.env.dataDir, 'stems') + path.sep)) return json(404, 'No stems for this track yet');
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return json(404, 'The stem file is gone from the cache; separate the stems again');
+  }
+  const etag = `"s-${t.hash}-${stem}-${stat.size.toString(36)}"`;
+  const headers = { 'content-type': CONTENT_TYPES[set.format] ?? 'application/octet-stream', etag, 'cache-control': 'private, no-cache' };
+  if (req.headers.get('if-none-match') === etag && !req.headers.get('range')) return new Response(null, { status: 304, headers });
+  return rangedResponse(req, stat.size, headers, (r) => Readable.toWeb(fs.createReadStream(file, { start: r.start, end: r.end })) as ReadableStream);
 }

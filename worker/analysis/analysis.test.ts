@@ -7,7 +7,9 @@ import { analysisCallbacks, analysisJobs, audioAnalysis, tracks, waveforms } fro
 import { requestAnalysis } from '@/server/analysis/jobs';
 import { ANALYSIS_PRIORITY } from '@/server/analysis/schemas';
 import { unpackTimes } from '@/server/analysis/results';
+import { closeDatabase, openDatabase } from '@/server/db/client';
 import { silentLogger } from '@/server/log';
+import { SettingsStore } from '@/server/settings/store';
 import { freePort } from '@/server/testing/free-port';
 import { fakeResults, startFakeAnalysisServer, type FakeAnalysisServer } from '@/server/testing/fake-analysis-server';
 import { startWorker, type WorkerHandle } from '../app';
@@ -103,6 +105,30 @@ describe('analysis with a real HTTP peer', () => {
     await until('a third submission', () => f.submitted.length >= 3);
     expect(f.submitted[2]!.hash).toBe(wanted === last ? fx.hashes[20] : last);
     await until('all done', () => completed(w) === 30, 30_000);
+  }, 60_000);
+
+  it('asks for genre, segments and transitions at idle priority once everything has the basics', async () => {
+    const f = await fake({ behaviour: { delayMs: 2 } });
+    const fx = fixture(5, { PYTHON_SERVER_URL: f.url });
+    const db = openDatabase(fx.env.db.path);
+    new SettingsStore(db).update({ 'analysis.deepAnalysisWhenIdle': true });
+    closeDatabase(db);
+    const w = await worker(fx);
+    const deep = () =>
+      w.ctx.db
+        .select()
+        .from(audioAnalysis)
+        .all()
+        .filter((a) => a.genre && a.segments && a.transitions);
+    await until('deep results for every track', () => deep().length === 5, 30_000);
+    // the first round asked for the basics only; the deep stages came after, as a second submission per hash
+    const rounds = f.submitted.map((s) => Object.keys(s.options).filter((k) => s.options[k]));
+    expect(rounds.slice(0, 5).every((r) => r.join() === 'basic_features,characteristics')).toBe(true);
+    expect(rounds.slice(5)).toEqual(Array(5).fill(['genre', 'segments', 'transitions']));
+    const a = w.ctx.db.select().from(audioAnalysis).where(eq(audioAnalysis.audioHash, fx.hashes[0]!)).get()!;
+    expect(a.genre).toEqual({ genres: [{ label: 'Electronic---House', score: 0.81 }] });
+    expect(a.stagesDone).toEqual(expect.arrayContaining(['basic_features', 'characteristics', 'genre', 'segments', 'transitions']));
+    expect(jobsByStatus(w.ctx.db, 'completed').every((j) => j.priority === ANALYSIS_PRIORITY.idle)).toBe(true);
   }, 60_000);
 
   it('waits while no server answers, then drains the queue when one comes up', async () => {

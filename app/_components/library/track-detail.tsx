@@ -16,6 +16,7 @@ import { EnergyMeter, formatBpm, KeyLabel, Stars } from './music-bits';
 import { SeekBar, usePlayer } from './player';
 import { TrackEditor } from './track-editor';
 import { useTrackUpdate } from './use-track-update';
+import { StemsPanel } from './stems';
 import { TrackWaveform } from './waveform';
 
 export type TrackDetailData = inferRouterOutputs<AppRouter>['tracks']['byId'];
@@ -69,6 +70,9 @@ export function TrackDetail({ id, variant, onClose, onOpen }: { id: string; vari
       <div className="mx-auto flex max-w-6xl flex-col gap-6 p-6">
         {header}
         <TrackWaveform trackId={t.id} durationMs={t.durationMs} />
+        <Card title="Stems">
+          <StemsPanel trackId={t.id} />
+        </Card>
         <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
           <Card title="Tags">{sections.Tags}</Card>
           <div className="flex flex-col gap-6">

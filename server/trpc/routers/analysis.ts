@@ -1,9 +1,10 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { analysisJobs, audioAnalysis, tracks } from '@/drizzle/schema';
+import { analysisJobs, audioAnalysis, stemSets, tracks } from '@/drizzle/schema';
 import { cancelJobs, requestAnalysis, retryJobs } from '../../analysis/jobs';
 import { unpackTimes, waveformLevels } from '../../analysis/results';
 import { ANALYSIS_PRIORITY, StageSchema } from '../../analysis/schemas';
+import type { Db } from '../../db/client';
 import { writeTx } from '../../db/tx';
 import { NotFoundError } from '../../errors';
 import { enqueueJob } from '../../jobs/queue';
@@ -22,6 +23,12 @@ const Target = z
     force: z.boolean().default(false),
   })
   .refine((t) => [t.trackIds, t.directoryId, t.all].filter((x) => x !== undefined).length === 1, 'give exactly one of trackIds, directoryId or all');
+
+/** The cached stem set of an audio hash, as names the stems route serves. */
+function stemsOf(db: Db, hash: string) {
+  const s = db.select({ format: stemSets.format, files: stemSets.files, sizeBytes: stemSets.sizeBytes }).from(stemSets).where(eq(stemSets.audioHash, hash)).get();
+  return s ? { format: s.format, names: Object.keys(s.files), sizeBytes: s.sizeBytes } : null;
+}
 
 export const analysisRouter = router({
   /** The queue: waiting, running, failed (with reasons), finished, newest first within each state. */
@@ -93,7 +100,7 @@ export const analysisRouter = router({
       concurrency: ctx.app.env.analysis.concurrency,
     };
   }),
-  /** Analyse a selection, a folder or everything; user requests go ahead of the backlog. */
+  /** Analyse a selection, a folder or everything; user requests go ahead of the backlog, stems ahead of everything. */
   request: procedure.input(Target).mutation(({ ctx, input }) => {
     const db = ctx.app.db;
     const where = input.trackIds ? inArray(tracks.id, input.trackIds) : input.directoryId ? eq(tracks.directoryId, input.directoryId) : sql`1 = 1`;
@@ -105,11 +112,12 @@ export const analysisRouter = router({
       .map((r) => r.h!);
     if (input.trackIds?.length && hashes.length === 0) throw new NotFoundError('analysable track', input.trackIds.join(', '));
     const now = ctx.app.clock.now();
+    const priority = input.stages?.includes('stems') ? ANALYSIS_PRIORITY.engine : ANALYSIS_PRIORITY.user;
     let queued = 0;
     let alreadyDone = 0;
     writeTx(db, (tx) => {
       for (const h of hashes) {
-        const r = requestAnalysis(tx, { audioHash: h, stages: input.stages, priority: ANALYSIS_PRIORITY.user, force: input.force, waiter: { type: 'user', at: now } }, now);
+        const r = requestAnalysis(tx, { audioHash: h, stages: input.stages, priority, force: input.force, waiter: { type: 'user', at: now } }, now);
         if (r.alreadyDone) alreadyDone++;
         else queued++;
       }
@@ -134,7 +142,7 @@ export const analysisRouter = router({
     const db = ctx.app.db;
     const t = db.select({ hash: tracks.audioHash, durationMs: tracks.durationMs }).from(tracks).where(eq(tracks.id, input.trackId)).get();
     if (!t) throw new NotFoundError('track', input.trackId);
-    if (!t.hash) return { audioHash: null, analysis: null, job: null, waveform: [], stemWaveform: [], beats: [], downbeats: [] };
+    if (!t.hash) return { audioHash: null, analysis: null, job: null, waveform: [], stemWaveform: [], stems: null, beats: [], downbeats: [] };
     const a = db.select().from(audioAnalysis).where(eq(audioAnalysis.audioHash, t.hash)).get();
     const job = db
       .select({
@@ -168,6 +176,7 @@ export const analysisRouter = router({
       job: job ?? null,
       waveform: waveformLevels(db, t.hash, 'main'),
       stemWaveform: waveformLevels(db, t.hash, 'stems'),
+      stems: stemsOf(db, t.hash),
       beats: unpackTimes(a?.beats),
       downbeats: unpackTimes(a?.downbeats),
     };

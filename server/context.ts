@@ -12,6 +12,10 @@ export interface AnalysisControlPort {
   wake(): void;
 }
 
+export interface AudioEngineControlPort {
+  control(action: 'start' | 'stop' | 'restart' | 'reconnect'): Promise<void>;
+}
+
 /** Side effects the domain reaches through, so tests can swap them for fakes. */
 export interface Ports {
   volumes: VolumesPort;
@@ -19,6 +23,8 @@ export interface Ports {
   scanner?: ScannerPort;
   /** The worker's analysis service, for control jobs (start/stop/restart the server, cancel remotely). */
   analysis?: AnalysisControlPort;
+  /** The worker's audio-engine link and supervisor, for control jobs. */
+  audioEngine?: AudioEngineControlPort;
 }
 
 /**

@@ -19,6 +19,7 @@ import { createThreadedScanner } from './scan/threaded-scanner';
 import { startupScans } from './startup';
 import { WatchService } from './watch/watch-service';
 import { AnalysisService } from './analysis/service';
+import { AudioEngineService } from './engine/service';
 
 export interface WorkerHandle {
   ctx: AppContext;
@@ -27,6 +28,7 @@ export interface WorkerHandle {
   runner: JobRunner;
   watch: WatchService;
   analysis: AnalysisService;
+  engine: AudioEngineService;
   stop(reason?: string): Promise<void>;
 }
 
@@ -75,6 +77,9 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
   });
   ctx.ports.analysis = analysis;
   analysis.start(http);
+  const engine = new AudioEngineService(ctx, components, analysis);
+  ctx.ports.audioEngine = engine;
+  engine.start();
 
   const scheduler = new Scheduler(ctx, () => runner.wake());
   scheduler.every({ kind: 'events.prune', payload: {}, everyMs: 3_600_000 }, true);
@@ -100,6 +105,7 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
       scheduler.stop();
       clearInterval(reportJobs);
       await watch.stop();
+      await engine.stop();
       await analysis.stop();
       const { drained, released } = await runner.stop(env.worker.shutdownTimeoutMs);
       if (!drained) log.warn({ released }, 'drain time limit reached; running jobs were handed back to the queue');
@@ -111,5 +117,5 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
       closeDatabase(db);
       log.info('worker stopped');
     })());
-  return { ctx, id, httpPort, runner, watch, analysis, stop };
+  return { ctx, id, httpPort, runner, watch, analysis, engine, stop };
 }

@@ -84,8 +84,8 @@ export const analysisJobs = sqliteTable(
 );
 
 export type AnalysisWaiter =
-  | { type: 'engine_track_info'; trackId: string; requestId?: string; deck?: string; at: number }
-  | { type: 'engine_stems'; trackId: string; requestId?: string; deck?: string; at: number }
+  | { type: 'engine_track_info'; trackId: string; requestId?: string | number; deck?: string; at: number }
+  | { type: 'engine_stems'; trackId: string; requestId?: string | number; deck?: string; at: number }
   | { type: 'user'; at: number };
 
 /** Callbacks are stored durably before the 200, then processed. */

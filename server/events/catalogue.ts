@@ -43,7 +43,7 @@ export interface EventMap {
   'session:started': { playlistId: string };
   'session:track:played': { playlistId: string; trackId: string };
   'session:finalized': { playlistId: string };
-  'hot_cue:updated': { trackId: string };
+  'hot_cue:updated': { trackId: string; origin?: 'ui' | 'engine' };
   'job:queued': { jobId: number; kind: string };
   'job:started': { jobId: number; kind: string };
   'job:progress': { jobId: number; kind: string; done: number; total: number | null; message?: string };

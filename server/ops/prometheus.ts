@@ -103,3 +103,10 @@ export function histogramOf(values: number[], bounds: number[]): HistogramData {
   for (const v of values) h.observe(v);
   return h.snapshot();
 }
+
+/** The bucket bound below which a fraction `q` of the observations fall (an upper estimate, in seconds). */
+export function latencyQuantile(h: HistogramData, q: number): number {
+  const want = h.count * q;
+  for (const b of h.buckets) if (b.count >= want) return b.le;
+  return Infinity;
+}

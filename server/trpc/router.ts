@@ -1,5 +1,6 @@
 import { createCallerFactory, router } from './init';
 import { analysisRouter } from './routers/analysis';
+import { audioEngineRouter, hotCuesRouter } from './routers/audio-engine';
 import { directoriesRouter } from './routers/directories';
 import { duplicatesRouter } from './routers/duplicates';
 import { eventsRouter } from './routers/events';
@@ -13,10 +14,12 @@ import { tracksRouter } from './routers/tracks';
 
 export const appRouter = router({
   analysis: analysisRouter,
+  audioEngine: audioEngineRouter,
   directories: directoriesRouter,
   duplicates: duplicatesRouter,
   events: eventsRouter,
   files: filesRouter,
+  hotCues: hotCuesRouter,
   jobs: jobsRouter,
   missing: missingRouter,
   scans: scansRouter,

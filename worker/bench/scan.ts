@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseFile } from 'music-metadata';
 import xxhash from 'xxhash-wasm';
-import { generateLibrary } from '@/server/testing/library/generate';
+import { benchLibrary, listAudio } from './library';
 import { median, printTable, type Row } from './report';
 
 const args = process.argv.slice(2);
@@ -28,49 +28,7 @@ const FILES = Number(opt('--files') ?? 2000);
 const THREADS = Number(opt('--threads') ?? 0);
 const BENCH = path.join(os.tmpdir(), 'mismo-bench');
 
-async function prepareLibrary(): Promise<string> {
-  const given = opt('--library');
-  if (given) return path.resolve(given);
-  const root = path.join(BENCH, `lib-${FILES}`);
-  if (fs.existsSync(path.join(root, '.complete'))) return path.join(root, 'library');
-  fs.rmSync(root, { recursive: true, force: true });
-  const base = Math.min(FILES, 300);
-  console.error(`generating ${base} synthesised tracks (5–20 s)…`);
-  await generateLibrary(root, { n: base, seed: 42, seconds: [5, 20] });
-  const lib = path.join(root, 'library');
-  const originals = listAudio(lib).filter((f) => !f.includes('/_Broken/'));
-  let made = countAudio(lib);
-  console.error(`expanding to ${FILES} files (copies with one audio byte changed)…`);
-  for (let i = 0; made < FILES; i++) {
-    const src = originals[i % originals.length]!;
-    const buf = fs.readFileSync(src);
-    const at = Math.floor(buf.length * 0.6) + (i % 997);
-    buf[at] = buf[at]! ^ 0xa5;
-    const dst = path.join(lib, `_Copies/${Math.floor(i / 200)}`, `${i} ${path.basename(src)}`);
-    fs.mkdirSync(path.dirname(dst), { recursive: true });
-    fs.writeFileSync(dst, buf);
-    made++;
-  }
-  fs.writeFileSync(path.join(root, '.complete'), '');
-  return lib;
-}
-
-const AUDIO = /\.(mp3|flac|wav|aiff?|m4a|aac|alac|ogg|opus|wma|ape|wv)$/i;
-function listAudio(dir: string): string[] {
-  const out: string[] = [];
-  const stack = [dir];
-  while (stack.length) {
-    const d = stack.pop()!;
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      if (e.name.startsWith('.')) continue;
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) stack.push(p);
-      else if (e.isFile() && AUDIO.test(e.name)) out.push(p);
-    }
-  }
-  return out;
-}
-const countAudio = (dir: string) => listAudio(dir).length;
+const prepareLibrary = () => (opt('--library') ? Promise.resolve(path.resolve(opt('--library')!)) : benchLibrary(FILES, BENCH));
 
 /** The bare walk every scanner has to do: readdir + stat of each entry. */
 function bareWalk(dir: string): number {

@@ -15,3 +15,15 @@ export const analysisControlJob = defineJob<'analysis.control'>({
     return { outcome: 'done', result: { action: payload.action } };
   },
 });
+
+/** Requests from the web to the audio engine: start/stop/restart the supervised engine, reconnect the link. */
+export const audioEngineControlJob = defineJob<'audioEngine.control'>({
+  concurrency: () => 2,
+  timeoutMs: 60_000,
+  async run({ ctx, payload }) {
+    const svc = ctx.ports.audioEngine;
+    if (!svc) return 'skipped';
+    await svc.control(payload.action);
+    return { outcome: 'done', result: { action: payload.action } };
+  },
+});

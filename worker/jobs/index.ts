@@ -1,5 +1,5 @@
 import type { JobRegistry } from '../queue/define-job';
-import { analysisControlJob } from './analysis';
+import { analysisControlJob, audioEngineControlJob } from './analysis';
 import { backupJob } from './backup';
 import { checkAvailabilityJob } from './check-availability';
 import { pruneEventsJob, pruneJobsJob } from './housekeeping';
@@ -17,6 +17,7 @@ export const jobRegistry = {
   'files.emptyTrash': emptyTrashJob,
   'duplicates.resolveAll': resolveAllJob,
   'analysis.control': analysisControlJob,
+  'audioEngine.control': audioEngineControlJob,
   'backup.create': backupJob,
   'events.prune': pruneEventsJob,
   'jobs.prune': pruneJobsJob,

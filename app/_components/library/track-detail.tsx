@@ -16,6 +16,7 @@ import { EnergyMeter, formatBpm, KeyLabel, Stars } from './music-bits';
 import { SeekBar, usePlayer } from './player';
 import { TrackEditor } from './track-editor';
 import { useTrackUpdate } from './use-track-update';
+import { HotCueEditor } from './hot-cues';
 import { StemsPanel } from './stems';
 import { TrackWaveform } from './waveform';
 
@@ -70,15 +71,22 @@ export function TrackDetail({ id, variant, onClose, onOpen }: { id: string; vari
       <div className="mx-auto flex max-w-6xl flex-col gap-6 p-6">
         {header}
         <TrackWaveform trackId={t.id} durationMs={t.durationMs} />
-        <Card title="Stems">
-          <StemsPanel trackId={t.id} />
-        </Card>
+        <div className="grid gap-6 lg:grid-cols-2">
+          <Card title="Hot cues">
+            <HotCueEditor trackId={t.id} />
+          </Card>
+          <Card title="Stems">
+            <StemsPanel trackId={t.id} />
+          </Card>
+        </div>
         <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
           <Card title="Tags">{sections.Tags}</Card>
           <div className="flex flex-col gap-6">
             <Card title="File">{sections.File}</Card>
             <Card title={`Duplicates${t.duplicates.length ? ` (${t.duplicates.length})` : ''}`}>{sections.Duplicates}</Card>
-            <Card title="Cues and playlists">{sections.Cues}</Card>
+            <Card title="Playlists">
+              <InPlaylists t={t} />
+            </Card>
           </div>
         </div>
       </div>
@@ -282,34 +290,24 @@ function Duplicates({ t, onOpen }: { t: TrackDetailData; onOpen?: (id: string) =
 function CuesAndPlaylists({ t }: { t: TrackDetailData }) {
   return (
     <div className="flex flex-col gap-4 text-sm">
-      {t.hotCues.length ? (
-        <ul className="flex flex-col gap-1" aria-label="Hot cues">
-          {t.hotCues.map((c) => (
-            <li key={c.id} className="flex items-center gap-2">
-              <span className="flex h-5 w-5 items-center justify-center rounded text-[10px] font-bold text-bg" style={{ background: c.color ?? 'var(--color-accent)' }}>
-                {String.fromCharCode(65 + c.cueIndex)}
-              </span>
-              <span className="tabular-nums">{formatDuration(c.positionSec * 1000)}</span>
-              <span className="truncate text-muted">{c.name}</span>
-              {c.isLoop ? <Badge>loop</Badge> : null}
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p className="text-muted">No cues yet — the audio engine reports them when you set them.</p>
-      )}
-      {t.playlists.length ? (
-        <div>
-          <h3 className="mb-1 text-xs text-muted">In playlists</h3>
-          <ul className="flex flex-wrap gap-1.5">
-            {t.playlists.map((p) => (
-              <li key={p.id}>
-                <Badge>{p.name}</Badge>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <HotCueEditor trackId={t.id} />
+      <InPlaylists t={t} />
+    </div>
+  );
+}
+
+function InPlaylists({ t }: { t: TrackDetailData }) {
+  if (!t.playlists.length) return <p className="text-sm text-muted">In no playlist yet.</p>;
+  return (
+    <div>
+      <h3 className="mb-1 text-xs text-muted">In playlists</h3>
+      <ul className="flex flex-wrap gap-1.5">
+        {t.playlists.map((p) => (
+          <li key={p.id}>
+            <Badge>{p.name}</Badge>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

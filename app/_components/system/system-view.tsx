@@ -169,6 +169,8 @@ export function SystemView() {
             </Section>
           </div>
 
+          <EngineSection />
+
           <Section title="Backups" testId="backups">
             <p className="mb-3 text-sm text-muted">
               Online copies of the database in <code className="text-fg">{info.backups.dir}</code>, checked with SQLite&apos;s integrity check. Restore one with both processes
@@ -206,5 +208,67 @@ export function SystemView() {
         </div>
       )}
     </div>
+  );
+}
+
+/** The audio engine link: state, version, decks and what is on them, reply latency, restart. */
+function EngineSection() {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const q = useQuery({ ...trpc.audioEngine.status.queryOptions(), refetchInterval: 5_000 });
+  const control = useMutation(
+    trpc.audioEngine.control.mutationOptions({
+      onSuccess: (_r, v) => toast.push({ tone: 'ok', text: v.action === 'reconnect' ? 'Reconnecting to the engine…' : `Engine ${v.action} requested.` }),
+      onError: (e) => toast.push({ tone: 'error', text: e.message }),
+    }),
+  );
+  const e = q.data;
+  if (!e?.configured) return null;
+  return (
+    <Section title="Audio engine" testId="engine">
+      <div className="grid gap-4 lg:grid-cols-3">
+        <dl>
+          <Fact label="State">
+            <Badge tone={stateTone(e.state)}>{e.state}</Badge>
+          </Fact>
+          <Fact label="Address">{e.url}</Fact>
+          <Fact label="Version">{e.version ?? '—'}</Fact>
+          <Fact label="Replies (getTrackInfo)">{e.latencyMs ? `p50 ≤ ${e.latencyMs.p50} ms · p99 ≤ ${e.latencyMs.p99} ms · ${formatCount(e.latencyMs.count)}` : '—'}</Fact>
+          {e.supervisor ? (
+            <Fact label="Process">
+              {e.supervisor.state}
+              {e.supervisor.pid ? ` (pid ${e.supervisor.pid})` : ''}
+              {e.supervisor.restarts ? ` · ${e.supervisor.restarts} restarts` : ''}
+            </Fact>
+          ) : null}
+        </dl>
+        <div className="lg:col-span-2">
+          <h3 className="mb-1 text-xs font-semibold tracking-wide text-muted uppercase">Decks</h3>
+          {e.decks.length ? (
+            <ul className="flex flex-col gap-1 text-sm" data-testid="engine-decks">
+              {e.decks.map((d) => (
+                <li key={d.deck} className="flex items-center gap-2">
+                  <Badge tone={d.loaded ? 'accent' : 'neutral'}>{d.deck}</Badge>
+                  <span className="truncate">{d.track ? `${d.track.artist ? `${d.track.artist} — ` : ''}${d.track.title ?? d.track.fileName}` : d.trackId}</span>
+                  {!d.loaded ? <span className="text-xs text-faint">loading…</span> : null}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="text-sm text-muted">Nothing loaded.</p>
+          )}
+          <div className="mt-3 flex gap-2">
+            <Button size="sm" variant="ghost" disabled={control.isPending} onClick={() => control.mutate({ action: 'reconnect' })}>
+              Reconnect
+            </Button>
+            {e.supervisor ? (
+              <Button size="sm" disabled={control.isPending} onClick={() => control.mutate({ action: 'restart' })}>
+                Restart engine
+              </Button>
+            ) : null}
+          </div>
+        </div>
+      </div>
+    </Section>
   );
 }

@@ -1,0 +1,67 @@
+import { inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { tracks } from '@/drizzle/schema';
+import { CueEdit, CueIndex, engineCues, listCues, removeUserCue, setUserCue } from '../../hotcues/hot-cues';
+import { writeTx } from '../../db/tx';
+import { enqueueJob } from '../../jobs/queue';
+import { PRIORITY } from '../../jobs/catalogue';
+import { latencyQuantile } from '../../ops/prometheus';
+import { currentWorker } from '../../system/worker-status';
+import { procedure, router } from '../init';
+
+interface EngineComponent {
+  state: string;
+  detail?: string;
+  url?: string | null;
+  version?: string | null;
+  registered?: boolean;
+  decks?: Record<string, { trackId: string; loaded: boolean; since: number }>;
+  latency?: Parameters<typeof latencyQuantile>[0];
+  supervisor?: { state: string; detail: string | null; pid: number | null; restarts: number } | null;
+}
+
+export const audioEngineRouter = router({
+  /** The link as the worker last reported it: connected or not, version, decks and what is on them. */
+  status: procedure.input(z.object({}).optional()).query(({ ctx }) => {
+    const db = ctx.app.db;
+    const w = currentWorker(db, ctx.app.clock.now());
+    const configured = Boolean(ctx.app.env.audioEngine.url);
+    const c = w.components.audioEngine as EngineComponent | undefined;
+    const decks = Object.entries(c?.decks ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    const ids = decks.map(([, d]) => d.trackId);
+    const rows = ids.length
+      ? db.select({ id: tracks.id, title: tracks.title, artist: tracks.artist, fileName: tracks.fileName, bpm: tracks.bpm }).from(tracks).where(inArray(tracks.id, ids)).all()
+      : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return {
+      configured,
+      workerOnline: w.online,
+      state: !configured ? 'disabled' : w.online ? (c?.state ?? 'unknown') : 'unknown',
+      detail: c?.detail ?? null,
+      url: ctx.app.env.audioEngine.url ?? null,
+      version: c?.version ?? null,
+      registered: c?.registered ?? false,
+      decks: decks.map(([deck, d]) => ({ deck, ...d, track: byId.get(d.trackId) ?? null })),
+      supervisor: c?.supervisor ?? null,
+      latencyMs: c?.latency?.count ? { p50: latencyQuantile(c.latency, 0.5) * 1000, p99: latencyQuantile(c.latency, 0.99) * 1000, count: c.latency.count } : null,
+    };
+  }),
+  /** Start, stop or restart the engine this install runs itself, or just reconnect the link. */
+  control: procedure.input(z.object({ action: z.enum(['start', 'stop', 'restart', 'reconnect']) })).mutation(({ ctx, input }) => {
+    const { job } = enqueueJob(ctx.app.db, 'audioEngine.control', { action: input.action }, { priority: PRIORITY.urgent }, ctx.app.clock.now());
+    return { jobId: job.id };
+  }),
+});
+
+export const hotCuesRouter = router({
+  /** Every cue of a track (all sources), and the eight the engine gets. */
+  list: procedure.input(z.object({ trackId: z.string().uuid() })).query(({ ctx, input }) => ({
+    cues: listCues(ctx.app.db, input.trackId),
+    forEngine: engineCues(ctx.app.db, input.trackId),
+  })),
+  /** Set, move, rename, recolour or loop the DJ's cue at an index; a loaded deck gets it at once. */
+  set: procedure.input(CueEdit).mutation(({ ctx, input }) => writeTx(ctx.app.db, (tx) => setUserCue(tx, input, ctx.app.clock.now()))),
+  remove: procedure
+    .input(z.object({ trackId: z.string().uuid(), index: CueIndex }))
+    .mutation(({ ctx, input }) => ({ removed: writeTx(ctx.app.db, (tx) => removeUserCue(tx, input.trackId, input.index, ctx.app.clock.now())) })),
+});

@@ -1,0 +1,31 @@
+import { requestAnalysis } from '../analysis/jobs';
+import { ANALYSIS_PRIORITY } from '../analysis/schemas';
+import { ENGINE_ERRORS, errorReply } from '../engine/protocol';
+import { lookupTrackInfo } from '../engine/track-info';
+import { unauthorized } from './bytes';
+import type { WebRuntime } from './runtime';
+
+const STATUS: Record<string, number> = {
+  [ENGINE_ERRORS.missingTrackId]: 400,
+  [ENGINE_ERRORS.trackNotFound]: 404,
+  [ENGINE_ERRORS.directoryNotFound]: 404,
+  [ENGINE_ERRORS.fileMissing]: 404,
+  [ENGINE_ERRORS.analysisInProgress]: 202,
+};
+
+/**
+ * GET /api/audio-server/tracks/:id — the same body `getTrackInfo` gets over the WebSocket (REST
+ * fallback). A track not analysed yet is queued at the engine's priority and answered 202 with
+ * `Analysis in progress`; ask again after Retry-After.
+ */
+export function engineTrackInfoResponse(rt: Pick<WebRuntime, 'app' | 'signingKey'>, req: Request, id: string): Response {
+  const denied = unauthorized(rt, req);
+  if (denied) return denied;
+  const r = lookupTrackInfo(rt.app.db, id, new URL(req.url).searchParams.get('requestId') ?? undefined);
+  if (r.ok) return Response.json(r.info, { headers: { 'cache-control': 'no-store' } });
+  if (r.notAnalysed) {
+    if (!r.audioHash) return Response.json(errorReply(r.trackId, ENGINE_ERRORS.analysisFailedToStart), { status: 503 });
+    requestAnalysis(rt.app.db, { audioHash: r.audioHash, stages: ['basic_features', 'characteristics'], priority: ANALYSIS_PRIORITY.engine }, rt.app.clock.now());
+  }
+  return Response.json(errorReply(r.trackId, r.error), { status: STATUS[r.error] ?? 500, headers: r.notAnalysed ? { 'retry-after': '5' } : {} });
+}

@@ -7,6 +7,7 @@ import { eventsRouter } from './routers/events';
 import { filesRouter } from './routers/files';
 import { jobsRouter } from './routers/jobs';
 import { missingRouter } from './routers/missing';
+import { playlistsRouter } from './routers/playlists';
 import { scansRouter } from './routers/scans';
 import { settingsRouter } from './routers/settings';
 import { systemRouter } from './routers/system';
@@ -22,6 +23,7 @@ export const appRouter = router({
   hotCues: hotCuesRouter,
   jobs: jobsRouter,
   missing: missingRouter,
+  playlists: playlistsRouter,
   scans: scansRouter,
   settings: settingsRouter,
   system: systemRouter,

@@ -1,0 +1,80 @@
+import crypto from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { libraryDirectories, tracks } from '@/drizzle/schema';
+import { createTestContext, type TestContext } from '../../testing/create-test-context';
+import { testCaller } from '../test-caller';
+
+let t: TestContext;
+afterEach(() => t.cleanup());
+
+function library() {
+  t = createTestContext();
+  t.db.insert(libraryDirectories).values({ id: 'd1', path: '/music', name: 'Music', createdAt: 1, updatedAt: 1 }).run();
+  const genres = ['House', 'Techno', 'Disco', 'House', 'Techno', 'Ambient'];
+  return genres.map((genre, i): string => {
+    const id = crypto.randomUUID();
+    t.db
+      .insert(tracks)
+      .values({
+        id,
+        directoryId: 'd1',
+        relPath: `${i}.mp3`,
+        fileName: `${i}.mp3`,
+        fileExt: 'mp3',
+        sizeBytes: 1,
+        mtimeMs: 1,
+        title: `T${i}`,
+        genre,
+        bpm: 120 + i * 2,
+        dateAdded: i,
+        createdAt: 1,
+        updatedAt: 1,
+      })
+      .run();
+    return id;
+  });
+}
+
+describe('tRPC playlists', () => {
+  it('previews a nested smart playlist live, saves it, lists what its rules choose and converts it to static', async () => {
+    const ids = library();
+    const { caller } = testCaller(t);
+    const rules = {
+      all: [
+        {
+          any: [
+            { field: 'genre', op: 'is', value: 'house' },
+            { field: 'genre', op: 'is', value: 'techno' },
+          ],
+        },
+        { field: 'bpm', op: 'between', value: [122, 130] },
+      ],
+    } as const;
+    const preview = await caller.playlists.smartPreview({ rules, sort: [{ field: 'bpm', dir: 'desc' }] });
+    expect(preview).toMatchObject({ count: 3, selected: 3, explain: '(genre is “house” or genre is “techno”) and BPM is between 122 and 130' });
+    expect(preview.tracks.map((x) => x.id)).toEqual([ids[4], ids[3], ids[1]]);
+    const smart = await caller.playlists.create({ name: 'Peak', type: 'smart', smart: { rules, sort: [{ field: 'bpm', dir: 'desc' }], limit: { count: 2 } } });
+    expect((await caller.playlists.entries({ id: smart.id })).map((e) => e.track?.id)).toEqual([ids[4], ids[3]]);
+    expect((await caller.playlists.byId({ id: smart.id })).explain).toContain('BPM is between 122 and 130');
+    await expect(caller.playlists.addTracks({ id: smart.id, trackIds: [ids[0]!] })).rejects.toThrow(/smart playlist/);
+    const frozen = await caller.playlists.copyAsStatic({ id: smart.id, name: 'Peak (fixed)' });
+    expect((await caller.playlists.entries({ id: frozen.id })).map((e) => e.track?.id)).toEqual([ids[4], ids[3]]);
+    expect((await caller.playlists.list({ q: 'peak' })).map((p) => p.name).sort()).toEqual(['Peak', 'Peak (fixed)']);
+  });
+
+  it('collects candidates in the thinking playlist and promotes them; logs plays into a session', async () => {
+    const ids = library();
+    const { caller } = testCaller(t);
+    await caller.playlists.think({ trackIds: [ids[0]!, ids[2]!], add: true });
+    await caller.playlists.think({ trackIds: [ids[0]!], add: false });
+    const thinking = await caller.playlists.thinking();
+    expect((await caller.playlists.entries({ id: thinking.id })).map((e) => e.track?.id)).toEqual([ids[2]]);
+    const real = await caller.playlists.promoteThinking({ name: 'Ideas' });
+    expect((await caller.playlists.entries({ id: real.id })).map((e) => e.track?.id)).toEqual([ids[2]]);
+    const play = await caller.playlists.logPlay({ trackId: ids[1]!, durationMs: 300_000 });
+    expect(play.started).toBe(true);
+    const [session] = await caller.playlists.sessions();
+    expect((await caller.playlists.entries({ id: session!.id }))[0]).toMatchObject({ playDurationMs: 300_000, track: { id: ids[1] } });
+    expect(await caller.playlists.finalizeSession({ id: session!.id })).toEqual({ finalized: true });
+  });
+});

@@ -1,0 +1,268 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { libraryDirectories, playlists } from '@/drizzle/schema';
+import type { Db } from '../../db/client';
+import { writeTx } from '../../db/tx';
+import { InvalidError } from '../../errors';
+import {
+  addTracks,
+  copyAsStatic,
+  createPlaylist,
+  deletePlaylist,
+  mergePlaylists,
+  moveEntries,
+  playlistById,
+  playlistStats,
+  promoteThinking,
+  relinkEntry,
+  removeEntries,
+  thinkingPlaylist,
+  updateEntry,
+  updatePlaylist,
+} from '../../playlists/playlists';
+import { explainRule, SmartDefinition } from '../../playlists/rules';
+import { smartCount, smartTrackIds } from '../../playlists/smart';
+import { finalizeSession, recordPlay } from '../../sessions/plays';
+import { mapRow, ROW_COLUMNS_SQL, type TrackRow } from '../../tracks/track-rows';
+import { procedure, router } from '../init';
+
+const Id = z.string().uuid();
+const Name = z.string().trim().min(1).max(200);
+const Colour = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}$/)
+  .nullable();
+const Icon = z.string().max(40).nullable();
+const TrackIds = z.array(Id).min(1).max(100_000);
+const EntryIds = z.array(z.number().int().positive()).min(1).max(100_000);
+
+/** Names for `explain`: playlists and folders by id. */
+function namer(db: Db) {
+  return {
+    playlist: (id: string) => db.select({ n: playlists.name }).from(playlists).where(eq(playlists.id, id)).get()?.n,
+    directory: (id: string) => db.select({ n: libraryDirectories.name }).from(libraryDirectories).where(eq(libraryDirectories.id, id)).get()?.n,
+  };
+}
+
+function tracksByIds(db: Db, ids: string[]): TrackRow[] {
+  if (!ids.length) return [];
+  const rows = db.all<Record<string, unknown>>(sql`SELECT ${sql.raw(ROW_COLUMNS_SQL)} FROM tracks t WHERE t.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
+  const byId = new Map(rows.map((r) => [r.id as string, mapRow(r)]));
+  return ids.map((id) => byId.get(id)).filter((r): r is TrackRow => r !== undefined);
+}
+
+const smartOf = (p: { smartRules: unknown; smartSort: unknown; smartLimit: unknown }) =>
+  SmartDefinition.parse({ rules: p.smartRules, sort: p.smartSort ?? [], limit: p.smartLimit ?? null });
+
+export const playlistsRouter = router({
+  /** Every playlist and folder (the sidebar), with its size; `q` searches names. */
+  list: procedure.input(z.object({ q: z.string().max(200).optional() }).optional()).query(({ ctx, input }) => {
+    const db = ctx.app.db;
+    thinkingPlaylist(db, ctx.app.clock.now());
+    const q = input?.q?.trim();
+    return db.all<{
+      id: string;
+      name: string;
+      type: 'static' | 'smart' | 'session' | 'temp' | 'folder';
+      parentId: string | null;
+      color: string | null;
+      icon: string | null;
+      isFavorite: number;
+      isReadonly: number;
+      sortOrder: number;
+      sessionStartedAt: number | null;
+      sessionEndedAt: number | null;
+      count: number;
+    }>(sql`SELECT p.id, p.name, p.type, p.parent_id AS parentId, p.color, p.icon, p.is_favorite AS isFavorite, p.is_readonly AS isReadonly,
+             p.sort_order AS sortOrder, p.session_started_at AS sessionStartedAt, p.session_ended_at AS sessionEndedAt,
+             (SELECT count(*) FROM playlist_tracks pt WHERE pt.playlist_id = p.id) AS count
+           FROM playlists p ${q ? sql`WHERE instr(lower(p.name), lower(${q})) > 0` : sql``}
+           ORDER BY p.type = 'temp' DESC, p.type = 'session', p.sort_order, p.name COLLATE NOCASE`);
+  }),
+  /** One playlist with its statistics; smart ones with their rules read back as a sentence. */
+  byId: procedure.input(z.object({ id: Id })).query(({ ctx, input }) => {
+    const db = ctx.app.db;
+    const p = playlistById(db, input.id);
+    const smart = p.type === 'smart' ? smartOf(p) : null;
+    return { ...p, smart, explain: smart ? explainRule(smart.rules, namer(db)) : null, stats: playlistStats(db, p.id) };
+  }),
+  /** Its tracks in order: entries (with notes, cue in/out, placeholders) or, for a smart playlist, what its rules choose now. */
+  entries: procedure.input(z.object({ id: Id })).query(({ ctx, input }) => {
+    const db = ctx.app.db;
+    const p = playlistById(db, input.id);
+    if (p.type === 'smart') {
+      const ids = smartTrackIds(db, smartOf(p), ctx.app.clock.now(), p.createdAt);
+      return tracksByIds(db, ids).map((track, position) => ({
+        entryId: null,
+        position,
+        track,
+        notes: null,
+        cueInSec: null,
+        cueOutSec: null,
+        ratingInContext: null,
+        playedAt: null,
+        playDurationMs: null,
+        placeholder: null,
+      }));
+    }
+    const rows = db.all<{
+      id: number;
+      trackId: string | null;
+      position: number;
+      notes: string | null;
+      cueInSec: number | null;
+      cueOutSec: number | null;
+      ratingInContext: number | null;
+      playedAt: number | null;
+      playDurationMs: number | null;
+      placeholder: string | null;
+    }>(
+      sql`SELECT id, track_id AS trackId, position, notes, cue_in_sec AS cueInSec, cue_out_sec AS cueOutSec, rating_in_context AS ratingInContext, played_at AS playedAt, play_duration_ms AS playDurationMs, placeholder
+          FROM playlist_tracks WHERE playlist_id = ${p.id} ORDER BY position, id`,
+    );
+    const byId = new Map(tracksByIds(db, [...new Set(rows.map((r) => r.trackId).filter((x): x is string => !!x))]).map((t) => [t.id, t]));
+    return rows.map((r) => ({
+      entryId: r.id,
+      position: r.position,
+      track: r.trackId ? (byId.get(r.trackId) ?? null) : null,
+      notes: r.notes,
+      cueInSec: r.cueInSec,
+      cueOutSec: r.cueOutSec,
+      ratingInContext: r.ratingInContext,
+      playedAt: r.playedAt,
+      playDurationMs: r.playDurationMs,
+      placeholder: r.placeholder ? (JSON.parse(r.placeholder) as { artist?: string | null; title?: string | null; durationMs?: number | null; path?: string | null }) : null,
+    }));
+  }),
+  create: procedure
+    .input(
+      z.object({
+        name: Name,
+        type: z.enum(['static', 'smart', 'folder']),
+        parentId: Id.nullable().optional(),
+        color: Colour.optional(),
+        icon: Icon.optional(),
+        smart: SmartDefinition.optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      if (input.type === 'smart' && !input.smart) throw new InvalidError('A smart playlist needs rules');
+      return writeTx(ctx.app.db, (tx) => createPlaylist(tx, { ...input, smart: input.type === 'smart' ? input.smart : undefined }, ctx.app.clock.now()));
+    }),
+  update: procedure
+    .input(
+      z.object({
+        id: Id,
+        name: Name.optional(),
+        description: z.string().max(2000).nullable().optional(),
+        color: Colour.optional(),
+        icon: Icon.optional(),
+        isFavorite: z.boolean().optional(),
+        parentId: Id.nullable().optional(),
+        sessionVenue: z.string().max(200).nullable().optional(),
+        smart: SmartDefinition.optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      const { id, smart, ...patch } = input;
+      const now = ctx.app.clock.now();
+      return writeTx(ctx.app.db, (tx) => {
+        if (smart) {
+          if (playlistById(tx, id).type !== 'smart') throw new InvalidError('Only a smart playlist has rules');
+          tx.update(playlists).set({ smartRules: smart.rules, smartSort: smart.sort, smartLimit: smart.limit }).where(eq(playlists.id, id)).run();
+        }
+        return updatePlaylist(tx, id, patch, now);
+      });
+    }),
+  remove: procedure.input(z.object({ id: Id })).mutation(({ ctx, input }) => {
+    writeTx(ctx.app.db, (tx) => deletePlaylist(tx, input.id, ctx.app.clock.now()));
+    return { removed: true };
+  }),
+  addTracks: procedure
+    .input(z.object({ id: Id, trackIds: TrackIds, position: z.number().int().min(0).optional(), allowDuplicates: z.boolean().default(false) }))
+    .mutation(({ ctx, input }) => writeTx(ctx.app.db, (tx) => addTracks(tx, input.id, input.trackIds, ctx.app.clock.now(), input))),
+  removeEntries: procedure
+    .input(z.object({ id: Id, entryIds: EntryIds }))
+    .mutation(({ ctx, input }) => writeTx(ctx.app.db, (tx) => removeEntries(tx, input.id, input.entryIds, ctx.app.clock.now()))),
+  /** Moves entries so the first lands at `toIndex` of the list without them (drag and drop). */
+  moveEntries: procedure
+    .input(z.object({ id: Id, entryIds: EntryIds, toIndex: z.number().int().min(0) }))
+    .mutation(({ ctx, input }) => writeTx(ctx.app.db, (tx) => moveEntries(tx, input.id, input.entryIds, input.toIndex, ctx.app.clock.now()))),
+  updateEntry: procedure
+    .input(
+      z.object({
+        entryId: z.number().int().positive(),
+        notes: z.string().max(2000).nullable().optional(),
+        cueInSec: z.number().min(0).max(86_400).nullable().optional(),
+        cueOutSec: z.number().min(0).max(86_400).nullable().optional(),
+        ratingInContext: z.number().int().min(0).max(5).nullable().optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      const { entryId, ...patch } = input;
+      return writeTx(ctx.app.db, (tx) => updateEntry(tx, entryId, patch, ctx.app.clock.now()));
+    }),
+  relinkEntry: procedure.input(z.object({ entryId: z.number().int().positive(), trackId: Id })).mutation(({ ctx, input }) => {
+    writeTx(ctx.app.db, (tx) => relinkEntry(tx, input.entryId, input.trackId, ctx.app.clock.now()));
+    return { relinked: true };
+  }),
+  /** A static copy: of any playlist, or of what a smart playlist holds now (convert). */
+  copyAsStatic: procedure.input(z.object({ id: Id, name: Name })).mutation(({ ctx, input }) => {
+    const now = ctx.app.clock.now();
+    return writeTx(ctx.app.db, (tx) => {
+      const p = playlistById(tx, input.id);
+      if (p.type === 'folder') throw new InvalidError(`"${p.name}" is a folder`);
+      return copyAsStatic(tx, p.id, input.name, now, p.type === 'smart' ? smartTrackIds(tx, smartOf(p), now, p.createdAt) : undefined);
+    });
+  }),
+  merge: procedure
+    .input(z.object({ targetId: Id, sourceId: Id, deleteSource: z.boolean().default(false), allowDuplicates: z.boolean().default(false) }))
+    .mutation(({ ctx, input }) => writeTx(ctx.app.db, (tx) => mergePlaylists(tx, input.targetId, input.sourceId, ctx.app.clock.now(), input))),
+  /** Live preview while editing rules: how many match, the first ones, and the sentence. */
+  smartPreview: procedure.input(SmartDefinition.and(z.object({ limitPreview: z.number().int().min(1).max(500).default(50) }))).query(({ ctx, input }) => {
+    const db = ctx.app.db;
+    const now = ctx.app.clock.now();
+    const ids = smartTrackIds(db, input, now);
+    return { count: smartCount(db, input, now), selected: ids.length, explain: explainRule(input.rules, namer(db)), tracks: tracksByIds(db, ids.slice(0, input.limitPreview)) };
+  }),
+  thinking: procedure.input(z.object({}).optional()).query(({ ctx }) => thinkingPlaylist(ctx.app.db, ctx.app.clock.now())),
+  /** Adds or takes out tracks of the thinking playlist (the library's quick key). */
+  think: procedure.input(z.object({ trackIds: TrackIds, add: z.boolean() })).mutation(({ ctx, input }) => {
+    const now = ctx.app.clock.now();
+    return writeTx(ctx.app.db, (tx) => {
+      const p = thinkingPlaylist(tx, now);
+      if (input.add) return { ...addTracks(tx, p.id, input.trackIds, now), playlistId: p.id };
+      const ids = tx.all<{ id: number }>(
+        sql`SELECT id FROM playlist_tracks WHERE playlist_id = ${p.id} AND track_id IN (SELECT value FROM json_each(${JSON.stringify(input.trackIds)}))`,
+      );
+      return {
+        ...removeEntries(
+          tx,
+          p.id,
+          ids.map((r) => r.id),
+          now,
+        ),
+        playlistId: p.id,
+      };
+    });
+  }),
+  promoteThinking: procedure.input(z.object({ name: Name })).mutation(({ ctx, input }) => writeTx(ctx.app.db, (tx) => promoteThinking(tx, input.name, ctx.app.clock.now()))),
+  /** Logs a play from another tool (the audio engine's loads are logged by the worker). */
+  logPlay: procedure.input(z.object({ trackId: Id, durationMs: z.number().int().min(0).max(86_400_000).optional() })).mutation(({ ctx, input }) => {
+    const now = ctx.app.clock.now();
+    const r = writeTx(ctx.app.db, (tx) => recordPlay(tx, input.trackId, now, { inactivityHours: ctx.app.settings.get('sessions.inactivityHours'), durationMs: input.durationMs }));
+    if (!r) throw new InvalidError(`No track ${input.trackId}`);
+    return r;
+  }),
+  finalizeSession: procedure.input(z.object({ id: Id })).mutation(({ ctx, input }) => ({
+    finalized: writeTx(ctx.app.db, (tx) => finalizeSession(tx, input.id, ctx.app.clock.now())),
+  })),
+  sessions: procedure.input(z.object({}).optional()).query(({ ctx }) =>
+    ctx.app.db
+      .select()
+      .from(playlists)
+      .where(eq(playlists.type, 'session'))
+      .orderBy(asc(sql`coalesce(${playlists.sessionStartedAt}, 0) * -1`))
+      .all(),
+  ),
+});

@@ -84,6 +84,7 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
   const scheduler = new Scheduler(ctx, () => runner.wake());
   scheduler.every({ kind: 'events.prune', payload: {}, everyMs: 3_600_000 }, true);
   scheduler.every({ kind: 'jobs.prune', payload: {}, everyMs: 6 * 3_600_000 }, true);
+  scheduler.every({ kind: 'sessions.finalizeIdle', payload: {}, everyMs: 5 * 60_000 }, true);
   scheduler.every({ kind: 'files.emptyTrash', payload: {}, everyMs: 24 * 3_600_000 }, true);
   scheduler.every({ kind: 'backup.create', payload: { reason: 'scheduled' }, everyMs: 15 * 60_000 }, true);
 

@@ -16,6 +16,7 @@ export const JOB_CATALOGUE = {
   'files.run': z.object({ batchId: z.string().min(1).max(100) }),
   'files.emptyTrash': z.object({ olderThanDays: z.number().int().min(0).optional(), itemIds: z.array(z.number().int().positive()).max(100_000).optional() }),
   'duplicates.resolveAll': z.object({ fileAction: z.enum(['keep', 'trash', 'delete']), groupIds: z.array(z.number().int().positive()).max(100_000).optional() }),
+  'sessions.finalizeIdle': z.object({}),
   'audioEngine.control': z.object({ action: z.enum(['start', 'stop', 'restart', 'reconnect']) }),
   'analysis.control': z.object({
     action: z.enum(['start', 'stop', 'restart', 'cancelRemote', 'wake']),
@@ -51,4 +52,5 @@ export const JOB_LABELS: Record<JobKind, string> = {
   'backup.create': 'Back up the database',
   'events.prune': 'Prune old events',
   'jobs.prune': 'Prune finished jobs',
+  'sessions.finalizeIdle': 'End idle DJ sessions',
 };

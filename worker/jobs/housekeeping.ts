@@ -1,6 +1,7 @@
 import { writeTx } from '@/server/db/tx';
 import { pruneEvents } from '@/server/events/outbox';
 import { pruneJobs } from '@/server/jobs/queue';
+import { finalizeIdleSessions } from '@/server/playlists/playlists';
 import { defineJob } from '../queue/define-job';
 
 const HOUR = 3_600_000;
@@ -20,5 +21,14 @@ export const pruneJobsJob = defineJob<'jobs.prune'>({
   async run({ ctx }) {
     const deleted = pruneJobs(ctx.db, ctx.clock.now() - ctx.settings.get('jobs.retentionDays') * DAY);
     return { outcome: deleted ? 'done' : 'skipped', result: { deleted } };
+  },
+});
+
+/** DJ sessions idle longer than the setting are finalised (read-only from then on). */
+export const finalizeSessionsJob = defineJob<'sessions.finalizeIdle'>({
+  concurrency: () => 1,
+  async run({ ctx }) {
+    const ended = writeTx(ctx.db, (tx) => finalizeIdleSessions(tx, ctx.clock.now(), ctx.settings.get('sessions.inactivityHours')));
+    return { outcome: ended.length ? 'done' : 'skipped', result: { finalized: ended.length } };
   },
 });

@@ -2,7 +2,7 @@ import type { JobRegistry } from '../queue/define-job';
 import { analysisControlJob, audioEngineControlJob } from './analysis';
 import { backupJob } from './backup';
 import { checkAvailabilityJob } from './check-availability';
-import { pruneEventsJob, pruneJobsJob } from './housekeeping';
+import { finalizeSessionsJob, pruneEventsJob, pruneJobsJob } from './housekeeping';
 import { cleanupMissingJob, relocateJob } from './missing';
 import { scanJob } from './scan';
 import { emptyTrashJob, filesRunJob, resolveAllJob } from './files';
@@ -21,4 +21,5 @@ export const jobRegistry = {
   'backup.create': backupJob,
   'events.prune': pruneEventsJob,
   'jobs.prune': pruneJobsJob,
+  'sessions.finalizeIdle': finalizeSessionsJob,
 } satisfies JobRegistry;

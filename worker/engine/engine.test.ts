@@ -107,6 +107,16 @@ describe('the audio engine link over a real WebSocket', () => {
       const reply = await e.waitFor((m) => m.requestId === `e-${i}`, 5_000, from);
       expect(reply).toEqual({ success: false, requestId: `e-${i}`, trackId: typeof trackId === 'string' ? trackId : '', error });
     }
+    // a track not hashed yet cannot be queued by its audio; a fault inside is an internal error
+    const [unhashed] = addTracks(db, fx.dirId, fx.music, ['0000000000000000']);
+    db.update(tracks).set({ audioHash: null }).where(eq(tracks.id, unhashed!)).run();
+    from = e.received.length;
+    e.getTrackInfo(unhashed, { requestId: 'nh' });
+    expect(await e.waitFor((m) => m.requestId === 'nh', 5_000, from)).toEqual({ success: false, requestId: 'nh', trackId: unhashed, error: 'Failed to start analysis' });
+    db.$client.exec('ALTER TABLE hot_cues RENAME TO hot_cues_away');
+    e.getTrackInfo(id0, { requestId: 'boom' });
+    expect(await e.waitFor((m) => m.requestId === 'boom', 5_000, from)).toEqual({ success: false, requestId: 'boom', trackId: id0, error: 'Internal server error' });
+    db.$client.exec('ALTER TABLE hot_cues_away RENAME TO hot_cues');
     from = e.received.length;
     e.send({ command: 'mixer.addDeck', requestId: 'u1' });
     expect(await e.waitFor((m) => m.requestId === 'u1', 5_000, from)).toEqual({ success: false, requestId: 'u1', trackId: '', error: 'Unknown command: mixer.addDeck' });
@@ -236,6 +246,18 @@ describe('the audio engine link over a real WebSocket', () => {
     expect(entries[0]!.playDurationMs).toBeGreaterThan(0);
     expect(entries[1]!.playDurationMs).toBeNull();
     expect(w.engine.decks.get('D')).toMatchObject({ trackId: b, loaded: true });
+
+    // deck.setCue from the engine is a cue set on that deck; unload and failed loads empty a deck
+    e.send({ command: 'deck.setCue', deck: 'D', index: 2, position: 33 });
+    await until('deck.setCue', () => db.select().from(hotCues).where(eq(hotCues.trackId, b!)).get()?.positionSec === 33);
+    e.event('trackLoaded', { deck: 'E', trackId: a, success: true });
+    await until('deck E', () => w.engine.decks.get('E')?.loaded);
+    e.event('trackUnloaded', { deck: 'E' });
+    await until('deck E empty', () => !w.engine.decks.has('E'));
+    e.event('trackLoadRequested', { deck: 'F', trackId: a });
+    await until('deck F', () => w.engine.decks.get('F'));
+    e.event('deckLoadFailed', { deck: 'F', trackId: a, error: 'unsupported' });
+    await until('deck F empty', () => !w.engine.decks.has('F'));
 
     // a failed load empties the deck; a UI edit for a track no longer loaded is not pushed
     e.event('trackLoaded', { deck: 'D', trackId: b, success: false });

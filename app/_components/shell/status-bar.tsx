@@ -26,7 +26,7 @@ export function StatusBar() {
               : (e.detail ?? `Engine at ${e.url}`)
           }
         >
-          <Badge tone={e.state === 'connected' ? 'ok' : e.state === 'connecting' ? 'warn' : 'danger'} dot>
+          <Badge tone={e.state === 'connected' ? 'ok' : 'neutral'} dot>
             <span data-testid="engine-status">
               {e.state === 'connected' ? `Engine ${e.version ?? ''}`.trim() : e.state === 'connecting' ? 'Engine connecting…' : 'Engine offline'}
               {e.state === 'connected' && loaded.length ? ` · ${loaded.map((d) => d.deck).join(' ')}` : ''}

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hotCues, libraryDirectories, tracks } from '@/drizzle/schema';
+import { hotCues } from '@/drizzle/schema';
 import { createTestContext, type TestContext } from '../testing/create-test-context';
+import { insertFolder, insertTrack } from '../testing/seed-tracks';
 import { engineCues, listCues, removeUserCue, setUserCue } from './hot-cues';
 
 let t: TestContext;
@@ -9,13 +10,8 @@ afterEach(() => t.cleanup());
 
 function track() {
   t = createTestContext();
-  t.db.insert(libraryDirectories).values({ id: 'd1', path: t.tmp, name: 'Music', createdAt: 1, updatedAt: 1 }).run();
-  const id = crypto.randomUUID();
-  t.db
-    .insert(tracks)
-    .values({ id, directoryId: 'd1', relPath: 'a.mp3', fileName: 'a.mp3', fileExt: 'mp3', sizeBytes: 1, mtimeMs: 1, dateAdded: 1, createdAt: 1, updatedAt: 1 })
-    .run();
-  return id;
+  insertFolder(t.db);
+  return insertTrack(t.db);
 }
 const imported = (trackId: string, index: number, positionSec: number, source: string, extra: Partial<typeof hotCues.$inferInsert> = {}) =>
   t.db

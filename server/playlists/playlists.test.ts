@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { libraryDirectories, playlistTracks, playlists, tracks } from '@/drizzle/schema';
+import { playlistTracks, playlists, tracks } from '@/drizzle/schema';
 import { closeDatabase, openDatabase, type Db } from '../db/client';
 import { writeTx } from '../db/tx';
 import { recordPlay } from '../sessions/plays';
 import { createTestContext, type TestContext } from '../testing/create-test-context';
+import { insertFolder, insertTrack } from '../testing/seed-tracks';
 import { removeTracksTx } from '../tracks/remove-tracks';
 import {
   addTracks,
@@ -29,32 +30,18 @@ afterEach(() => t.cleanup());
 
 function library(n: number, opts: { file?: boolean } = {}) {
   t = createTestContext({ file: opts.file });
-  t.db.insert(libraryDirectories).values({ id: 'd1', path: '/music', name: 'Music', createdAt: 1, updatedAt: 1 }).run();
-  return Array.from({ length: n }, (_, i): string => {
-    const id = crypto.randomUUID();
-    t.db
-      .insert(tracks)
-      .values({
-        id,
-        directoryId: 'd1',
-        relPath: `${i}.mp3`,
-        fileName: `${i}.mp3`,
-        fileExt: 'mp3',
-        sizeBytes: 1,
-        mtimeMs: 1,
-        title: `Track ${i}`,
-        artist: `Artist ${i % 3}`,
-        durationMs: 200_000 + i * 1000,
-        bpm: 120 + i,
-        keyPitch: i % 12,
-        keyMode: (i % 2) as 0 | 1,
-        dateAdded: 1,
-        createdAt: 1,
-        updatedAt: 1,
-      })
-      .run();
-    return id;
-  });
+  insertFolder(t.db);
+  return Array.from({ length: n }, (_, i) =>
+    insertTrack(t.db, {
+      relPath: `${i}.mp3`,
+      title: `Track ${i}`,
+      artist: `Artist ${i % 3}`,
+      durationMs: 200_000 + i * 1000,
+      bpm: 120 + i,
+      keyPitch: i % 12,
+      keyMode: i % 2,
+    }),
+  );
 }
 
 const entries = (db: Db, playlistId: string) => db.select().from(playlistTracks).where(eq(playlistTracks.playlistId, playlistId)).orderBy(asc(playlistTracks.position)).all();

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import { tracks, type NewTrack } from '@/drizzle/schema';
+import path from 'node:path';
+import { libraryDirectories, tracks, type NewTrack } from '@/drizzle/schema';
 import type { Db } from '../db/client';
 import { FastRows } from '../db/fast-rows';
 import { prng } from './library/synth';
@@ -155,4 +156,22 @@ export function seedTracks(db: Db, n: number, opts: { seed?: number; directoryId
     })();
   }
   return out;
+}
+
+/** One library folder row (no folder on disk needed) for tests that insert tracks by hand. */
+export function insertFolder(db: Db, id = 'd1', folderPath = '/music') {
+  db.insert(libraryDirectories)
+    .values({ id, path: folderPath, name: path.basename(folderPath) || id, createdAt: 1, updatedAt: 1 })
+    .run();
+  return id;
+}
+
+/** One track row with plain defaults (in folder `d1`) and the fields a test cares about; returns its id. */
+export function insertTrack(db: Db, fields: Partial<NewTrack> = {}): string {
+  const id = fields.id ?? crypto.randomUUID();
+  const rel = fields.relPath ?? `${id}.mp3`;
+  db.insert(tracks)
+    .values({ directoryId: 'd1', fileName: path.basename(rel), fileExt: 'mp3', sizeBytes: 1, mtimeMs: 1, dateAdded: 1, createdAt: 1, updatedAt: 1, ...fields, id, relPath: rel })
+    .run();
+  return id;
 }

@@ -2,9 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { libraryDirectories } from '@/drizzle/schema';
+import { fakeExecutable, processAlive, startsIn } from '@/server/testing/fake-child';
 import { freePort } from '@/server/testing/free-port';
 import { enqueueJob } from '@/server/jobs/queue';
 import { PRIORITY } from '@/server/jobs/catalogue';
@@ -34,10 +34,7 @@ async function supervised(n: number) {
   cleanups.push(() => fs.rmSync(bin, { recursive: true, force: true }));
   const appDir = path.join(bin, 'analysis-app');
   fs.mkdirSync(appDir);
-  const python = path.join(bin, 'python');
-  const cli = path.resolve('server/testing/fake-analysis-cli.ts');
-  const tsx = pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href; // --import resolves from the cwd otherwise
-  fs.writeFileSync(python, `#!/bin/sh\nexec "${process.execPath}" --import "${tsx}" "${cli}" "$@"\n`, { mode: 0o755 });
+  const python = fakeExecutable(path.join(bin, 'python'), 'server/testing/fake-analysis-cli.ts');
   const fx = analysisFixture(n, {
     PYTHON_SERVER_URL: `http://127.0.0.1:${port}`,
     PYTHON_SERVER_AUTO_START: 'true',
@@ -49,26 +46,10 @@ async function supervised(n: number) {
   cleanups.push(fx.cleanup);
   const w = await startWorker(fx.env, { log: silentLogger });
   cleanups.push(() => w.stop());
-  const starts = () =>
-    fs.existsSync(path.join(appDir, 'starts.jsonl'))
-      ? fs
-          .readFileSync(path.join(appDir, 'starts.jsonl'), 'utf8')
-          .trim()
-          .split('\n')
-          .map((l) => JSON.parse(l) as Start)
-      : [];
+  const starts = () => startsIn<Start>(appDir);
   const status = () => w.analysis.supervisor!.status;
   return { fx, w, port, starts, status };
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('the supervised analysis server', () => {
   it('is started with the library folders it may read, restarted after a crash, and drains the queue', async () => {
@@ -86,7 +67,7 @@ describe('the supervised analysis server', () => {
     expect(second.pid).not.toBe(first.pid);
     expect(status().restarts).toBe(1);
     expect(starts()).toHaveLength(2); // never two at once
-    expect(alive(first.pid)).toBe(false);
+    expect(processAlive(first.pid)).toBe(false);
   }, 90_000);
 
   it('restarts when library folders change, and obeys start, stop and restart requests', async () => {
@@ -104,12 +85,12 @@ describe('the supervised analysis server', () => {
     const control = (action: 'start' | 'stop' | 'restart') => enqueueJob(w.ctx.db, 'analysis.control', { action, remote: [] }, { priority: PRIORITY.urgent }, Date.now());
     control('stop');
     await until('stopped', () => status().state === 'stopped');
-    expect(alive(restarted.pid)).toBe(false);
+    expect(processAlive(restarted.pid)).toBe(false);
     control('start');
     const third = await until('started again', () => status().state === 'running' && starts()[2], 30_000);
     control('restart');
     const fourth = await until('restarted', () => status().state === 'running' && starts()[3], 30_000);
-    expect(alive(third.pid)).toBe(false);
+    expect(processAlive(third.pid)).toBe(false);
     expect(fourth.pid).not.toBe(third.pid);
     expect(status().restarts).toBe(0);
   }, 120_000);

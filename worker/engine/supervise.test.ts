@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PRIORITY } from '@/server/jobs/catalogue';
 import { enqueueJob } from '@/server/jobs/queue';
 import { silentLogger } from '@/server/log';
 import { startFakeEngine } from '@/server/testing/fake-audio-engine';
+import { fakeExecutable, processAlive, startsIn } from '@/server/testing/fake-child';
 import { freePort } from '@/server/testing/free-port';
 import { startWorker } from '../app';
 import { analysisFixture, until } from '../analysis/testing';
@@ -21,11 +21,7 @@ async function supervisedEngine(env: Record<string, string> = {}) {
   const port = await freePort();
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'mismo-engine-'));
   cleanups.push(() => fs.rmSync(bin, { recursive: true, force: true }));
-  const exe = path.join(bin, 'mismo-engine');
-  const tsx = pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href;
-  fs.writeFileSync(exe, `#!/bin/sh\nFAKE_ENGINE_PORT=${port} exec "${process.execPath}" --import "${tsx}" "${path.resolve('server/testing/fake-engine-cli.ts')}" "$@"\n`, {
-    mode: 0o755,
-  });
+  const exe = fakeExecutable(path.join(bin, 'mismo-engine'), 'server/testing/fake-engine-cli.ts', { FAKE_ENGINE_PORT: port });
   const fx = analysisFixture(0, {
     AUDIO_SERVER_WS_URL: `ws://127.0.0.1:${port}`,
     AUDIO_SERVER_AUTO_START: 'true',
@@ -37,14 +33,7 @@ async function supervisedEngine(env: Record<string, string> = {}) {
     ...env,
   });
   cleanups.push(fx.cleanup);
-  const starts = () =>
-    fs.existsSync(path.join(bin, 'starts.jsonl'))
-      ? fs
-          .readFileSync(path.join(bin, 'starts.jsonl'), 'utf8')
-          .trim()
-          .split('\n')
-          .map((l) => JSON.parse(l) as { pid: number; args: string[] })
-      : [];
+  const starts = () => startsIn<{ pid: number; args: string[] }>(bin);
   const start = async () => {
     const w = await startWorker(fx.env, { log: silentLogger });
     cleanups.push(() => w.stop());
@@ -52,15 +41,6 @@ async function supervisedEngine(env: Record<string, string> = {}) {
   };
   return { port, starts, start };
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('the supervised audio engine', () => {
   it('is started without arguments, survives a dropped socket without a second engine, restarts after a crash up to its limit', async () => {
@@ -81,7 +61,7 @@ describe('the supervised audio engine', () => {
     await until('a crash seen', () => status().state === 'crashed');
     const second = await until('restarted', () => status().state === 'running' && starts()[1], 20_000);
     await until('relinked to the new engine', () => w.engine.link?.connected);
-    expect(alive(first.pid)).toBe(false);
+    expect(processAlive(first.pid)).toBe(false);
 
     process.kill(second.pid, 'SIGKILL');
     await until('given up', () => status().state === 'failed', 10_000);

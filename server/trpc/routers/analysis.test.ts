@@ -1,13 +1,13 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { analysisJobs, jobs, libraryDirectories, tracks } from '@/drizzle/schema';
+import { analysisJobs, jobs } from '@/drizzle/schema';
 import { StemCache } from '@/worker/analysis/stems';
 import { ANALYSIS_PRIORITY } from '../../analysis/schemas';
 import { writeHeartbeat } from '../../system/worker-status';
 import { createTestContext, type TestContext } from '../../testing/create-test-context';
+import { insertFolder, insertTrack } from '../../testing/seed-tracks';
 import { testCaller } from '../test-caller';
 
 let t: TestContext;
@@ -15,27 +15,8 @@ afterEach(() => t.cleanup());
 
 function withTracks(n: number) {
   t = createTestContext();
-  t.db.insert(libraryDirectories).values({ id: 'd1', path: t.tmp, name: 'Music', createdAt: 1, updatedAt: 1 }).run();
-  return Array.from({ length: n }, (_, i) => {
-    const id = crypto.randomUUID();
-    t.db
-      .insert(tracks)
-      .values({
-        id,
-        directoryId: 'd1',
-        relPath: `${i}.mp3`,
-        fileName: `${i}.mp3`,
-        fileExt: 'mp3',
-        sizeBytes: 1,
-        mtimeMs: 1,
-        audioHash: `${i}`.padStart(16, 'a'),
-        dateAdded: 1,
-        createdAt: 1,
-        updatedAt: 1,
-      })
-      .run();
-    return id;
-  });
+  insertFolder(t.db, 'd1', t.tmp);
+  return Array.from({ length: n }, (_, i) => insertTrack(t.db, { audioHash: `${i}`.padStart(16, 'a') }));
 }
 
 describe('tRPC analysis', () => {

@@ -1,7 +1,6 @@
-import crypto from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { libraryDirectories, tracks } from '@/drizzle/schema';
 import { createTestContext, type TestContext } from '../../testing/create-test-context';
+import { insertFolder, insertTrack } from '../../testing/seed-tracks';
 import { testCaller } from '../test-caller';
 
 let t: TestContext;
@@ -9,30 +8,9 @@ afterEach(() => t.cleanup());
 
 function library() {
   t = createTestContext();
-  t.db.insert(libraryDirectories).values({ id: 'd1', path: '/music', name: 'Music', createdAt: 1, updatedAt: 1 }).run();
+  insertFolder(t.db);
   const genres = ['House', 'Techno', 'Disco', 'House', 'Techno', 'Ambient'];
-  return genres.map((genre, i): string => {
-    const id = crypto.randomUUID();
-    t.db
-      .insert(tracks)
-      .values({
-        id,
-        directoryId: 'd1',
-        relPath: `${i}.mp3`,
-        fileName: `${i}.mp3`,
-        fileExt: 'mp3',
-        sizeBytes: 1,
-        mtimeMs: 1,
-        title: `T${i}`,
-        genre,
-        bpm: 120 + i * 2,
-        dateAdded: i,
-        createdAt: 1,
-        updatedAt: 1,
-      })
-      .run();
-    return id;
-  });
+  return genres.map((genre, i) => insertTrack(t.db, { title: `T${i}`, genre, bpm: 120 + i * 2, dateAdded: i }));
 }
 
 describe('tRPC playlists', () => {

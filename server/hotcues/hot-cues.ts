@@ -31,16 +31,19 @@ export function listCues(ex: Executor, trackId: string): HotCue[] {
   return ex.select().from(hotCues).where(eq(hotCues.trackId, trackId)).orderBy(asc(hotCues.cueIndex), asc(hotCues.source)).all();
 }
 
-/** One cue per index for the engine: `{index, position, isLoop, loopEnd?}`, loopEnd left out when empty. */
-export function engineCues(ex: Executor, trackId: string): EngineHotCue[] {
+/** The cue that counts at each index (the DJ's own first, then by source), in index order. */
+export function effectiveCues(ex: Executor, trackId: string): HotCue[] {
   const best = new Map<number, HotCue>();
   for (const c of listCues(ex, trackId)) {
     const have = best.get(c.cueIndex);
     if (!have || rank(c.source) < rank(have.source)) best.set(c.cueIndex, c);
   }
-  return [...best.values()]
-    .sort((a, b) => a.cueIndex - b.cueIndex)
-    .map((c) => ({ index: c.cueIndex, position: c.positionSec, isLoop: c.isLoop, ...(c.loopEndSec ? { loopEnd: c.loopEndSec } : {}) }));
+  return [...best.values()].sort((a, b) => a.cueIndex - b.cueIndex);
+}
+
+/** What the engine gets: `{index, position, isLoop, loopEnd?}`, loopEnd left out when empty. */
+export function engineCues(ex: Executor, trackId: string): EngineHotCue[] {
+  return effectiveCues(ex, trackId).map((c) => ({ index: c.cueIndex, position: c.positionSec, isLoop: c.isLoop, ...(c.loopEndSec ? { loopEnd: c.loopEndSec } : {}) }));
 }
 
 const userCue = (ex: Executor, trackId: string, index: number) =>
@@ -58,7 +61,7 @@ export function setUserCue(ex: Executor, edit: CueEdit, now: number, origin: 'ui
   const e = CueEdit.parse(edit);
   if (!ex.select({ id: tracks.id }).from(tracks).where(eq(tracks.id, e.trackId)).get()) throw new NotFoundError('track', e.trackId);
   const existing = userCue(ex, e.trackId, e.index);
-  const base = existing ?? engineBase(ex, e.trackId, e.index);
+  const base = existing ?? effectiveCues(ex, e.trackId).find((c) => c.cueIndex === e.index);
   const positionSec = e.positionSec ?? base?.positionSec;
   if (positionSec === undefined) throw new InvalidError(`Cue ${e.index + 1} does not exist yet: give it a position`);
   const isLoop = e.isLoop ?? base?.isLoop ?? false;
@@ -96,10 +99,4 @@ export function removeUserCue(ex: Executor, trackId: string, index: number, now:
     .all();
   if (gone.length) appendEvent(ex, 'hot_cue:updated', { trackId, origin }, now);
   return gone.length > 0;
-}
-
-function engineBase(ex: Executor, trackId: string, index: number): HotCue | undefined {
-  return listCues(ex, trackId)
-    .filter((c) => c.cueIndex === index)
-    .sort((a, b) => rank(a.source) - rank(b.source))[0];
 }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { playlistTracks, playlists, tracks } from '@/drizzle/schema';
 import { closeDatabase, openDatabase, type Db } from '../db/client';
 import { writeTx } from '../db/tx';
-import { recordPlay } from '../sessions/plays';
+import { finalizeIdleSessions, recordPlay } from '../sessions/plays';
 import { createTestContext, type TestContext } from '../testing/create-test-context';
 import { insertFolder, insertTrack } from '../testing/seed-tracks';
 import { removeTracksTx } from '../tracks/remove-tracks';
@@ -13,7 +13,6 @@ import {
   copyAsStatic,
   createPlaylist,
   deletePlaylist,
-  finalizeIdleSessions,
   mergePlaylists,
   moveEntries,
   playlistStats,

@@ -1,13 +1,11 @@
 import crypto from 'node:crypto';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { playlistTracks, playlists, tracks, type Playlist } from '@/drizzle/schema';
 import type { Executor } from '../db/client';
 import { ConflictError, InvalidError, NotFoundError, PreconditionError } from '../errors';
 import { appendEvent } from '../events/outbox';
-import { finalizeSession } from '../sessions/plays';
 
 export const THINKING_NAME = 'Thinking';
-const HOUR = 3_600_000;
 
 export function playlistById(ex: Executor, id: string): Playlist {
   const p = ex.select().from(playlists).where(eq(playlists.id, id)).get();
@@ -291,21 +289,4 @@ export function playlistStats(ex: Executor, playlistId: string) {
     SELECT t.key_sort AS keySort, count(*) AS n FROM playlist_tracks pt JOIN tracks t ON t.id = pt.track_id
     WHERE pt.playlist_id = ${playlistId} AND t.key_sort IS NOT NULL GROUP BY t.key_sort ORDER BY n DESC, keySort`);
   return { count: s.n, totalDurationMs: s.duration, bpmMin: s.bpmMin, bpmMax: s.bpmMax, placeholders: s.placeholders ?? 0, keys };
-}
-
-/** Sessions idle longer than `hours` are finalised (the worker runs this every few minutes). */
-export function finalizeIdleSessions(ex: Executor, now: number, hours: number): string[] {
-  const idle = ex
-    .select({ id: playlists.id })
-    .from(playlists)
-    .where(
-      and(
-        eq(playlists.type, 'session'),
-        isNull(playlists.sessionEndedAt),
-        sql`coalesce(${playlists.sessionLastActivityAt}, ${playlists.sessionStartedAt}) < ${now - hours * HOUR}`,
-      ),
-    )
-    .all();
-  for (const s of idle) finalizeSession(ex, s.id, now);
-  return idle.map((s) => s.id);
 }

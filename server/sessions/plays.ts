@@ -85,3 +85,20 @@ export function setPlayDuration(ex: Executor, entryId: number, now: number) {
     .where(and(eq(playlistTracks.id, entryId), isNull(playlistTracks.playDurationMs)))
     .run();
 }
+
+/** Sessions idle longer than `hours` are finalised (the worker runs this every few minutes). */
+export function finalizeIdleSessions(ex: Executor, now: number, hours: number): string[] {
+  const idle = ex
+    .select({ id: playlists.id })
+    .from(playlists)
+    .where(
+      and(
+        eq(playlists.type, 'session'),
+        isNull(playlists.sessionEndedAt),
+        sql`coalesce(${playlists.sessionLastActivityAt}, ${playlists.sessionStartedAt}) < ${now - hours * HOUR}`,
+      ),
+    )
+    .all();
+  for (const s of idle) finalizeSession(ex, s.id, now);
+  return idle.map((s) => s.id);
+}

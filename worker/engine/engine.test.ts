@@ -37,7 +37,7 @@ async function analysedLibrary(n: number, engineUrl: string, env: Record<string,
   return { fx, w, analysis };
 }
 
-const linked = (w: WorkerHandle) => until('the link', () => w.engine.link?.connected && (w.engine as unknown as { registered: boolean }).registered);
+const linked = (w: WorkerHandle) => until('the link', () => w.engine.link?.connected && w.engine.registered);
 
 /** Frames the fake engine got from us after index `from` (identification is not recorded). */
 const after = (e: FakeEngine, from: number) => e.received.slice(from).map((r) => r.json);
@@ -281,7 +281,7 @@ describe('keeping the link up', () => {
     const e = await engine({ port, token: 's3cret', version: '1.4.0' });
     await linked(w);
     expect(e.stats.identified).toBe(1);
-    await until('version reported', () => (w.engine as unknown as { version: string | null }).version === '1.4.0');
+    await until('version reported', () => w.engine.version === '1.4.0');
     await e.close();
     await until('down', () => !w.engine.link?.connected);
     const again = await engine({ port, token: 's3cret' });

@@ -48,8 +48,9 @@ export class AudioEngineService {
   readonly supervisor: Supervisor | undefined;
   readonly decks = new Map<string, Deck>();
   readonly latency = new LatencyHistogram();
-  private version: string | null = null;
-  private registered = false;
+  private _version: string | null = null;
+  private _registered = false;
+  private announcedUp: boolean | undefined;
   private readonly pending = new Map<string, Pending>();
   private cueTail: NodeJS.Timeout | undefined;
   private lastEventId = 0;
@@ -96,6 +97,14 @@ export class AudioEngineService {
     analysis.stageListeners.add((job, stage) => this.onStage(job, stage));
   }
 
+  /** The engine's version from its welcome, and whether it acknowledged us as the app server. */
+  get version() {
+    return this._version;
+  }
+  get registered() {
+    return this._registered;
+  }
+
   start() {
     this.report();
     if (!this.link) return;
@@ -122,24 +131,26 @@ export class AudioEngineService {
   }
 
   async control(action: EngineControlAction) {
-    if (action === 'reconnect' || !this.supervisor) {
-      if (!this.link) throw new Error('No audio engine is configured (AUDIO_SERVER_WS_URL)');
-      if (action !== 'reconnect' && action !== 'restart') throw new Error('The audio engine is not started by Mismo Library (set AUDIO_SERVER_AUTO_START=true)');
-      this.link.reconnectNow();
-      return;
-    }
+    if (!this.link) throw new Error('No audio engine is configured (AUDIO_SERVER_WS_URL)');
+    const sup = this.supervisor;
+    if (action === 'reconnect' || (action === 'restart' && !sup)) return this.link.reconnectNow();
+    if (!sup) throw new Error('The audio engine is not started by Mismo Library (set AUDIO_SERVER_AUTO_START=true)');
     if (action === 'start') await this.startEngineUnlessRunning();
-    else if (action === 'stop') await this.supervisor.stop();
-    else await this.supervisor.restart();
+    else if (action === 'stop') await sup.stop();
+    else await sup.restart();
   }
 
   // ---- state reporting ----
 
   private onLinkState(state: LinkState, detail?: string) {
-    if (state !== 'connected') this.registered = false;
+    if (state !== 'connected') this._registered = false;
     this.detail = detail;
-    const now = this.ctx.clock.now();
-    appendEvent(this.ctx.db, 'audio_engine:state', { state, version: this.version, ...(detail ? { detail } : {}) }, now);
+    // an event when the link comes or goes, not for every retry of an absent engine
+    const up = state === 'connected';
+    if (up !== this.announcedUp) {
+      this.announcedUp = up;
+      appendEvent(this.ctx.db, 'audio_engine:state', { state, version: this._version, ...(detail ? { detail } : {}) }, this.ctx.clock.now());
+    }
     this.report();
   }
 
@@ -150,8 +161,8 @@ export class AudioEngineService {
       state: this.link ? this.link.current : 'disabled',
       ...(this.detail ? { detail: this.detail } : {}),
       url: this.ctx.env.audioEngine.url ?? null,
-      version: this.version,
-      registered: this.registered,
+      version: this._version,
+      registered: this._registered,
       decks: Object.fromEntries([...this.decks].map(([d, v]) => [d, { trackId: v.trackId, loaded: v.loaded, since: v.since }])),
       latency: this.latency.snapshot(),
       supervisor: sup ? { state: sup.state, detail: sup.detail ?? null, pid: sup.pid, restarts: sup.restarts } : null,
@@ -173,11 +184,11 @@ export class AudioEngineService {
         case 'event':
           return this.onEvent(f.event);
         case 'welcome':
-          this.version = f.version;
-          appendEvent(this.ctx.db, 'audio_engine:state', { state: 'connected', version: this.version }, this.ctx.clock.now());
+          this._version = f.version;
+          appendEvent(this.ctx.db, 'audio_engine:state', { state: 'connected', version: this._version }, this.ctx.clock.now());
           return this.report();
         case 'registered':
-          this.registered = true;
+          this._registered = true;
           return this.report();
         case 'setCue':
           return this.onEvent({ event: 'cuePointSet', deck: f.deck, index: f.index, position: f.position, success: true });

@@ -1,7 +1,7 @@
 import { writeTx } from '@/server/db/tx';
 import { pruneEvents } from '@/server/events/outbox';
 import { pruneJobs } from '@/server/jobs/queue';
-import { finalizeIdleSessions } from '@/server/playlists/playlists';
+import { finalizeIdleSessions } from '@/server/sessions/plays';
 import { defineJob } from '../queue/define-job';
 
 const HOUR = 3_600_000;

@@ -10,29 +10,17 @@ import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
 import { useToast } from '../ui/toast';
 import { SeekBar } from './player';
+import { drawPeaks, prepareCanvas } from './waveform';
 
 const STEM_COLOURS: Record<string, string> = { vocals: '#e879f9', drums: '#f5a524', bass: '#e5484d', other: '#46a7f5' };
 /** Order of the stem waveform's bands: amplitude then intensity per stem. */
 const STEM_ORDER = ['vocals', 'drums', 'bass', 'other'];
 
 function drawStem(canvas: HTMLCanvasElement, values: Uint8Array, colour: string) {
-  const dpr = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth;
-  const h = canvas.clientHeight;
-  canvas.width = Math.round(w * dpr);
-  canvas.height = Math.round(h * dpr);
-  const g = canvas.getContext('2d');
-  if (!g || !values.length) return;
-  g.scale(dpr, dpr);
-  g.fillStyle = colour;
-  for (let x = 0; x < w; x++) {
-    const from = Math.floor((x / w) * values.length);
-    const to = Math.max(from + 1, Math.floor(((x + 1) / w) * values.length));
-    let peak = 0;
-    for (let i = from; i < to && i < values.length; i++) peak = Math.max(peak, values[i]!);
-    const half = (peak / 255) * (h / 2);
-    g.fillRect(x, h / 2 - half, 1, half * 2 || 1);
-  }
+  const c = prepareCanvas(canvas);
+  if (!c || !values.length) return;
+  c.g.fillStyle = colour;
+  drawPeaks(c.g, values, c.w, c.h);
 }
 
 /**

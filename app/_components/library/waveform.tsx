@@ -11,32 +11,42 @@ import { useToast } from '../ui/toast';
 /** Low, mid and high bands drawn over each other, loudest first (the way DJ software colours them). */
 const BAND_COLOURS = ['#e5484d', '#f5a524', '#46a7f5'];
 
-function draw(canvas: HTMLCanvasElement, bytes: Uint8Array, numPixels: number, bands: string[], beats: number[], downbeats: number[], durationSec: number) {
+/** Sizes a canvas for the screen's pixel ratio and returns its context, drawing in CSS pixels. */
+export function prepareCanvas(canvas: HTMLCanvasElement) {
   const dpr = window.devicePixelRatio || 1;
   const w = canvas.clientWidth;
   const h = canvas.clientHeight;
   canvas.width = Math.round(w * dpr);
   canvas.height = Math.round(h * dpr);
   const g = canvas.getContext('2d');
-  if (!g) return;
+  if (!g) return null;
   g.scale(dpr, dpr);
   g.clearRect(0, 0, w, h);
+  return { g, w, h };
+}
+
+/** One band (0–255 per pixel) as bars mirrored round the middle, the peak of each screen column, at `scale` of half the height. */
+export function drawPeaks(g: CanvasRenderingContext2D, values: Uint8Array, w: number, h: number, scale = 1) {
   const mid = h / 2;
-  // amplitude bands: low, mid, high (index 0, 2, 4 of the six)
-  const amp = [0, 2, 4].map((b) => bytes.subarray(b * numPixels, (b + 1) * numPixels));
-  for (let band = 0; band < 3; band++) {
+  for (let x = 0; x < w; x++) {
+    const from = Math.floor((x / w) * values.length);
+    const to = Math.max(from + 1, Math.floor(((x + 1) / w) * values.length));
+    let peak = 0;
+    for (let i = from; i < to && i < values.length; i++) peak = Math.max(peak, values[i]!);
+    const half = (peak / 255) * mid * scale;
+    g.fillRect(x, mid - half, 1, half * 2 || 1);
+  }
+}
+
+function draw(canvas: HTMLCanvasElement, bytes: Uint8Array, numPixels: number, beats: number[], downbeats: number[], durationSec: number) {
+  const c = prepareCanvas(canvas);
+  if (!c) return;
+  const { g, w, h } = c;
+  // amplitude bands: low, mid, high (index 0, 2, 4 of the six), low loudest and widest
+  for (const [band, at] of [0, 2, 4].entries()) {
     g.fillStyle = BAND_COLOURS[band]!;
     g.globalAlpha = band === 0 ? 0.95 : 0.85;
-    const values = amp[band]!;
-    for (let x = 0; x < w; x++) {
-      const from = Math.floor((x / w) * numPixels);
-      const to = Math.max(from + 1, Math.floor(((x + 1) / w) * numPixels));
-      let peak = 0;
-      for (let i = from; i < to && i < numPixels; i++) peak = Math.max(peak, values[i]!);
-      const scale = band === 0 ? 1 : band === 1 ? 0.7 : 0.45;
-      const half = (peak / 255) * mid * scale;
-      g.fillRect(x, mid - half, 1, half * 2 || 1);
-    }
+    drawPeaks(g, bytes.subarray(at * numPixels, (at + 1) * numPixels), w, h, [1, 0.7, 0.45][band]);
   }
   g.globalAlpha = 1;
   if (durationSec > 0) {
@@ -48,7 +58,6 @@ function draw(canvas: HTMLCanvasElement, bytes: Uint8Array, numPixels: number, b
     g.fillStyle = 'rgba(255,255,255,0.55)';
     for (const d of downbeats) g.fillRect(Math.round((d / durationSec) * w), 0, 1, h * 0.18);
   }
-  void bands;
 }
 
 /**
@@ -81,7 +90,7 @@ export function TrackWaveform({ trackId, durationMs, compact }: { trackId: strin
       .then((buf) => {
         if (cancelled) return;
         const durationSec = (durationMs ?? 0) / 1000 || (info.data.analysis?.audibleEnd ?? 0);
-        draw(c, new Uint8Array(buf), level.numPixels, level.bands, info.data.beats, info.data.downbeats, durationSec);
+        draw(c, new Uint8Array(buf), level.numPixels, info.data.beats, info.data.downbeats, durationSec);
         c.dataset.drawn = String(level.zoomLevel);
       })
       .catch(() => undefined);

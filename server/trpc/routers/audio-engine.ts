@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { tracks } from '@/drizzle/schema';
-import { CueEdit, CueIndex, engineCues, listCues, removeUserCue, setUserCue } from '../../hotcues/hot-cues';
+import { CueEdit, CueIndex, effectiveCues, listCues, removeUserCue, setUserCue } from '../../hotcues/hot-cues';
 import { writeTx } from '../../db/tx';
 import { enqueueJob } from '../../jobs/queue';
 import { PRIORITY } from '../../jobs/catalogue';
@@ -54,10 +54,10 @@ export const audioEngineRouter = router({
 });
 
 export const hotCuesRouter = router({
-  /** Every cue of a track (all sources), and the eight the engine gets. */
+  /** Every cue of a track (all sources), and the one that counts at each index (what the engine gets). */
   list: procedure.input(z.object({ trackId: z.string().uuid() })).query(({ ctx, input }) => ({
     cues: listCues(ctx.app.db, input.trackId),
-    forEngine: engineCues(ctx.app.db, input.trackId),
+    effective: effectiveCues(ctx.app.db, input.trackId),
   })),
   /** Set, move, rename, recolour or loop the DJ's cue at an index; a loaded deck gets it at once. */
   set: procedure.input(CueEdit).mutation(({ ctx, input }) => writeTx(ctx.app.db, (tx) => setUserCue(tx, input, ctx.app.clock.now()))),

@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { libraryDirectories, playlists } from '@/drizzle/schema';
 import type { Db } from '../../db/client';
@@ -257,12 +257,7 @@ export const playlistsRouter = router({
   finalizeSession: procedure.input(z.object({ id: Id })).mutation(({ ctx, input }) => ({
     finalized: writeTx(ctx.app.db, (tx) => finalizeSession(tx, input.id, ctx.app.clock.now())),
   })),
-  sessions: procedure.input(z.object({}).optional()).query(({ ctx }) =>
-    ctx.app.db
-      .select()
-      .from(playlists)
-      .where(eq(playlists.type, 'session'))
-      .orderBy(asc(sql`coalesce(${playlists.sessionStartedAt}, 0) * -1`))
-      .all(),
-  ),
+  sessions: procedure
+    .input(z.object({}).optional())
+    .query(({ ctx }) => ctx.app.db.select().from(playlists).where(eq(playlists.type, 'session')).orderBy(desc(playlists.sessionStartedAt)).all()),
 });

@@ -56,6 +56,7 @@ const Raw = z.object({
   WORKER_PORT: int(3001, 0, 65535),
   WORKER_SHUTDOWN_TIMEOUT_MS: int(15_000, 100),
   WORKER_HEARTBEAT_MS: int(2_000, 100),
+  SMART_REFRESH_DEBOUNCE_MS: int(5_000, 50),
   WORKER_CONCURRENCY: int(2, 1, 64),
   /** Worker threads used for tag reading and hashing (0 = one per core). */
   SCAN_THREADS: int(0, 0, 64),
@@ -130,6 +131,7 @@ function shape(r: z.output<typeof Raw>, cwd: string) {
       port: r.WORKER_PORT,
       shutdownTimeoutMs: r.WORKER_SHUTDOWN_TIMEOUT_MS,
       heartbeatMs: r.WORKER_HEARTBEAT_MS,
+      smartRefreshDebounceMs: r.SMART_REFRESH_DEBOUNCE_MS,
       concurrency: r.WORKER_CONCURRENCY,
       scanThreads: r.SCAN_THREADS,
     },

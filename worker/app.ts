@@ -20,6 +20,7 @@ import { startupScans } from './startup';
 import { WatchService } from './watch/watch-service';
 import { AnalysisService } from './analysis/service';
 import { AudioEngineService } from './engine/service';
+import { SmartRefresher } from './playlists/smart-refresh';
 
 export interface WorkerHandle {
   ctx: AppContext;
@@ -29,6 +30,7 @@ export interface WorkerHandle {
   watch: WatchService;
   analysis: AnalysisService;
   engine: AudioEngineService;
+  smart: SmartRefresher;
   stop(reason?: string): Promise<void>;
 }
 
@@ -81,6 +83,9 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
   ctx.ports.audioEngine = engine;
   engine.start();
 
+  const smart = new SmartRefresher(ctx, components, { debounceMs: env.worker.smartRefreshDebounceMs });
+  smart.start();
+
   const scheduler = new Scheduler(ctx, () => runner.wake());
   scheduler.every({ kind: 'events.prune', payload: {}, everyMs: 3_600_000 }, true);
   scheduler.every({ kind: 'jobs.prune', payload: {}, everyMs: 6 * 3_600_000 }, true);
@@ -104,6 +109,7 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
       log.info({ reason }, 'worker stopping');
       heartbeat.setState('stopping');
       scheduler.stop();
+      smart.stop();
       clearInterval(reportJobs);
       await watch.stop();
       await engine.stop();
@@ -118,5 +124,5 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
       closeDatabase(db);
       log.info('worker stopped');
     })());
-  return { ctx, id, httpPort, runner, watch, analysis, engine, stop };
+  return { ctx, id, httpPort, runner, watch, analysis, engine, smart, stop };
 }

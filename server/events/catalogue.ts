@@ -39,7 +39,7 @@ export interface EventMap {
   'playlist:track:added': { playlistId: string; count: number };
   'playlist:track:removed': { playlistId: string; count: number };
   'playlist:track:reordered': { playlistId: string };
-  'playlist:smart:refreshed': { playlistId: string; count: number };
+  'playlist:smart:refreshed': { playlistId: string; count: number; added: number; removed: number };
   'session:started': { playlistId: string };
   'session:track:played': { playlistId: string; trackId: string };
   'session:finalized': { playlistId: string };

@@ -4,6 +4,7 @@ import { playlistTracks, playlists, tracks, type Playlist } from '@/drizzle/sche
 import type { Executor } from '../db/client';
 import { ConflictError, InvalidError, NotFoundError, PreconditionError } from '../errors';
 import { appendEvent } from '../events/outbox';
+import { refreshSmartPlaylist } from './smart';
 
 export const THINKING_NAME = 'Thinking';
 
@@ -240,16 +241,12 @@ export function relinkEntry(ex: Executor, entryId: number, trackId: string, now:
 }
 
 /** A static copy of any playlist (its current entries, in order, with their notes). */
-export function copyAsStatic(ex: Executor, sourceId: string, name: string, now: number, trackIds?: string[]): Playlist {
+export function copyAsStatic(ex: Executor, sourceId: string, name: string, now: number): Playlist {
   const src = playlistById(ex, sourceId);
   const copy = createPlaylist(ex, { name, type: 'static', parentId: src.parentId, color: src.color, icon: src.icon }, now);
-  if (trackIds) {
-    for (const [position, trackId] of trackIds.entries()) ex.insert(playlistTracks).values({ playlistId: copy.id, trackId, position, addedAt: now }).run();
-  } else {
-    ex.run(sql`INSERT INTO playlist_tracks (playlist_id, track_id, position, added_at, played_at, play_duration_ms, notes, cue_in_sec, cue_out_sec, rating_in_context, placeholder)
-      SELECT ${copy.id}, track_id, row_number() OVER (ORDER BY position, id) - 1, ${now}, played_at, play_duration_ms, notes, cue_in_sec, cue_out_sec, rating_in_context, placeholder
-      FROM playlist_tracks WHERE playlist_id = ${sourceId}`);
-  }
+  ex.run(sql`INSERT INTO playlist_tracks (playlist_id, track_id, position, added_at, played_at, play_duration_ms, notes, cue_in_sec, cue_out_sec, rating_in_context, placeholder)
+    SELECT ${copy.id}, track_id, row_number() OVER (ORDER BY position, id) - 1, ${now}, played_at, play_duration_ms, notes, cue_in_sec, cue_out_sec, rating_in_context, placeholder
+    FROM playlist_tracks WHERE playlist_id = ${sourceId}`);
   return copy;
 }
 
@@ -289,4 +286,22 @@ export function playlistStats(ex: Executor, playlistId: string) {
     SELECT t.key_sort AS keySort, count(*) AS n FROM playlist_tracks pt JOIN tracks t ON t.id = pt.track_id
     WHERE pt.playlist_id = ${playlistId} AND t.key_sort IS NOT NULL GROUP BY t.key_sort ORDER BY n DESC, keySort`);
   return { count: s.n, totalDurationMs: s.duration, bpmMin: s.bpmMin, bpmMax: s.bpmMax, placeholders: s.placeholders ?? 0, keys };
+}
+
+/**
+ * Turns a smart playlist (with what its rules choose now) or a DJ session into an ordinary static
+ * playlist, in place: same id, same entries, now editable.
+ */
+export function convertToStatic(ex: Executor, id: string, now: number): Playlist {
+  const p = playlistById(ex, id);
+  if (p.type !== 'smart' && p.type !== 'session') throw new InvalidError(`"${p.name}" is already a ${p.type === 'folder' ? 'folder' : 'plain playlist'}`);
+  if (p.type === 'smart') refreshSmartPlaylist(ex, p, now);
+  const updated = ex
+    .update(playlists)
+    .set({ type: 'static', isReadonly: false, smartRules: null, smartSort: null, smartLimit: null, smartRefreshedAt: null, updatedAt: now })
+    .where(eq(playlists.id, id))
+    .returning()
+    .get();
+  appendEvent(ex, 'playlist:updated', { playlistId: id }, now);
+  return updated;
 }

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { playlistTracks, playlists, tracks } from '@/drizzle/schema';
 import type { Executor } from '../db/client';
+import { InvalidError, NotFoundError } from '../errors';
 import { appendEvent } from '../events/outbox';
 
 const HOUR = 3_600_000;
@@ -101,4 +102,49 @@ export function finalizeIdleSessions(ex: Executor, now: number, hours: number): 
     .all();
   for (const s of idle) finalizeSession(ex, s.id, now);
   return idle.map((s) => s.id);
+}
+
+/**
+ * Splits a session in two before an entry (a gig that was really two sets): the entries from
+ * there on become a new session that carries on where the old one stood (still logging, or
+ * finalised); the first part is finalised at its last play.
+ */
+export function splitSession(ex: Executor, playlistId: string, entryId: number, now: number) {
+  const p = ex.select().from(playlists).where(eq(playlists.id, playlistId)).get();
+  if (!p) throw new NotFoundError('playlist', playlistId);
+  if (p.type !== 'session') throw new InvalidError(`"${p.name}" is not a DJ session`);
+  const at = ex
+    .select()
+    .from(playlistTracks)
+    .where(and(eq(playlistTracks.id, entryId), eq(playlistTracks.playlistId, playlistId)))
+    .get();
+  if (!at) throw new NotFoundError('session entry', entryId);
+  if (at.position === 0) throw new InvalidError('Split before a later track: the first one already starts the session');
+  const second = ex
+    .insert(playlists)
+    .values({
+      id: crypto.randomUUID(),
+      name: `${p.name} (2)`,
+      type: 'session',
+      sessionVenue: p.sessionVenue,
+      sessionStartedAt: at.playedAt ?? at.addedAt,
+      sessionLastActivityAt: p.sessionLastActivityAt,
+      sessionEndedAt: p.sessionEndedAt,
+      isReadonly: p.isReadonly,
+      sortOrder: p.sortOrder,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning()
+    .get();
+  ex.run(sql`UPDATE playlist_tracks SET playlist_id = ${second.id}, position = position - ${at.position} WHERE playlist_id = ${playlistId} AND position >= ${at.position}`);
+  const last = ex.get<{ t: number | null }>(sql`SELECT max(coalesce(played_at, added_at)) AS t FROM playlist_tracks WHERE playlist_id = ${playlistId}`).t;
+  ex.update(playlists)
+    .set({ sessionEndedAt: last ?? p.sessionStartedAt, sessionLastActivityAt: last, isReadonly: true, updatedAt: now })
+    .where(eq(playlists.id, playlistId))
+    .run();
+  appendEvent(ex, 'playlist:created', { playlistId: second.id }, now);
+  appendEvent(ex, 'playlist:updated', { playlistId }, now);
+  if (!p.sessionEndedAt) appendEvent(ex, 'session:finalized', { playlistId }, now);
+  return second;
 }

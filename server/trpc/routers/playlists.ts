@@ -6,6 +6,7 @@ import { writeTx } from '../../db/tx';
 import { InvalidError } from '../../errors';
 import {
   addTracks,
+  convertToStatic,
   copyAsStatic,
   createPlaylist,
   deletePlaylist,
@@ -21,8 +22,8 @@ import {
   updatePlaylist,
 } from '../../playlists/playlists';
 import { explainRule, SmartDefinition } from '../../playlists/rules';
-import { smartCount, smartTrackIds } from '../../playlists/smart';
-import { finalizeSession, recordPlay } from '../../sessions/plays';
+import { refreshSmartPlaylist, smartCount, smartDefinitionOf, smartTrackIds } from '../../playlists/smart';
+import { finalizeSession, recordPlay, splitSession } from '../../sessions/plays';
 import { mapRow, ROW_COLUMNS_SQL, type TrackRow } from '../../tracks/track-rows';
 import { procedure, router } from '../init';
 
@@ -50,9 +51,6 @@ function tracksByIds(db: Db, ids: string[]): TrackRow[] {
   const byId = new Map(rows.map((r) => [r.id as string, mapRow(r)]));
   return ids.map((id) => byId.get(id)).filter((r): r is TrackRow => r !== undefined);
 }
-
-const smartOf = (p: { smartRules: unknown; smartSort: unknown; smartLimit: unknown }) =>
-  SmartDefinition.parse({ rules: p.smartRules, sort: p.smartSort ?? [], limit: p.smartLimit ?? null });
 
 export const playlistsRouter = router({
   /** Every playlist and folder (the sidebar), with its size; `q` searches names. */
@@ -83,28 +81,13 @@ export const playlistsRouter = router({
   byId: procedure.input(z.object({ id: Id })).query(({ ctx, input }) => {
     const db = ctx.app.db;
     const p = playlistById(db, input.id);
-    const smart = p.type === 'smart' ? smartOf(p) : null;
+    const smart = p.type === 'smart' ? smartDefinitionOf(p) : null;
     return { ...p, smart, explain: smart ? explainRule(smart.rules, namer(db)) : null, stats: playlistStats(db, p.id) };
   }),
-  /** Its tracks in order: entries (with notes, cue in/out, placeholders) or, for a smart playlist, what its rules choose now. */
+  /** Its tracks in order, with notes, cue in/out, play times and placeholders (a smart playlist's as last refreshed). */
   entries: procedure.input(z.object({ id: Id })).query(({ ctx, input }) => {
     const db = ctx.app.db;
     const p = playlistById(db, input.id);
-    if (p.type === 'smart') {
-      const ids = smartTrackIds(db, smartOf(p), ctx.app.clock.now(), p.createdAt);
-      return tracksByIds(db, ids).map((track, position) => ({
-        entryId: null,
-        position,
-        track,
-        notes: null,
-        cueInSec: null,
-        cueOutSec: null,
-        ratingInContext: null,
-        playedAt: null,
-        playDurationMs: null,
-        placeholder: null,
-      }));
-    }
     const rows = db.all<{
       id: number;
       trackId: string | null;
@@ -147,7 +130,12 @@ export const playlistsRouter = router({
     )
     .mutation(({ ctx, input }) => {
       if (input.type === 'smart' && !input.smart) throw new InvalidError('A smart playlist needs rules');
-      return writeTx(ctx.app.db, (tx) => createPlaylist(tx, { ...input, smart: input.type === 'smart' ? input.smart : undefined }, ctx.app.clock.now()));
+      const now = ctx.app.clock.now();
+      return writeTx(ctx.app.db, (tx) => {
+        const p = createPlaylist(tx, { ...input, smart: input.type === 'smart' ? input.smart : undefined }, now);
+        if (p.type === 'smart') refreshSmartPlaylist(tx, p, now);
+        return p;
+      });
     }),
   update: procedure
     .input(
@@ -167,11 +155,11 @@ export const playlistsRouter = router({
       const { id, smart, ...patch } = input;
       const now = ctx.app.clock.now();
       return writeTx(ctx.app.db, (tx) => {
-        if (smart) {
-          if (playlistById(tx, id).type !== 'smart') throw new InvalidError('Only a smart playlist has rules');
-          tx.update(playlists).set({ smartRules: smart.rules, smartSort: smart.sort, smartLimit: smart.limit }).where(eq(playlists.id, id)).run();
-        }
-        return updatePlaylist(tx, id, patch, now);
+        if (smart && playlistById(tx, id).type !== 'smart') throw new InvalidError('Only a smart playlist has rules');
+        if (smart) tx.update(playlists).set({ smartRules: smart.rules, smartSort: smart.sort, smartLimit: smart.limit }).where(eq(playlists.id, id)).run();
+        const p = updatePlaylist(tx, id, patch, now);
+        if (smart) refreshSmartPlaylist(tx, p, now);
+        return p;
       });
     }),
   remove: procedure.input(z.object({ id: Id })).mutation(({ ctx, input }) => {
@@ -206,15 +194,18 @@ export const playlistsRouter = router({
     writeTx(ctx.app.db, (tx) => relinkEntry(tx, input.entryId, input.trackId, ctx.app.clock.now()));
     return { relinked: true };
   }),
-  /** A static copy: of any playlist, or of what a smart playlist holds now (convert). */
+  /** A static copy: of any playlist, or of what a smart playlist holds now. */
   copyAsStatic: procedure.input(z.object({ id: Id, name: Name })).mutation(({ ctx, input }) => {
     const now = ctx.app.clock.now();
     return writeTx(ctx.app.db, (tx) => {
       const p = playlistById(tx, input.id);
       if (p.type === 'folder') throw new InvalidError(`"${p.name}" is a folder`);
-      return copyAsStatic(tx, p.id, input.name, now, p.type === 'smart' ? smartTrackIds(tx, smartOf(p), now, p.createdAt) : undefined);
+      if (p.type === 'smart') refreshSmartPlaylist(tx, p, now);
+      return copyAsStatic(tx, p.id, input.name, now);
     });
   }),
+  /** A smart playlist (frozen as it stands) or a DJ session becomes an editable static playlist, in place. */
+  convertToStatic: procedure.input(z.object({ id: Id })).mutation(({ ctx, input }) => writeTx(ctx.app.db, (tx) => convertToStatic(tx, input.id, ctx.app.clock.now()))),
   merge: procedure
     .input(z.object({ targetId: Id, sourceId: Id, deleteSource: z.boolean().default(false), allowDuplicates: z.boolean().default(false) }))
     .mutation(({ ctx, input }) => writeTx(ctx.app.db, (tx) => mergePlaylists(tx, input.targetId, input.sourceId, ctx.app.clock.now(), input))),
@@ -257,6 +248,10 @@ export const playlistsRouter = router({
   finalizeSession: procedure.input(z.object({ id: Id })).mutation(({ ctx, input }) => ({
     finalized: writeTx(ctx.app.db, (tx) => finalizeSession(tx, input.id, ctx.app.clock.now())),
   })),
+  /** Splits a DJ session before an entry into two sessions. */
+  splitSession: procedure
+    .input(z.object({ id: Id, entryId: z.number().int().positive() }))
+    .mutation(({ ctx, input }) => writeTx(ctx.app.db, (tx) => splitSession(tx, input.id, input.entryId, ctx.app.clock.now()))),
   sessions: procedure
     .input(z.object({}).optional())
     .query(({ ctx }) => ctx.app.db.select().from(playlists).where(eq(playlists.type, 'session')).orderBy(desc(playlists.sessionStartedAt)).all()),

@@ -69,6 +69,13 @@ const INVALID: Record<string, unknown[]> = {
   'playlists.logPlay': [{}, { trackId: 'x' }, { trackId: uuid, durationMs: -5 }],
   'playlists.finalizeSession': [{}, { id: 1 }],
   'playlists.sessions': [42],
+  'playlists.convertToStatic': [{}, { id: 'x' }],
+  'playlists.splitSession': [{ id: uuid }, { id: uuid, entryId: -1 }],
+  'playlists.export': [
+    { id: uuid, format: 'pls' },
+    { id: uuid, paths: 'relative', relativeTo: '../etc' },
+  ],
+  'playlists.import': [{ content: '#EXTM3U' }, { fileName: '', content: '' }, { fileName: 'a.m3u', content: '', baseDir: 'relative/dir' }],
   'directories.list': [42],
   'directories.byId': [{}, { id: 'not-a-uuid' }, { id: 7 }],
   'directories.create': [{}, { path: '' }, { path: 42 }, { path: '/x', maxDepth: -1 }, { path: '/x', excludePatterns: ['/abs'] }, { path: '/x', name: '' }],

@@ -21,6 +21,7 @@ import {
   updateEntry,
   updatePlaylist,
 } from '../../playlists/playlists';
+import { ExportOptions, exportPlaylist, importPlaylist } from '../../playlists/exchange';
 import { explainRule, SmartDefinition } from '../../playlists/rules';
 import { refreshSmartPlaylist, smartCount, smartDefinitionOf, smartTrackIds } from '../../playlists/smart';
 import { finalizeSession, recordPlay, splitSession } from '../../sessions/plays';
@@ -248,6 +249,21 @@ export const playlistsRouter = router({
   finalizeSession: procedure.input(z.object({ id: Id })).mutation(({ ctx, input }) => ({
     finalized: writeTx(ctx.app.db, (tx) => finalizeSession(tx, input.id, ctx.app.clock.now())),
   })),
+  /** The playlist as an M3U8 (absolute or relative paths) or JSON file; the web also serves it as a download at /api/playlists/:id/export. */
+  export: procedure.input(ExportOptions.extend({ id: Id })).query(({ ctx, input }) => exportPlaylist(ctx.app.db, input.id, input)),
+  /** Imports an M3U/M3U8 file or a JSON export as a new playlist, and reports the entries no library track matched. */
+  import: procedure
+    .input(
+      z.object({
+        fileName: z.string().trim().min(1).max(255),
+        content: z.string().max(20_000_000),
+        name: Name.optional(),
+        parentId: Id.nullable().optional(),
+        baseDir: z.string().startsWith('/').max(4096).nullable().optional(),
+        keepUnmatched: z.boolean().default(true),
+      }),
+    )
+    .mutation(({ ctx, input }) => writeTx(ctx.app.db, (tx) => importPlaylist(tx, input, ctx.app.clock.now()))),
   /** Splits a DJ session before an entry into two sessions. */
   splitSession: procedure
     .input(z.object({ id: Id, entryId: z.number().int().positive() }))

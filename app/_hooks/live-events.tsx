@@ -17,12 +17,13 @@ function filtersFor(trpc: Trpc, type: string): QueryFilters[] {
   if (type.startsWith('job:')) return [trpc.jobs.pathFilter()];
   if (type.startsWith('worker:') || type.startsWith('backup:')) return [trpc.system.pathFilter()];
   if (type.startsWith('settings:')) return [trpc.settings.pathFilter()];
-  if (type.startsWith('track:')) return [trpc.tracks.pathFilter(), trpc.directories.pathFilter(), trpc.duplicates.pathFilter()];
+  if (type.startsWith('track:')) return [trpc.tracks.pathFilter(), trpc.directories.pathFilter(), trpc.duplicates.pathFilter(), trpc.playlists.pathFilter()];
   if (type.startsWith('duplicate:')) return [trpc.duplicates.pathFilter()];
   if (type.startsWith('analysis')) return [trpc.analysis.pathFilter(), trpc.tracks.pathFilter()];
   if (type.startsWith('audio_engine:')) return [trpc.audioEngine.pathFilter()];
   if (type === 'hot_cue:updated') return [trpc.hotCues.pathFilter(), trpc.tracks.pathFilter()];
-  if (type.startsWith('session:')) return [trpc.tracks.pathFilter()];
+  if (type.startsWith('session:')) return [trpc.tracks.pathFilter(), trpc.playlists.pathFilter()];
+  if (type.startsWith('playlist:')) return [trpc.playlists.pathFilter()];
   if (type === 'file_operation:progress' || type === 'file_operation:started') return [];
   if (type.startsWith('file_operation:')) return [trpc.files.pathFilter(), trpc.tracks.pathFilter(), trpc.directories.pathFilter()];
   return [];

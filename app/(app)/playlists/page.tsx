@@ -1,16 +1,12 @@
-import { ListMusic } from 'lucide-react';
-import { PageHeader } from '../../_components/ui/card';
-import { FirstSteps } from '../../_components/first-steps';
+import { Suspense } from 'react';
+import { PlaylistsOverview } from '../../_components/playlists/playlists-overview';
 
 export const metadata = { title: 'Playlists' };
 
 export default function PlaylistsPage() {
   return (
-    <div>
-      <PageHeader title="Playlists" />
-      <FirstSteps icon={<ListMusic size={22} />} title="No playlists yet">
-        Static, smart and DJ-session playlists will live here.
-      </FirstSteps>
-    </div>
+    <Suspense>
+      <PlaylistsOverview />
+    </Suspense>
   );
 }

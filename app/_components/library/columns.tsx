@@ -25,7 +25,8 @@ export interface Column {
   elastic?: boolean;
   align?: 'right' | 'center';
   sort?: SortField;
-  cell: (t: TrackRow, c: CellContext) => React.ReactNode;
+  /** `i` is the row's index in the table (a playlist's columns read their entry by it). */
+  cell: (t: TrackRow, c: CellContext, i: number) => React.ReactNode;
   /** Plain text for the tooltip. */
   text?: (t: TrackRow) => string | null;
 }

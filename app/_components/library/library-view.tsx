@@ -2,13 +2,15 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Columns3, FolderInput, FolderTree, ListX, Music2, PencilLine, Play, Search, SlidersHorizontal, SquareArrowOutUpRight, Trash2, X } from 'lucide-react';
+import { Columns3, FolderInput, FolderTree, Lightbulb, ListPlus, ListX, Music2, PencilLine, Play, Search, SlidersHorizontal, SquareArrowOutUpRight, Trash2, X } from 'lucide-react';
 import type { TrackRow } from '@/server/tracks/track-rows';
 import { formatKey, parseKey } from '@/server/music/keys';
 import { useTRPC } from '../../_trpc/client';
 import { useKeyNotation } from '../../_hooks/use-key-notation';
 import { ContextMenu, FileActionDialog, type FileAction } from '../files/file-actions';
 import { FirstSteps } from '../first-steps';
+import { AddToPlaylistDialog } from '../playlists/add-to-playlist';
+import { TRACKS_MIME, useThink } from '../playlists/shared';
 import { formatCount } from '../format';
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
@@ -40,6 +42,8 @@ export function LibraryView() {
   const [fileAction, setFileAction] = useState<FileAction | null>(null);
   const [menu, setMenu] = useState<{ ids: string[]; at: { x: number; y: number }; track: TrackRow } | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
+  const [adding, setAdding] = useState<string[] | null>(null);
+  const think = useThink();
   const viewKey = JSON.stringify(view);
   useEffect(() => {
     setSelection({ ids: new Set(), cursor: 0, anchor: 0 });
@@ -120,7 +124,18 @@ export function LibraryView() {
           {win.error.message}
         </div>
       ) : null}
-      <div className="flex min-h-0 flex-1">
+      <div
+        className="flex min-h-0 flex-1"
+        onKeyDown={(e) => {
+          // t: the selected tracks in or out of the thinking playlist; p: add them to a playlist
+          const grid = (e.target as HTMLElement).getAttribute('data-testid') === 'track-grid';
+          if (!grid || e.ctrlKey || e.metaKey || e.altKey || !selection.ids.size) return;
+          if (e.key === 't') think([...selection.ids]);
+          else if (e.key === 'p') setAdding([...selection.ids]);
+          else return;
+          e.preventDefault();
+        }}
+      >
         {showFilters ? <FilterPanel view={view} q={win.corrected && win.didYouMean ? win.didYouMean : view.q} patchFilters={patchFilters} notation={notation} /> : null}
         <div className="flex min-w-0 flex-1 flex-col">
           {!win.loading && win.total === 0 && !win.stale ? (
@@ -152,6 +167,11 @@ export function LibraryView() {
               onDelete={setRemoving}
               onMenu={(ids, at, track) => setMenu({ ids, at, track })}
               onRename={(t) => setFileAction({ kind: 'rename', ids: [t.id], name: t.fileName })}
+              onDragRows={(ids, e) => {
+                e.dataTransfer.effectAllowed = 'copy';
+                e.dataTransfer.setData(TRACKS_MIME, JSON.stringify(ids));
+                e.dataTransfer.setData('text/plain', `${ids.length} ${ids.length === 1 ? 'track' : 'tracks'}`);
+              }}
               onRange={onRange}
               cell={cell}
               playingId={player.playing ? (player.track?.id ?? null) : null}
@@ -175,6 +195,8 @@ export function LibraryView() {
             ? [
                 { label: 'Open', icon: <SquareArrowOutUpRight size={14} />, shortcut: 'Enter', run: () => setOpenId(menu.track.id) },
                 { label: 'Preview', icon: <Play size={14} />, shortcut: 'Space', run: () => player.toggle(menu.track) },
+                { label: 'Thinking playlist (in / out)', icon: <Lightbulb size={14} />, shortcut: 'T', run: () => think(menu.ids) },
+                { label: 'Add to playlist…', icon: <ListPlus size={14} />, shortcut: 'P', run: () => setAdding(menu.ids) },
                 {
                   label: 'Rename file…',
                   icon: <PencilLine size={14} />,
@@ -195,6 +217,7 @@ export function LibraryView() {
             : []
         }
       />
+      <AddToPlaylistDialog trackIds={adding} onClose={() => setAdding(null)} />
       <RemoveDialog ids={removing} onClose={() => setRemoving(null)} onRemoved={(ids) => ids.includes(openId ?? '') && setOpenId(null)} />
     </div>
   );

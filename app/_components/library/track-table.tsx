@@ -45,7 +45,15 @@ interface Props {
   stale: boolean;
   /** A new search, filter or sort: back to the top. */
   viewKey: string;
+  /** What identifies a row in the selection (default: the track id; a playlist may hold a track twice). */
+  keyOf?: (t: TrackRow, i: number) => string;
+  /** Rows can be dragged (to a playlist in the sidebar, or within a playlist): fill in what is carried. */
+  onDragRows?: (keys: string[], e: React.DragEvent) => void;
+  /** Drops between rows: `accepts` says whether this drag may land here, `onDropAt` gets the gap's index. */
+  drop?: { accepts: (dt: DataTransfer) => boolean; onDropAt: (index: number, dt: DataTransfer) => void };
 }
+
+const HEADER_HEIGHT = 32;
 
 /**
  * The library table: a virtual list (only the rows on screen exist in the page), so 100,000
@@ -81,15 +89,42 @@ export function TrackTable(p: Props) {
   const width = widths.reduce((s, w) => s + w, 0);
   const shown = p.columns.map((c, i) => ({ ...c, width: widths[i]! }));
   const sel = p.selection;
+  const keyOf = p.keyOf ?? ((t: TrackRow) => t.id);
+  const [dropAt, setDropAt] = useState<number | null>(null);
+  const gapAt = (e: React.DragEvent) => {
+    const el = scroller.current!;
+    const y = e.clientY - el.getBoundingClientRect().top + el.scrollTop - HEADER_HEIGHT;
+    return Math.max(0, Math.min(p.total, Math.round(y / ROW_HEIGHT)));
+  };
+  const dropProps = p.drop
+    ? {
+        onDragOver: (e: React.DragEvent) => {
+          if (!p.drop!.accepts(e.dataTransfer)) return;
+          e.preventDefault();
+          e.dataTransfer.dropEffect = e.dataTransfer.effectAllowed === 'copy' ? 'copy' : 'move';
+          setDropAt(gapAt(e));
+        },
+        onDragLeave: (e: React.DragEvent) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDropAt(null);
+        },
+        onDrop: (e: React.DragEvent) => {
+          setDropAt(null);
+          if (!p.drop!.accepts(e.dataTransfer)) return;
+          e.preventDefault();
+          p.drop!.onDropAt(gapAt(e), e.dataTransfer);
+        },
+      }
+    : {};
 
   const moveCursor = (to: number, extend: boolean) => {
     const i = Math.max(0, Math.min(p.total - 1, to));
     const t = p.row(i);
     if (extend) p.onSelection({ ...sel, cursor: i, ids: rangeIds(sel.anchor, i) });
-    else p.onSelection({ ids: t ? new Set([t.id]) : new Set(), cursor: i, anchor: i, follow: !t });
+    else p.onSelection({ ids: t ? new Set([keyOf(t, i)]) : new Set(), cursor: i, anchor: i, follow: !t });
     virtualizer.scrollToIndex(i, { align: 'auto' });
   };
-  const arrived = sel.follow ? p.row(sel.cursor)?.id : undefined;
+  const following = sel.follow ? p.row(sel.cursor) : undefined;
+  const arrived = following ? keyOf(following, sel.cursor) : undefined;
   useEffect(() => {
     if (arrived) p.onSelection({ ...sel, ids: new Set([arrived]), follow: false });
   });
@@ -97,7 +132,7 @@ export function TrackTable(p: Props) {
     const ids = new Set<string>();
     for (let i = Math.min(a, b); i <= Math.max(a, b); i++) {
       const t = p.row(i);
-      if (t) ids.add(t.id);
+      if (t) ids.add(keyOf(t, i));
     }
     return ids;
   };
@@ -136,8 +171,9 @@ export function TrackTable(p: Props) {
         break;
       case 'ContextMenu': {
         if (!cur || !p.onMenu) return;
-        const row = scroller.current?.querySelector<HTMLElement>(`[data-track-id="${cur.id}"]`)?.getBoundingClientRect();
-        p.onMenu(sel.ids.has(cur.id) ? [...sel.ids] : [cur.id], { x: (row?.left ?? 0) + 40, y: row?.bottom ?? 0 }, cur);
+        const row = scroller.current?.querySelector<HTMLElement>(`[aria-rowindex="${sel.cursor + 2}"]`)?.getBoundingClientRect();
+        const k = keyOf(cur, sel.cursor);
+        p.onMenu(sel.ids.has(k) ? [...sel.ids] : [k], { x: (row?.left ?? 0) + 40, y: row?.bottom ?? 0 }, cur);
         break;
       }
       case 'Delete':
@@ -162,21 +198,32 @@ export function TrackTable(p: Props) {
     if (!p.onMenu) return;
     e.preventDefault();
     // a right-click outside the selection selects that row, as file managers do
-    const ids = sel.ids.has(t.id) ? [...sel.ids] : [t.id];
-    if (!sel.ids.has(t.id)) p.onSelection({ ids: new Set([t.id]), cursor: i, anchor: i });
+    const k = keyOf(t, i);
+    const ids = sel.ids.has(k) ? [...sel.ids] : [k];
+    if (!sel.ids.has(k)) p.onSelection({ ids: new Set([k]), cursor: i, anchor: i });
     p.onMenu(ids, { x: e.clientX, y: e.clientY }, t);
   };
 
   const onRowClick = (e: React.MouseEvent, i: number, t: TrackRow) => {
+    const k = keyOf(t, i);
     if (e.shiftKey) p.onSelection({ ...sel, cursor: i, ids: rangeIds(sel.anchor, i) });
     else if (e.ctrlKey || e.metaKey) {
       const ids = new Set(sel.ids);
-      if (ids.has(t.id)) ids.delete(t.id);
-      else ids.add(t.id);
+      if (ids.has(k)) ids.delete(k);
+      else ids.add(k);
       p.onSelection({ ids, cursor: i, anchor: i });
-    } else p.onSelection({ ids: new Set([t.id]), cursor: i, anchor: i });
+    } else p.onSelection({ ids: new Set([k]), cursor: i, anchor: i });
     scroller.current?.focus({ preventScroll: true });
   };
+
+  const onRowDrag = p.onDragRows
+    ? (e: React.DragEvent, i: number, t: TrackRow) => {
+        const k = keyOf(t, i);
+        const keys = sel.ids.has(k) ? [...sel.ids] : [k];
+        if (!sel.ids.has(k)) p.onSelection({ ids: new Set([k]), cursor: i, anchor: i });
+        p.onDragRows!(keys, e);
+      }
+    : undefined;
 
   return (
     <div
@@ -191,10 +238,14 @@ export function TrackTable(p: Props) {
       onKeyDown={onKeyDown}
       className="group/grid relative min-h-0 flex-1 overflow-auto outline-none"
       data-testid="track-grid"
+      {...dropProps}
     >
       <div style={{ width }}>
         <Header columns={shown} template={template} sort={p.sort} onSort={p.onSort} onResize={p.onResize} />
         <div role="rowgroup" className={cn('relative transition-opacity', p.stale && 'opacity-60')} style={{ height: virtualizer.getTotalSize() }}>
+          {dropAt !== null ? (
+            <div aria-hidden data-testid="drop-line" className="pointer-events-none absolute left-0 z-20 h-0.5 w-full bg-accent" style={{ top: dropAt * ROW_HEIGHT - 1 }} />
+          ) : null}
           {items.map((v) => {
             const t = p.row(v.index);
             return (
@@ -206,7 +257,8 @@ export function TrackTable(p: Props) {
                 template={template}
                 columns={p.columns}
                 cell={p.cell}
-                selected={!!t && sel.ids.has(t.id)}
+                onDrag={onRowDrag}
+                selected={!!t && sel.ids.has(keyOf(t, v.index))}
                 cursor={sel.cursor === v.index}
                 playing={!!t && p.playingId === t.id}
                 onClick={onRowClick}
@@ -315,9 +367,10 @@ interface RowProps {
   onClick: (e: React.MouseEvent, i: number, t: TrackRow) => void;
   onMenu: (e: React.MouseEvent, i: number, t: TrackRow) => void;
   onOpen: (t: TrackRow) => void;
+  onDrag?: (e: React.DragEvent, i: number, t: TrackRow) => void;
 }
 
-function Row({ index, top, track: t, template, columns, cell, selected, cursor, playing, onClick, onMenu, onOpen }: RowProps) {
+function Row({ index, top, track: t, template, columns, cell, selected, cursor, playing, onClick, onMenu, onOpen, onDrag }: RowProps) {
   const style = { transform: `translateY(${top}px)`, height: ROW_HEIGHT, gridTemplateColumns: template };
   if (!t)
     return (
@@ -338,6 +391,8 @@ function Row({ index, top, track: t, template, columns, cell, selected, cursor, 
       onClick={(e) => onClick(e, index, t)}
       onDoubleClick={() => onOpen(t)}
       onContextMenu={(e) => onMenu(e, index, t)}
+      draggable={!!onDrag}
+      onDragStart={onDrag ? (e) => onDrag(e, index, t) : undefined}
       className={cn(
         'absolute top-0 left-0 grid w-full cursor-default items-center border-b border-line/40 text-sm select-none',
         selected ? 'bg-accent/12' : 'hover:bg-panel-2',
@@ -349,7 +404,7 @@ function Row({ index, top, track: t, template, columns, cell, selected, cursor, 
     >
       {columns.map((c) => (
         <div key={c.id} role="gridcell" title={c.text?.(t) ?? undefined} className={cn('min-w-0 truncate px-2', c.align === 'right' && 'text-right', c.id === 'art' && 'pl-3')}>
-          {c.cell(t, cell)}
+          {c.cell(t, cell, index)}
         </div>
       ))}
     </div>

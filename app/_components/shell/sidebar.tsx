@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { Activity, AudioWaveform, Copy, FolderOpen, Library, ListMusic, Server, Settings, Trash2 } from 'lucide-react';
 import { cn } from '../ui/cn';
+import { PlaylistTree } from '../playlists/playlist-tree';
 
 const NAV = [
   { href: '/library', label: 'Library', icon: Library, key: 'g l' },
@@ -45,6 +46,7 @@ export function Sidebar() {
           );
         })}
       </ul>
+      <PlaylistTree />
     </nav>
   );
 }

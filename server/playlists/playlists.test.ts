@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
+import { keySortOf } from '../tracks/filters';
 import { afterEach, describe, expect, it } from 'vitest';
 import { playlistTracks, playlists, tracks } from '@/drizzle/schema';
 import { closeDatabase, openDatabase, type Db } from '../db/client';
@@ -131,6 +132,7 @@ describe('static playlists', () => {
     const stats = playlistStats(t.db, a.id);
     expect(stats).toMatchObject({ count: 6, totalDurationMs: 6 * 200_000 + 15_000, bpmMin: 120, bpmMax: 125 });
     expect(stats.keys.reduce((s, k) => s + k.n, 0)).toBe(6);
+    for (const k of stats.keys) expect(keySortOf(k)).toBe(k.keySort);
     const copy = copyAsStatic(t.db, a.id, 'A (copy)', 4);
     expect(entries(t.db, copy.id).map((e) => e.trackId)).toEqual(entries(t.db, a.id).map((e) => e.trackId));
     expect(copy.parentId).toBe(inner.id);

@@ -282,8 +282,10 @@ export function playlistStats(ex: Executor, playlistId: string) {
     SELECT count(*) AS n, coalesce(sum(t.duration_ms), 0) AS duration, min(t.bpm) AS bpmMin, max(t.bpm) AS bpmMax,
            sum(CASE WHEN pt.track_id IS NULL THEN 1 ELSE 0 END) AS placeholders
     FROM playlist_tracks pt LEFT JOIN tracks t ON t.id = pt.track_id WHERE pt.playlist_id = ${playlistId}`);
-  const keys = ex.all<{ keySort: number; n: number }>(sql`
-    SELECT t.key_sort AS keySort, count(*) AS n FROM playlist_tracks pt JOIN tracks t ON t.id = pt.track_id
+  // one key_sort is one key: any row of the group names it
+  const keys = ex.all<{ keySort: number; pitch: number; mode: 0 | 1; n: number }>(sql`
+    SELECT t.key_sort AS keySort, min(coalesce(t.key_pitch_override, t.key_pitch)) AS pitch, min(coalesce(t.key_mode_override, t.key_mode)) AS mode, count(*) AS n
+    FROM playlist_tracks pt JOIN tracks t ON t.id = pt.track_id
     WHERE pt.playlist_id = ${playlistId} AND t.key_sort IS NOT NULL GROUP BY t.key_sort ORDER BY n DESC, keySort`);
   return { count: s.n, totalDurationMs: s.duration, bpmMin: s.bpmMin, bpmMax: s.bpmMax, placeholders: s.placeholders ?? 0, keys };
 }

@@ -3,7 +3,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Copy, Download, Lightbulb, ListPlus, Play, Scissors, SquareArrowOutUpRight, Star, Trash2, Wand2, X } from 'lucide-react';
+import { Copy, Lightbulb, ListPlus, Play, Scissors, SquareArrowOutUpRight, Star, Trash2, Wand2, X } from 'lucide-react';
 import { ROW_FIELDS, type TrackRow } from '@/server/tracks/track-rows';
 import { formatKey } from '@/server/music/keys';
 import { useTRPC } from '../../_trpc/client';
@@ -18,11 +18,11 @@ import { TrackTable, type Selection } from '../library/track-table';
 import { useTrackUpdate } from '../library/use-track-update';
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
-import { Dialog } from '../ui/dialog';
 import { Input } from '../ui/input';
 import { useToast } from '../ui/toast';
 import { AddToPlaylistDialog } from './add-to-playlist';
 import { EntryPanel } from './entry-panel';
+import { DeleteDialog, ExportMenu, PromoteDialog } from './playlist-actions';
 import { PlaylistLook } from './playlist-look';
 import { RuleEditor, SmartPreview, validateDraft, type SmartDraft } from './rule-editor';
 import { acceptsTracks, ENTRIES_MIME, PlaylistIcon, readTracks, TRACKS_MIME, useThink, type PlaylistEntry } from './shared';
@@ -187,7 +187,7 @@ export function PlaylistView({ id }: { id: string }) {
             <div className="mt-1.5 flex flex-wrap gap-1" aria-label="Keys">
               {stats.keys.slice(0, 10).map((k) => (
                 <span key={k.keySort} className="rounded bg-raised px-1.5 text-[11px] text-muted tabular-nums">
-                  {formatKey({ pitch: keyPitchOf(k.keySort), mode: (k.keySort % 2) as 0 | 1 }, notation)} ×{k.n}
+                  {formatKey(k, notation)} ×{k.n}
                 </span>
               ))}
             </div>
@@ -387,13 +387,6 @@ export function PlaylistView({ id }: { id: string }) {
 }
 
 const noop = () => undefined;
-/** Back from the Camelot sort position (1A = 2 … 12B = 25) to a key. */
-function keyPitchOf(keySort: number): number {
-  const n = Math.floor(keySort / 2) - 1; // 0 … 11 round the wheel
-  const mode = keySort % 2;
-  // inverse of (7 * pitch + (mode ? 7 : 4)) % 12
-  return ((((n - (mode ? 7 : 4)) * 7) % 12) + 12) % 12;
-}
 
 function NameField({ name, disabled, onSave }: { name: string; disabled: boolean; onSave: (n: string) => void }) {
   const [text, setText] = useState(name);
@@ -434,107 +427,5 @@ function VenueField({ venue, onSave }: { venue: string | null; onSave: (v: strin
         className="h-7"
       />
     </label>
-  );
-}
-
-function ExportMenu({ href }: { href: (q: string) => string }) {
-  const [open, setOpen] = useState(false);
-  return (
-    <div className="relative">
-      <Button size="sm" variant="ghost" onClick={() => setOpen(!open)} aria-expanded={open} aria-haspopup="menu">
-        <Download size={13} /> Export
-      </Button>
-      {open ? (
-        <div role="menu" className="absolute top-9 right-0 z-30 w-64 rounded-lg border border-line-strong bg-panel-2 p-1.5 shadow-2xl" onClick={() => setOpen(false)}>
-          {[
-            ['M3U8, absolute paths', 'format=m3u8&paths=absolute'],
-            ['M3U8, relative paths', 'format=m3u8&paths=relative'],
-            ['JSON, everything (notes, cues, rules)', 'format=json'],
-          ].map(([label, q]) => (
-            <a key={q} role="menuitem" href={href(q!)} download className="flex h-8 items-center rounded px-2 text-sm hover:bg-raised">
-              {label}
-            </a>
-          ))}
-        </div>
-      ) : null}
-    </div>
-  );
-}
-
-function DeleteDialog({ open, name, id, onClose }: { open: boolean; name: string; id: string; onClose: () => void }) {
-  const trpc = useTRPC();
-  const qc = useQueryClient();
-  const router = useRouter();
-  const toast = useToast();
-  const del = useMutation(
-    trpc.playlists.remove.mutationOptions({
-      onSuccess: () => {
-        toast.push({ tone: 'ok', text: `Deleted “${name}”. The tracks stay in the library.` });
-        onClose();
-        router.push('/playlists');
-      },
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
-      onSettled: () => qc.invalidateQueries(trpc.playlists.pathFilter()),
-    }),
-  );
-  return (
-    <Dialog
-      open={open}
-      onClose={onClose}
-      title={`Delete “${name}”?`}
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button variant="danger" onClick={() => del.mutate({ id })} disabled={del.isPending} autoFocus>
-            <Trash2 size={14} /> Delete playlist
-          </Button>
-        </>
-      }
-    >
-      <p className="text-sm text-muted">Only the playlist goes; its tracks stay in the library. Export it first to keep a copy.</p>
-    </Dialog>
-  );
-}
-
-function PromoteDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const trpc = useTRPC();
-  const qc = useQueryClient();
-  const router = useRouter();
-  const toast = useToast();
-  const [name, setName] = useState('');
-  const promote = useMutation(
-    trpc.playlists.promoteThinking.mutationOptions({
-      onSuccess: (p) => {
-        onClose();
-        router.push(`/playlists/${p.id}`);
-      },
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
-      onSettled: () => qc.invalidateQueries(trpc.playlists.pathFilter()),
-    }),
-  );
-  return (
-    <Dialog
-      open={open}
-      onClose={onClose}
-      title="Make the thinking playlist a real one"
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" disabled={!name.trim() || promote.isPending} onClick={() => promote.mutate({ name: name.trim() })}>
-            Create playlist
-          </Button>
-        </>
-      }
-    >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (name.trim()) promote.mutate({ name: name.trim() });
-        }}
-      >
-        <Input autoFocus aria-label="New playlist name" placeholder="Name" value={name} onChange={(e) => setName(e.target.value)} />
-        <p className="mt-2 text-xs text-muted">The tracks move to the new playlist and Thinking starts empty again.</p>
-      </form>
-    </Dialog>
   );
 }

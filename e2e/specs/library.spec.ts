@@ -69,9 +69,16 @@ test('a filter and a sort combine, and survive a reload', async ({ page, stack }
 
   const check = async () => {
     await expect(total(page)).toHaveText(`${lossless} tracks`);
-    const bpms = (await page.locator('[data-testid=track-row] [role=gridcell]:nth-child(6)').allTextContents()).filter(Boolean).map(Number);
-    expect(bpms.length).toBeGreaterThan(3);
-    expect(bpms).toEqual([...bpms].sort((a, b) => a - b));
+    // the sorted rows replace the previous ones when they arrive: wait for them rather than read the old ones
+    await expect(page.getByTestId('track-grid')).toHaveAttribute('aria-busy', 'false');
+    const bpms = async () => (await page.locator('[data-testid=track-row] [role=gridcell]:nth-child(6)').allTextContents()).filter(Boolean).map(Number);
+    await expect.poll(async () => (await bpms()).length).toBeGreaterThan(3);
+    await expect
+      .poll(async () => {
+        const b = await bpms();
+        return b.every((x, i) => i === 0 || b[i - 1]! <= x);
+      })
+      .toBe(true);
     const formats = await page.locator('[data-testid=track-row] [role=gridcell]:nth-child(11)').allTextContents();
     for (const f of formats) expect(f.toLowerCase()).toMatch(/^(flac|wav|aiff|m4a|wv)/);
   };

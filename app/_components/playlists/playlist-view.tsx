@@ -101,7 +101,6 @@ export function PlaylistView({ id }: { id: string }) {
       width: 200,
       min: 80,
       elastic: true,
-      text: (t) => t.id,
       cell: (_t, _c, i) => <span className="text-muted italic">{list[i]?.notes}</span>,
     };
     const played: Column & { width: number } = {
@@ -318,7 +317,7 @@ export function PlaylistView({ id }: { id: string }) {
               onRange={noop}
               cell={cell}
               playingId={player.playing ? (player.track?.id ?? null) : null}
-              stale={entries.isFetching && !entries.isPending && move.isPending}
+              stale={move.isPending}
               viewKey={id}
               onDragRows={(keys, e) => {
                 e.dataTransfer.effectAllowed = editable ? 'copyMove' : 'copy';

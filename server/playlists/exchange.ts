@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { playlistTracks, type Playlist } from '@/drizzle/schema';
+import { playlistTracks, type Playlist, type PlaylistTrack } from '@/drizzle/schema';
 import type { Executor } from '../db/client';
 import { InvalidError } from '../errors';
 import { appendEvent } from '../events/outbox';
@@ -9,6 +9,8 @@ import { formatKey } from '../music/keys';
 import { createPlaylist, playlistById } from './playlists';
 import { SmartDefinition } from './rules';
 import { refreshSmartPlaylist } from './smart';
+
+type Placeholder = NonNullable<PlaylistTrack['placeholder']>;
 
 /** One entry as exported: where the file was, what it was, and what the DJ noted about it here. */
 interface ExportEntry {
@@ -30,24 +32,8 @@ interface ExportEntry {
 }
 
 function exportEntries(ex: Executor, playlistId: string): ExportEntry[] {
-  const rows = ex.all<{
-    absPath: string | null;
-    audioHash: string | null;
-    artist: string | null;
-    title: string | null;
-    album: string | null;
-    durationMs: number | null;
-    bpm: number | null;
-    keyPitch: number | null;
-    keyMode: number | null;
-    notes: string | null;
-    cueInSec: number | null;
-    cueOutSec: number | null;
-    ratingInContext: number | null;
-    playedAt: number | null;
-    playDurationMs: number | null;
-    placeholder: string | null;
-  }>(sql`
+  type Row = Omit<ExportEntry, 'path' | 'key' | 'placeholder'> & { absPath: string | null; keyPitch: number | null; keyMode: number | null; placeholder: string | null };
+  const rows = ex.all<Row>(sql`
     SELECT d.path || '/' || t.rel_path AS absPath, t.audio_hash AS audioHash, t.artist, t.title, t.album, t.duration_ms AS durationMs, t.bpm,
            coalesce(t.key_pitch_override, t.key_pitch) AS keyPitch, coalesce(t.key_mode_override, t.key_mode) AS keyMode,
            pt.notes, pt.cue_in_sec AS cueInSec, pt.cue_out_sec AS cueOutSec, pt.rating_in_context AS ratingInContext,
@@ -55,7 +41,7 @@ function exportEntries(ex: Executor, playlistId: string): ExportEntry[] {
     FROM playlist_tracks pt LEFT JOIN tracks t ON t.id = pt.track_id LEFT JOIN library_directories d ON d.id = t.directory_id
     WHERE pt.playlist_id = ${playlistId} ORDER BY pt.position, pt.id`);
   return rows.map((r) => {
-    const ph = r.placeholder ? (JSON.parse(r.placeholder) as { artist?: string | null; title?: string | null; durationMs?: number | null; path?: string | null }) : null;
+    const ph = r.placeholder ? (JSON.parse(r.placeholder) as Placeholder) : null;
     return {
       path: ph ? (ph.path ?? null) : r.absPath,
       audioHash: r.audioHash,

@@ -10,10 +10,11 @@ import { useKeyNotation } from '../../_hooks/use-key-notation';
 import { ContextMenu, FileActionDialog, type FileAction } from '../files/file-actions';
 import { FirstSteps } from '../first-steps';
 import { AddToPlaylistDialog } from '../playlists/add-to-playlist';
-import { TRACKS_MIME, useThink } from '../playlists/shared';
+import { carryTracks, useThink } from '../playlists/shared';
 import { formatCount } from '../format';
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
+import { useDismiss } from '../ui/use-dismiss';
 import { Dialog } from '../ui/dialog';
 import { useToast } from '../ui/toast';
 import { COLUMNS, useColumnPrefs, type CellContext } from './columns';
@@ -167,11 +168,7 @@ export function LibraryView() {
               onDelete={setRemoving}
               onMenu={(ids, at, track) => setMenu({ ids, at, track })}
               onRename={(t) => setFileAction({ kind: 'rename', ids: [t.id], name: t.fileName })}
-              onDragRows={(ids, e) => {
-                e.dataTransfer.effectAllowed = 'copy';
-                e.dataTransfer.setData(TRACKS_MIME, JSON.stringify(ids));
-                e.dataTransfer.setData('text/plain', `${ids.length} ${ids.length === 1 ? 'track' : 'tracks'}`);
-              }}
+              onDragRows={(ids, e) => carryTracks(e, ids)}
               onRange={onRange}
               cell={cell}
               playingId={player.playing ? (player.track?.id ?? null) : null}
@@ -348,18 +345,7 @@ function ActiveFilters({
 function ColumnChooser({ visible, onToggle, onReset }: { visible: string[]; onToggle: (id: string) => void; onReset: () => void }) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent | KeyboardEvent) => {
-      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    window.addEventListener('mousedown', close);
-    window.addEventListener('keydown', close);
-    return () => {
-      window.removeEventListener('mousedown', close);
-      window.removeEventListener('keydown', close);
-    };
-  }, [open]);
+  useDismiss(ref, open, () => setOpen(false));
   return (
     <div ref={ref} className="relative">
       <Button variant="ghost" onClick={() => setOpen(!open)} aria-expanded={open} aria-haspopup="true">

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Download, Trash2 } from 'lucide-react';
@@ -9,12 +9,15 @@ import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { Input } from '../ui/input';
 import { useToast } from '../ui/toast';
+import { useDismiss } from '../ui/use-dismiss';
 
 /** The export choices, each a download link. */
 export function ExportMenu({ href }: { href: (q: string) => string }) {
   const [open, setOpen] = useState(false);
+  const ref = useRef<HTMLDivElement>(null);
+  useDismiss(ref, open, () => setOpen(false));
   return (
-    <div className="relative">
+    <div ref={ref} className="relative">
       <Button size="sm" variant="ghost" onClick={() => setOpen(!open)} aria-expanded={open} aria-haspopup="menu">
         <Download size={13} /> Export
       </Button>

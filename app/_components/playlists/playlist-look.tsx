@@ -1,27 +1,17 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { Palette } from 'lucide-react';
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
+import { useDismiss } from '../ui/use-dismiss';
 import { PLAYLIST_COLOURS, PLAYLIST_ICONS } from './shared';
 
 /** Colour and icon of a playlist, picked from a small palette. */
 export function PlaylistLook({ color, icon, onChange }: { color: string | null; icon: string | null; onChange: (p: { color?: string | null; icon?: string | null }) => void }) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent | KeyboardEvent) => {
-      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    window.addEventListener('mousedown', close);
-    window.addEventListener('keydown', close);
-    return () => {
-      window.removeEventListener('mousedown', close);
-      window.removeEventListener('keydown', close);
-    };
-  }, [open]);
+  useDismiss(ref, open, () => setOpen(false));
   return (
     <div ref={ref} className="relative">
       <Button size="icon" variant="ghost" onClick={() => setOpen(!open)} aria-label="Colour and icon" title="Colour and icon" aria-expanded={open}>

@@ -25,7 +25,7 @@ import { EntryPanel } from './entry-panel';
 import { DeleteDialog, ExportMenu, PromoteDialog } from './playlist-actions';
 import { PlaylistLook } from './playlist-look';
 import { RuleEditor, SmartPreview, validateDraft, type SmartDraft } from './rule-editor';
-import { acceptsTracks, ENTRIES_MIME, PlaylistIcon, readTracks, TRACKS_MIME, useThink, type PlaylistEntry } from './shared';
+import { acceptsTracks, carryTracks, ENTRIES_MIME, PlaylistIcon, readTracks, TRACKS_MIME, useThink, type PlaylistEntry } from './shared';
 
 const keyOf = (e: PlaylistEntry) => `e${e.entryId}`;
 
@@ -320,14 +320,8 @@ export function PlaylistView({ id }: { id: string }) {
               stale={move.isPending}
               viewKey={id}
               onDragRows={(keys, e) => {
-                e.dataTransfer.effectAllowed = editable ? 'copyMove' : 'copy';
-                e.dataTransfer.setData(TRACKS_MIME, JSON.stringify(trackIdsOf(keys)));
-                if (editable)
-                  e.dataTransfer.setData(
-                    ENTRIES_MIME,
-                    JSON.stringify({ playlistId: p.id, entryIds: keys.map((k) => byKey.get(k)?.entryId).filter((x): x is number => typeof x === 'number') }),
-                  );
-                e.dataTransfer.setData('text/plain', `${keys.length} ${keys.length === 1 ? 'track' : 'tracks'}`);
+                carryTracks(e, trackIdsOf(keys), editable ? 'copyMove' : 'copy');
+                if (editable) e.dataTransfer.setData(ENTRIES_MIME, JSON.stringify({ playlistId: p.id, entryIds: keys.flatMap((k) => byKey.get(k)?.entryId ?? []) }));
               }}
               drop={editable ? { accepts: (dt) => dt.types.includes(ENTRIES_MIME) || dt.types.includes(TRACKS_MIME), onDropAt } : undefined}
             />

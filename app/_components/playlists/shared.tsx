@@ -126,6 +126,13 @@ export function useThink() {
   );
 }
 
+/** Puts tracks on a drag (what playlists in the sidebar and playlist tables take). */
+export function carryTracks(e: React.DragEvent, trackIds: string[], effect: 'copy' | 'copyMove' = 'copy') {
+  e.dataTransfer.effectAllowed = effect;
+  e.dataTransfer.setData(TRACKS_MIME, JSON.stringify(trackIds));
+  e.dataTransfer.setData('text/plain', `${trackIds.length} ${trackIds.length === 1 ? 'track' : 'tracks'}`);
+}
+
 export function readTracks(dt: DataTransfer): string[] {
   try {
     const ids = JSON.parse(dt.getData(TRACKS_MIME) || '[]') as unknown;

@@ -1,6 +1,6 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { libraryDirectories, playlists } from '@/drizzle/schema';
+import { libraryDirectories, playlistTracks, playlists } from '@/drizzle/schema';
 import type { Db } from '../../db/client';
 import { writeTx } from '../../db/tx';
 import { InvalidError } from '../../errors';
@@ -89,21 +89,7 @@ export const playlistsRouter = router({
   entries: procedure.input(z.object({ id: Id })).query(({ ctx, input }) => {
     const db = ctx.app.db;
     const p = playlistById(db, input.id);
-    const rows = db.all<{
-      id: number;
-      trackId: string | null;
-      position: number;
-      notes: string | null;
-      cueInSec: number | null;
-      cueOutSec: number | null;
-      ratingInContext: number | null;
-      playedAt: number | null;
-      playDurationMs: number | null;
-      placeholder: string | null;
-    }>(
-      sql`SELECT id, track_id AS trackId, position, notes, cue_in_sec AS cueInSec, cue_out_sec AS cueOutSec, rating_in_context AS ratingInContext, played_at AS playedAt, play_duration_ms AS playDurationMs, placeholder
-          FROM playlist_tracks WHERE playlist_id = ${p.id} ORDER BY position, id`,
-    );
+    const rows = db.select().from(playlistTracks).where(eq(playlistTracks.playlistId, p.id)).orderBy(asc(playlistTracks.position), asc(playlistTracks.id)).all();
     const byId = new Map(tracksByIds(db, [...new Set(rows.map((r) => r.trackId).filter((x): x is string => !!x))]).map((t) => [t.id, t]));
     return rows.map((r) => ({
       entryId: r.id,
@@ -115,7 +101,7 @@ export const playlistsRouter = router({
       ratingInContext: r.ratingInContext,
       playedAt: r.playedAt,
       playDurationMs: r.playDurationMs,
-      placeholder: r.placeholder ? (JSON.parse(r.placeholder) as { artist?: string | null; title?: string | null; durationMs?: number | null; path?: string | null }) : null,
+      placeholder: r.placeholder,
     }));
   }),
   create: procedure

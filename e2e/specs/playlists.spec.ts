@@ -84,6 +84,13 @@ test('drag tracks from the library into a playlist, reorder them by drag and dro
   await grid.press('Delete');
   await expect(rows(page)).toHaveCount(2);
   expect(await order()).toEqual([ids[0], ids[2]]);
+
+  // into a folder from the colour/icon/folder picker: the sidebar nests it there
+  const gigs = await client.playlists.create.mutate({ name: 'Gigs', type: 'folder' });
+  await page.getByRole('button', { name: 'Colour, icon and folder' }).click();
+  await page.getByLabel('Folder', { exact: true }).selectOption(gigs.id);
+  await expect.poll(async () => (await client.playlists.byId.query({ id: warmup.id })).parentId).toBe(gigs.id);
+  await expect(page.getByTestId('playlist-tree').getByRole('treeitem', { name: /Gigs/ }).getByRole('group')).toContainText('Warm-up');
 });
 
 test('build a nested smart playlist: the preview and the explain sentence follow every edit', async ({ page, stack }) => {

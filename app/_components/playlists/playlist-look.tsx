@@ -5,16 +5,29 @@ import { Palette } from 'lucide-react';
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
 import { useDismiss } from '../ui/use-dismiss';
-import { PLAYLIST_COLOURS, PLAYLIST_ICONS } from './shared';
+import { PLAYLIST_COLOURS, PLAYLIST_ICONS, usePlaylistList } from './shared';
 
-/** Colour and icon of a playlist, picked from a small palette. */
-export function PlaylistLook({ color, icon, onChange }: { color: string | null; icon: string | null; onChange: (p: { color?: string | null; icon?: string | null }) => void }) {
+/** Colour, icon and folder of a playlist: colours and icons from a small palette. */
+export function PlaylistLook({
+  id,
+  color,
+  icon,
+  parentId,
+  onChange,
+}: {
+  id: string;
+  color: string | null;
+  icon: string | null;
+  parentId: string | null;
+  onChange: (p: { color?: string | null; icon?: string | null; parentId?: string | null }) => void;
+}) {
   const [open, setOpen] = useState(false);
+  const folders = (usePlaylistList().data ?? []).filter((f) => f.type === 'folder' && f.id !== id);
   const ref = useRef<HTMLDivElement>(null);
   useDismiss(ref, open, () => setOpen(false));
   return (
     <div ref={ref} className="relative">
-      <Button size="icon" variant="ghost" onClick={() => setOpen(!open)} aria-label="Colour and icon" title="Colour and icon" aria-expanded={open}>
+      <Button size="icon" variant="ghost" onClick={() => setOpen(!open)} aria-label="Colour, icon and folder" title="Colour, icon and folder" aria-expanded={open}>
         <Palette size={15} />
       </Button>
       {open ? (
@@ -53,6 +66,22 @@ export function PlaylistLook({ color, icon, onChange }: { color: string | null; 
               </button>
             ))}
           </div>
+          <label className="mt-3 flex items-center gap-2 text-xs text-muted">
+            Folder
+            <select
+              aria-label="Folder"
+              value={parentId ?? ''}
+              onChange={(e) => onChange({ parentId: e.target.value || null })}
+              className="h-7 flex-1 rounded border border-line-strong bg-panel px-1.5 text-sm text-fg focus:border-accent focus:outline-none"
+            >
+              <option value="">(top level)</option>
+              {folders.map((f) => (
+                <option key={f.id} value={f.id}>
+                  {f.name}
+                </option>
+              ))}
+            </select>
+          </label>
         </div>
       ) : null}
     </div>

@@ -212,7 +212,9 @@ export function PlaylistView({ id }: { id: string }) {
               <Star size={16} className={cn(p.isFavorite && 'fill-accent text-accent')} />
             </Button>
           ) : null}
-          {p.type !== 'temp' && p.type !== 'session' ? <PlaylistLook color={p.color} icon={p.icon} onChange={(look) => update.mutate({ id: p.id, ...look })} /> : null}
+          {p.type !== 'temp' && p.type !== 'session' ? (
+            <PlaylistLook id={p.id} color={p.color} icon={p.icon} parentId={p.parentId} onChange={(look) => update.mutate({ id: p.id, ...look })} />
+          ) : null}
           {p.type === 'smart' && !editing ? (
             <Button size="sm" onClick={() => setEditing(p.smart)}>
               <Wand2 size={13} /> Edit rules

@@ -76,6 +76,8 @@ const Raw = z.object({
   ANALYSIS_RETRY_DELAY_MS: int(5_000, 10),
   ANALYSIS_MAX_RETRIES: int(3, 1, 100),
   ANALYSIS_PROCESSING_TIMEOUT_MS: int(600_000, 1_000),
+  ANALYSIS_THREADS: int(1, 1, 16),
+  ANALYSIS_TRACK_TIMEOUT_MS: int(180_000, 1_000),
 
   AUDIO_SERVER_WS_URL: wsUrl,
   AUDIO_SERVER_AUTH_TOKEN: optionalString,
@@ -151,6 +153,8 @@ function shape(r: z.output<typeof Raw>, cwd: string) {
       retryDelayMs: r.ANALYSIS_RETRY_DELAY_MS,
       maxAttempts: r.ANALYSIS_MAX_RETRIES,
       processingTimeoutMs: r.ANALYSIS_PROCESSING_TIMEOUT_MS,
+      threads: r.ANALYSIS_THREADS,
+      trackTimeoutMs: r.ANALYSIS_TRACK_TIMEOUT_MS,
     },
     audioEngine: {
       url: r.AUDIO_SERVER_WS_URL === '' ? undefined : r.AUDIO_SERVER_WS_URL,

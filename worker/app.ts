@@ -31,6 +31,7 @@ export interface WorkerHandle {
   analysis: AnalysisService;
   engine: AudioEngineService;
   smart: SmartRefresher;
+  components: Components;
   stop(reason?: string): Promise<void>;
 }
 
@@ -124,5 +125,5 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
       closeDatabase(db);
       log.info('worker stopped');
     })());
-  return { ctx, id, httpPort, runner, watch, analysis, engine, smart, stop };
+  return { ctx, id, httpPort, runner, watch, analysis, engine, smart, components, stop };
 }

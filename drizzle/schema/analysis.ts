@@ -22,7 +22,24 @@ export const audioAnalysis = sqliteTable('audio_analysis', {
   segments: text({ mode: 'json' }).$type<unknown>(),
   transitions: text({ mode: 'json' }).$type<unknown>(),
   stagesDone: text({ mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** Who made the basic features: 'builtin' (this worker) or 'server' (a Mismo analysis server). */
+  analyzer: text({ enum: ['builtin', 'server'] }),
+  /** The built-in analyzer's version ('builtin/N'); an older one is re-analysed at idle priority. */
   analysisVersion: text(),
+  /** 0–1: how clearly the track beats at its BPM (built-in analyzer). */
+  bpmConfidence: real(),
+  /** Why there is no BPM (silence, no steady beat), instead of a made-up one. */
+  noTempoReason: text(),
+  tempoVariable: bool(),
+  keyConfidence: real(),
+  tuningCents: real(),
+  /** EBU R128 integrated loudness (LUFS), loudness range (LU), true peak (dBTP), ReplayGain 2 gain (dB). */
+  loudnessLufs: real(),
+  loudnessRange: real(),
+  truePeakDb: real(),
+  replayGainDb: real(),
+  /** 0–1 energy from loudness, onset density, brightness and tempo; ranked into 1–10 over the library. */
+  energyScore: real(),
   basicAt: ms(),
   characteristicsAt: ms(),
   createdAt: ms().notNull(),
@@ -69,6 +86,8 @@ export const analysisJobs = sqliteTable(
     /** Per-dispatch secret carried in the callback URL. */
     secret: text(),
     waiters: text({ mode: 'json' }).$type<AnalysisWaiter[]>().notNull().default([]),
+    /** Only an analysis server may take it (replacing a built-in result with the server's). */
+    serverOnly: bool().notNull().default(false),
     trackId: text(),
     filePath: text(),
     lastError: text(),

@@ -77,6 +77,8 @@ export const tracks = sqliteTable(
     bpmOverride: real(),
     keyPitchOverride: integer(),
     keyModeOverride: integer(),
+    /** The user's grid anchor (seconds to the first downbeat): wins over every analysis. */
+    beatOffsetOverride: real(),
     isAnalyzed: bool().notNull().default(false),
     /**
      * Camelot position of the effective key (1A=2, 1B=3 … 12B=25): keys sort the way DJs read

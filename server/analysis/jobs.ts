@@ -18,6 +18,8 @@ export interface AnalysisRequest {
   /** Analyse again even if the stages are done (the user asked for a re-analysis). */
   force?: boolean;
   maxAttempts?: number;
+  /** Only an analysis server may take it (a built-in result waiting to be replaced by the server's). */
+  serverOnly?: boolean;
 }
 
 export type RequestOutcome = { job: AnalysisJob | undefined; created: boolean; alreadyDone: boolean };
@@ -52,6 +54,8 @@ export function requestAnalysis(ex: Db | Executor, req: AnalysisRequest, now: nu
           // a forced re-analysis of a stage already done in this job runs it again
           stagesDone: req.force ? existing.stagesDone.filter((s) => !(missing as string[]).includes(s)) : existing.stagesDone,
           waiters: withWaiter(existing.waiters),
+          // anyone may take it once anyone asks without the condition
+          serverOnly: existing.serverOnly && Boolean(req.serverOnly),
           updatedAt: now,
         })
         .where(eq(analysisJobs.id, existing.id))
@@ -72,6 +76,7 @@ export function requestAnalysis(ex: Db | Executor, req: AnalysisRequest, now: nu
       serverUrl: null,
       secret: null,
       waiters: withWaiter([]),
+      serverOnly: Boolean(req.serverOnly),
       lastError: null,
       dispatchedAt: null,
       lastCallbackAt: null,
@@ -107,17 +112,34 @@ export interface Claimed {
   trackId: string;
 }
 
+/** What the built-in analyzer can do; the other stages (stems, genre, segments, transitions) need a server. */
+export const BUILTIN_STAGES = ['basic_features', 'characteristics'] as const satisfies readonly Stage[];
+export const BUILTIN_URL = 'builtin';
+
 /**
- * Takes the most urgent waiting job for a server: stamps it dispatched with a fresh callback
- * secret. A job none of whose files is there any more is closed as `missing` instead.
+ * Takes the most urgent waiting job for a server (or the built-in analyzer, `serverUrl` =
+ * 'builtin', which takes only jobs with a stage it can do, and only those stages): stamps it
+ * dispatched with a fresh callback secret. A job none of whose files is there any more is closed
+ * as `missing` instead.
  */
 export function claimNextJob(db: Db, serverUrl: string, now: number): Claimed | undefined {
+  const builtin = serverUrl === BUILTIN_URL;
   return inWriteTx(db, (tx) => {
     for (;;) {
       const job = tx
         .select()
         .from(analysisJobs)
-        .where(and(eq(analysisJobs.status, 'queued'), sql`${analysisJobs.nextAttemptAt} <= ${now}`))
+        .where(
+          and(
+            eq(analysisJobs.status, 'queued'),
+            sql`${analysisJobs.nextAttemptAt} <= ${now}`,
+            builtin
+              ? sql`${analysisJobs.serverOnly} = 0 AND EXISTS (SELECT 1 FROM json_each(${analysisJobs.stagesRequested}) r
+                     WHERE r.value IN ('basic_features', 'characteristics')
+                       AND NOT EXISTS (SELECT 1 FROM json_each(${analysisJobs.stagesDone}) d WHERE d.value = r.value))`
+              : undefined,
+          ),
+        )
         .orderBy(sql`${analysisJobs.priority} DESC, ${analysisJobs.createdAt}, ${analysisJobs.id}`)
         .limit(1)
         .get();
@@ -128,7 +150,7 @@ export function claimNextJob(db: Db, serverUrl: string, now: number): Claimed | 
         appendEvent(tx, 'analysis:failed', { audioHash: job.audioHash, error: 'Every file with this audio is missing', final: true }, now);
         continue;
       }
-      const pending = job.stagesRequested.filter((s) => !job.stagesDone.includes(s));
+      const pending = job.stagesRequested.filter((s) => !job.stagesDone.includes(s) && (!builtin || (BUILTIN_STAGES as readonly string[]).includes(s)));
       const claimed = tx
         .update(analysisJobs)
         .set({
@@ -157,12 +179,18 @@ export function claimNextJob(db: Db, serverUrl: string, now: number): Claimed | 
  * A dispatch that did not work out (submit refused, failed stage, server silent too long): back in
  * the queue after an exponential backoff, or failed for good after the last attempt.
  */
-export function failAttempt(ex: Db | Executor, jobId: number, error: string, now: number, opts: { retryBaseMs: number; countAttempt?: boolean }): AnalysisJob | undefined {
+export function failAttempt(
+  ex: Db | Executor,
+  jobId: number,
+  error: string,
+  now: number,
+  opts: { retryBaseMs: number; countAttempt?: boolean; /** the file itself is the problem: no retry */ final?: boolean },
+): AnalysisJob | undefined {
   return inWriteTx(ex as Db, (tx) => {
     const job = tx.select().from(analysisJobs).where(eq(analysisJobs.id, jobId)).get();
     if (!job || !(ACTIVE as readonly string[]).includes(job.status)) return job;
     const attempts = opts.countAttempt === false ? Math.max(0, job.attempts - 1) : job.attempts;
-    const final = attempts >= job.maxAttempts;
+    const final = Boolean(opts.final) || attempts >= job.maxAttempts;
     const updated = tx
       .update(analysisJobs)
       .set({

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { audioAnalysis, tracks, waveforms } from '@/drizzle/schema';
 import type { Db, Executor } from '../db/client';
 import { analysisLookup, effectiveColumns } from '../scan/track-rows';
-import { BasicFeatures, Characteristics, MAIN_BANDS, MainWaveform, STEM_BANDS, StemWaveform, STAGES } from './schemas';
+import { BasicFeatures, BuiltinCharacteristics, Characteristics, MAIN_BANDS, MainWaveform, STEM_BANDS, StemWaveform, STAGES } from './schemas';
 
 /** Float32 little-endian array of seconds (compact, and what the UI reads directly). */
 export const packTimes = (v: number[] | undefined) => (v?.length ? Buffer.from(new Float32Array(v).buffer) : null);
@@ -126,6 +126,13 @@ export function applyStage(ex: Executor, hash: string, stage: string, data: unkn
       hash,
       stage,
       {
+        analyzer: d.analyzer ?? 'server',
+        analysisVersion: d.analyzer_version ?? null,
+        bpmConfidence: d.bpm_confidence ?? null,
+        noTempoReason: (d.tempo ?? d.bpm) ? null : (d.no_tempo_reason ?? null),
+        tempoVariable: d.tempo_variable ?? null,
+        keyConfidence: d.key_confidence ?? null,
+        tuningCents: d.tuning_cents ?? null,
         bpm: d.tempo ?? d.bpm ?? null,
         keyPitch: d.key ?? d.musical_key ?? null,
         keyMode: d.mode ?? null,
@@ -148,8 +155,14 @@ export function applyStage(ex: Executor, hash: string, stage: string, data: unkn
     const d = Characteristics.parse(data);
     const characteristics: Record<string, number | boolean | null> = {};
     for (const [k, v] of Object.entries(d)) if (typeof v === 'number' || typeof v === 'boolean') characteristics[k] = v;
-    upsertAnalysis(ex, hash, stage, { characteristics, characteristicsAt: now }, now);
-    return { trackIds: refreshTracks(ex, hash, typeof d.energy === 'number' ? d.energy : null, now), warnings: [] };
+    const b = BuiltinCharacteristics.safeParse(data);
+    const builtin = b.success
+      ? { loudnessLufs: b.data.loudness, loudnessRange: b.data.loudness_range, truePeakDb: b.data.true_peak, replayGainDb: b.data.replay_gain, energyScore: b.data.energy }
+      : {};
+    upsertAnalysis(ex, hash, stage, { characteristics, characteristicsAt: now, ...builtin }, now);
+    const ids = refreshTracks(ex, hash, typeof d.energy === 'number' ? d.energy : null, now);
+    if (b.success) rankEnergy(ex, hash, b.data.energy, now);
+    return { trackIds: ids, warnings: [] };
   }
   if (stage === 'genre' || stage === 'segments' || stage === 'transitions') {
     upsertAnalysis(ex, hash, stage, { [stage]: data ?? null }, now);
@@ -164,6 +177,41 @@ export function applyStage(ex: Executor, hash: string, stage: string, data: unkn
     };
   }
   return { trackIds: [], warnings: [`unknown stage ${stage} ignored`] };
+}
+
+/**
+ * Energy 1–10 for the tracks of one hash: where its score falls among every analysed track's
+ * (a percentile, so the library's spread uses the whole scale). A level the user set stays.
+ * `rerankEnergy` brings earlier tracks up to date as the library grows.
+ */
+function rankEnergy(ex: Executor, hash: string, score: number, now: number) {
+  const db = ex as Db;
+  const r = db.get<{ below: number; total: number }>(
+    sql`SELECT count(*) FILTER (WHERE energy_score < ${score}) AS below, count(*) AS total FROM audio_analysis WHERE energy_score IS NOT NULL`,
+  );
+  const level = levelOf(r.below, r.total);
+  db.run(
+    sql`UPDATE tracks SET energy_level = ${level}, updated_at = ${now}
+         WHERE audio_hash = ${hash} AND NOT EXISTS (SELECT 1 FROM json_each(tracks.edited_fields) WHERE value = 'energyLevel')`,
+  );
+}
+
+const levelOf = (below: number, total: number) => (total <= 1 ? 5 : Math.min(10, 1 + Math.floor((10 * below) / total)));
+
+/** Re-ranks every analysed track's energy level over the whole library; returns how many changed. */
+export function rerankEnergy(ex: Executor, now: number): string[] {
+  const db = ex as Db;
+  const changed = db.all<{ id: string }>(
+    sql`WITH ranked AS (
+          SELECT audio_hash, min(10, 1 + (10 * (rank() OVER (ORDER BY energy_score) - 1)) / count(*) OVER ()) AS level
+            FROM audio_analysis WHERE energy_score IS NOT NULL)
+        UPDATE tracks SET energy_level = ranked.level, updated_at = ${now}
+          FROM ranked
+         WHERE ranked.audio_hash = tracks.audio_hash AND tracks.energy_level IS NOT ranked.level
+           AND NOT EXISTS (SELECT 1 FROM json_each(tracks.edited_fields) WHERE value = 'energyLevel')
+        RETURNING tracks.id AS id`,
+  );
+  return changed.map((r) => r.id);
 }
 
 /** Marks the stems stage done in the results row (the files live in the stem cache). */

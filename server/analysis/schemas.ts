@@ -58,15 +58,23 @@ export const BasicFeatures = z
     audibleStartTime: finite.optional(),
     audibleEndTime: finite.optional(),
     waveforms: z.array(z.unknown()).max(10).optional(),
+    // the built-in analyzer's extras (an analysis server may send them too)
+    analyzer: z.enum(['builtin', 'server']).optional(),
+    analyzer_version: z.string().max(40).optional(),
+    bpm_confidence: finite.min(0).max(1).optional(),
+    no_tempo_reason: z.string().min(1).max(300).optional(),
+    tempo_variable: z.boolean().optional(),
+    key_confidence: finite.min(0).max(1).optional(),
+    tuning_cents: finite.min(-50).max(50).optional(),
   })
   .loose()
-  .refine((d) => d.tempo !== undefined || d.bpm !== undefined, 'tempo (or bpm) is required');
+  .refine((d) => d.tempo !== undefined || d.bpm !== undefined || d.no_tempo_reason !== undefined, 'tempo (or bpm) is required');
 export type BasicFeatures = z.infer<typeof BasicFeatures>;
 
 const CHARACTERISTIC_KEYS = ['danceability', 'valence', 'arousal', 'energy', 'loudness', 'acousticness', 'instrumentalness'] as const;
 const numOrBool = z.union([finite, z.boolean()]);
 /** Every one of the seven must be there; booleans stay booleans and energy may be negative. */
-export const Characteristics = z
+const ServerCharacteristics = z
   .object({
     ...(Object.fromEntries(CHARACTERISTIC_KEYS.map((k) => [k, numOrBool])) as Record<(typeof CHARACTERISTIC_KEYS)[number], typeof numOrBool>),
     spectral_centroid: finite.optional(),
@@ -75,6 +83,25 @@ export const Characteristics = z
     processing_time: finite.optional(),
   })
   .loose();
+/**
+ * The built-in analyzer measures loudness and energy, not mood: it sends what it measured and
+ * nothing made up (no valence, no acousticness).
+ */
+export const BuiltinCharacteristics = z.object({
+  analyzer: z.literal('builtin'),
+  /** 0–1 energy score (ranked into 1–10 over the library). */
+  energy: finite.min(0).max(1),
+  /** Integrated loudness, LUFS (null for silence). */
+  loudness: finite.nullable(),
+  loudness_range: finite.nullable(),
+  true_peak: finite.nullable(),
+  replay_gain: finite.nullable(),
+  onset_rate: finite.min(0),
+  brightness: finite.min(0).max(1),
+  danceability: finite.min(0).max(1),
+  processing_time: finite.optional(),
+});
+export const Characteristics = z.union([BuiltinCharacteristics, ServerCharacteristics]);
 
 export const STEM_NAMES = ['vocals', 'drums', 'bass', 'other'] as const;
 export const Stems = z

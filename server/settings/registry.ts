@@ -94,6 +94,27 @@ export const SETTINGS = {
     label: 'Deep analysis when idle',
     description: 'Genre, segments and transitions at the lowest priority once everything has basic analysis.',
   },
+  'analysis.engine': {
+    schema: z.enum(['auto', 'builtin', 'server']),
+    default: 'auto',
+    category: 'analysis',
+    label: 'Who analyses',
+    description: 'Auto: the analysis server when one answers, else the built-in analyzer. Built-in: always this machine. Server: only the analysis server.',
+  },
+  'analysis.minBpm': {
+    schema: z.number().int().min(40).max(200),
+    default: 70,
+    category: 'analysis',
+    label: 'Lowest BPM',
+    description: 'The built-in analyzer reports tempos inside this range (halving or doubling what it hears).',
+  },
+  'analysis.maxBpm': {
+    schema: z.number().int().min(60).max(300),
+    default: 180,
+    category: 'analysis',
+    label: 'Highest BPM',
+    description: 'With the lowest BPM: 70–180 suits most DJ music; 85–175 for drum & bass sets, 60–140 for hip-hop.',
+  },
   'ui.keyNotation': {
     schema: z.enum(['camelot', 'openkey', 'musical']),
     default: 'camelot',

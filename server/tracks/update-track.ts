@@ -42,6 +42,8 @@ export function updateTrack(ctx: AppContext, raw: UpdateTrackInput) {
     for (const k of TAG_FIELDS) if (typeof set[k] === 'string') (set as Record<string, unknown>)[k] = set[k].normalize('NFC') || null;
     const edited = new Set(before.editedFields);
     for (const k of TAG_FIELDS) if (k in rest) edited.add(k);
+    // an energy level set by hand is kept when analysis ranks the library again
+    if ('energyLevel' in rest) edited.add('energyLevel');
     set.editedFields = [...edited];
     if (bpm !== undefined) set.bpmOverride = bpm;
     if (key !== undefined) {

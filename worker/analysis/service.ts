@@ -7,15 +7,28 @@ import { analysisJobs, libraryDirectories, type AnalysisJob } from '@/drizzle/sc
 import type { AppContext } from '@/server/context';
 import { appendEvent } from '@/server/events/outbox';
 import { callbacksDir, processPendingCallbacks, receiveCallback, INLINE_BODY_MAX, type ProcessHooks } from '@/server/analysis/callbacks';
-import { claimNextJob, failAttempt, queueDeepWhenIdle, queueUnanalysed, quietFinishedJobs, settleJob, stuckJobs } from '@/server/analysis/jobs';
-import { trackIdsForHash } from '@/server/analysis/results';
+import {
+  BUILTIN_STAGES,
+  BUILTIN_URL,
+  claimNextJob,
+  failAttempt,
+  queueDeepWhenIdle,
+  queueUnanalysed,
+  quietFinishedJobs,
+  requestAnalysis,
+  settleJob,
+  stuckJobs,
+} from '@/server/analysis/jobs';
+import { rerankEnergy, trackIdsForHash } from '@/server/analysis/results';
+import { BUILTIN_VERSION } from '@/server/analysis/builtin/envelopes';
 import { writeTx } from '@/server/db/tx';
 import { libraryVersion } from '@/server/tracks/facet-index';
-import { STAGES } from '@/server/analysis/schemas';
+import { ANALYSIS_PRIORITY, STAGES } from '@/server/analysis/schemas';
 import type { Components } from '../components';
 import { sendJson, type WorkerHttp } from '../http';
 import { Supervisor } from '../supervise';
 import { StemCache, acceptStems } from './stems';
+import { BuiltinAnalyzer, BuiltinFailure } from './builtin';
 
 export interface ServerState {
   url: string;
@@ -24,6 +37,9 @@ export interface ServerState {
   version?: string;
   checkedAt: number | null;
 }
+
+/** Built-in results handed to a server (or re-analysed after a version bump) per housekeeping round. */
+const REPLACE_BATCH = 100;
 
 /** Hashes queued per housekeeping round when new audio appears. */
 const UNANALYSED_BATCH = 5_000;
@@ -61,6 +77,10 @@ export class AnalysisService {
   readonly servers: ServerState[];
   readonly stems: StemCache;
   readonly supervisor: Supervisor | undefined;
+  readonly builtin: BuiltinAnalyzer;
+  private readonly builtinRuns = new Map<string, AbortController>();
+  private energyDirty = false;
+  private energyRankedAt = 0;
   private timers: NodeJS.Timeout[] = [];
   private pumping = false;
   private pumpAgain = false;
@@ -82,6 +102,15 @@ export class AnalysisService {
     const env = ctx.env.analysis;
     this.servers = env.serverUrls.map((url) => ({ url: url.replace(/\/+$/, ''), state: 'unknown', checkedAt: null }));
     this.stems = new StemCache(ctx);
+    this.builtin = new BuiltinAnalyzer({
+      threads: env.threads,
+      trackTimeoutMs: env.trackTimeoutMs,
+      bpmRange: () => {
+        const lo = ctx.settings.get('analysis.minBpm');
+        const hi = ctx.settings.get('analysis.maxBpm');
+        return hi > lo * 1.5 ? { minBpm: lo, maxBpm: hi } : { minBpm: 70, maxBpm: 180 };
+      },
+    });
     this.hooks = {
       retryBaseMs: env.retryDelayMs,
       stems: async (job, data) => void (await acceptStems(ctx, this.stems, job, data)),
@@ -106,8 +135,19 @@ export class AnalysisService {
     }
   }
 
+  /** Analysis always runs: with the built-in analyzer when no server is configured or answering. */
   get enabled() {
-    return this.servers.length > 0;
+    return this.servers.length > 0 || this.mode !== 'server';
+  }
+
+  get mode() {
+    return this.ctx.settings.get('analysis.engine');
+  }
+
+  /** Whether the built-in analyzer takes jobs now: always in `builtin`, in `auto` while no server answers. */
+  get builtinActive() {
+    const mode = this.mode;
+    return mode === 'builtin' || (mode === 'auto' && !this.servers.some((s) => s.state === 'up'));
   }
 
   private activeDirectories() {
@@ -158,6 +198,11 @@ export class AnalysisService {
     const jobs = this.ctx.db.select().from(analysisJobs).where(eq(analysisJobs.status, 'dispatched')).all();
     for (const j of jobs) {
       if (!j.serverUrl) continue;
+      if (j.serverUrl === BUILTIN_URL) {
+        // the thread died with the old worker: analyse again, without counting it against the file
+        failAttempt(this.ctx.db, j.id, 'The worker stopped during the analysis', this.ctx.clock.now(), { retryBaseMs: 0, countAttempt: false });
+        continue;
+      }
       try {
         const res = await fetch(`${j.serverUrl}/jobs/${j.audioHash}`, { signal: AbortSignal.timeout(5_000) });
         if (res.status === 404)
@@ -172,8 +217,10 @@ export class AnalysisService {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    for (const c of this.builtinRuns.values()) c.abort();
     await Promise.allSettled([...this.inFlightSubmits]);
     await this.processing;
+    await this.builtin.stop();
     await this.supervisor?.stop();
   };
 
@@ -185,15 +232,34 @@ export class AnalysisService {
   private report() {
     const up = this.servers.filter((s) => s.state === 'up').length;
     const sup = this.supervisor?.status;
-    const state = !this.enabled ? 'disabled' : up > 0 ? 'ready' : sup && sup.state !== 'running' && sup.state !== 'stopped' ? sup.state : 'waiting';
+    const builtin = this.builtinActive;
+    const state = !this.enabled ? 'disabled' : up > 0 || builtin ? 'ready' : sup && sup.state !== 'running' && sup.state !== 'stopped' ? sup.state : 'waiting';
+    const threads = `${this.builtin.capacity} thread${this.builtin.capacity > 1 ? 's' : ''}`;
     const detail = !this.enabled
-      ? 'No analysis server configured'
+      ? 'No analysis server configured (Settings → Analysis → Who analyses is set to the server)'
       : up > 0
         ? `${up} of ${this.servers.length} server${this.servers.length > 1 ? 's' : ''} healthy`
-        : (sup?.detail ?? 'No analysis server answers; jobs wait until one does');
+        : builtin
+          ? this.mode === 'builtin'
+            ? `The built-in analyzer (${threads})`
+            : `The built-in analyzer (${threads}) while no analysis server answers`
+          : (sup?.detail ?? 'No analysis server answers; jobs wait until one does');
+    const st = this.builtin.stats;
     this.components.set('analysis', {
       state,
       detail,
+      mode: this.mode,
+      analyzer: up > 0 && this.mode !== 'builtin' ? 'server' : builtin ? 'builtin' : null,
+      builtin: {
+        version: BUILTIN_VERSION,
+        threads: this.builtin.capacity,
+        running: this.builtin.running,
+        tracks: st.tracks,
+        failures: st.failures,
+        // audio seconds per second of work: "× realtime"
+        speed: st.busySeconds > 0 ? Math.round((st.audioSeconds / st.busySeconds) * 10) / 10 : null,
+        secondsPerTrack: st.tracks > 0 ? Math.round((st.busySeconds / st.tracks) * 100) / 100 : null,
+      },
       servers: this.servers.map((s) => ({ url: s.url, state: s.state, detail: s.detail ?? null, version: s.version ?? null, checkedAt: s.checkedAt })),
       supervisor: sup ? { state: sup.state, detail: sup.detail ?? null, pid: sup.pid, restarts: sup.restarts } : null,
       stemCacheBytes: this.stems.totalBytes(),
@@ -241,7 +307,11 @@ export class AnalysisService {
       // a full batch may have left more behind: look again next round
       if (queueUnanalysed(this.ctx.db, now, UNANALYSED_BATCH) < UNANALYSED_BATCH) this.seenVersion = version;
     }
-    if (this.ctx.settings.get('analysis.deepAnalysisWhenIdle')) queueDeepWhenIdle(this.ctx.db, now);
+    const serverUp = this.servers.some((s) => s.state === 'up');
+    // deep stages need a server; the built-in analyzer cannot do them
+    if (serverUp && this.mode !== 'builtin' && this.ctx.settings.get('analysis.deepAnalysisWhenIdle')) queueDeepWhenIdle(this.ctx.db, now);
+    this.replaceBuiltinResults(now, serverUp);
+    this.rankEnergyWhenDue(now);
     for (const j of stuckJobs(this.ctx.db, now, { processingTimeoutMs: env.processingTimeoutMs, graceMs: this.opts.graceMs ?? 15_000 })) {
       const missing = j.stagesDispatched.filter((s) => !j.stagesDone.includes(s));
       const why = j.serverDoneAt
@@ -270,8 +340,41 @@ export class AnalysisService {
     this.pump();
   }
 
-  /** `DELETE /jobs/{id}` on the server (best effort). */
+  /**
+   * Built-in results wait to be replaced: by a server's when one answers (auto or server mode),
+   * or by the current built-in version's after an upgrade. Both at idle priority, a batch a round.
+   */
+  private replaceBuiltinResults(now: number, serverUp: boolean) {
+    const db = this.ctx.db;
+    const idle = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM analysis_jobs WHERE status IN ('queued', 'dispatched') AND priority > ${ANALYSIS_PRIORITY.idle}`).n === 0;
+    if (!idle) return;
+    const toServer = serverUp && this.mode !== 'builtin';
+    const rows = db.all<{ hash: string }>(
+      sql`SELECT a.audio_hash AS hash FROM audio_analysis a
+           WHERE a.analyzer = 'builtin' AND (${toServer ? 1 : 0} = 1 OR a.analysis_version IS NOT ${BUILTIN_VERSION})
+             AND NOT EXISTS (SELECT 1 FROM analysis_jobs j WHERE j.audio_hash = a.audio_hash AND (j.status IN ('queued', 'dispatched', 'failed', 'missing', 'cancelled') OR j.server_only = 1 AND j.status = 'completed' AND j.completed_at > a.basic_at))
+           LIMIT ${REPLACE_BATCH}`,
+    );
+    for (const r of rows) requestAnalysis(db, { audioHash: r.hash, priority: ANALYSIS_PRIORITY.idle, force: true, serverOnly: toServer }, now);
+  }
+
+  /** Energy 1–10 is a rank over the library: re-ranked (at most every 30 s) once new scores came in. */
+  private rankEnergyWhenDue(now: number) {
+    if (!this.energyDirty || now - this.energyRankedAt < 30_000) return;
+    this.energyDirty = false;
+    this.energyRankedAt = now;
+    writeTx(this.ctx.db, (tx) => {
+      const ids = rerankEnergy(tx, now);
+      for (let i = 0; i < ids.length; i += 500) appendEvent(tx, 'track:updated', { trackIds: ids.slice(i, i + 500), fields: ['energy'] }, now);
+    });
+  }
+
+  /** `DELETE /jobs/{id}` on the server (best effort); the built-in analyzer stops the track. */
   async cancelRemote(serverUrl: string, hash: string) {
+    if (serverUrl === BUILTIN_URL) {
+      this.builtinRuns.get(hash)?.abort();
+      return;
+    }
     try {
       await fetch(`${serverUrl}/jobs/${hash}`, { method: 'DELETE', signal: AbortSignal.timeout(5_000) });
     } catch {
@@ -293,13 +396,19 @@ export class AnalysisService {
     this.pumping = true;
     try {
       const limit = this.ctx.env.analysis.concurrency;
-      for (;;) {
+      for (; this.mode !== 'builtin';) {
         const free = this.servers.filter((s) => s.state === 'up').map((s) => ({ s, n: this.inFlight(s.url) }));
         const target = free.filter((x) => x.n < limit).sort((a, b) => a.n - b.n)[0];
         if (!target) break;
         const claimed = claimNextJob(this.ctx.db, target.s.url, this.ctx.clock.now());
         if (!claimed) break;
         const p = this.submit(target.s, claimed.job, claimed.filePath).finally(() => this.inFlightSubmits.delete(p));
+        this.inFlightSubmits.add(p);
+      }
+      while (this.builtinActive && this.inFlight(BUILTIN_URL) < this.builtin.capacity) {
+        const claimed = claimNextJob(this.ctx.db, BUILTIN_URL, this.ctx.clock.now());
+        if (!claimed) break;
+        const p = this.runBuiltin(claimed.job, claimed.filePath).finally(() => this.inFlightSubmits.delete(p));
         this.inFlightSubmits.add(p);
       }
     } finally {
@@ -309,6 +418,40 @@ export class AnalysisService {
         this.wake();
       }
     }
+  }
+
+  /**
+   * Analyses one job on this machine and hands the results to the code that stores a server's
+   * callbacks (validated by the same schemas, stored durably, then processed), so waveforms,
+   * events, the engine's waiters and smart playlists need no second path.
+   */
+  private async runBuiltin(job: AnalysisJob, filePath: string) {
+    const abort = new AbortController();
+    this.builtinRuns.set(job.audioHash, abort);
+    this.report();
+    try {
+      const r = await this.builtin.analyze(filePath, abort.signal);
+      for (const stage of BUILTIN_STAGES) if (job.stagesDispatched.includes(stage)) this.deliver(job, stage, r.stages[stage]);
+      this.deliver(job, 'job_completed', undefined);
+      if (job.stagesDispatched.includes('characteristics')) this.energyDirty = true;
+    } catch (e) {
+      const permanent = e instanceof BuiltinFailure && e.permanent;
+      const why = e instanceof Error ? e.message : String(e);
+      if (why !== 'Cancelled' && !this.stopped) failAttempt(this.ctx.db, job.id, why, this.ctx.clock.now(), { retryBaseMs: this.ctx.env.analysis.retryDelayMs, final: permanent });
+      if (!(e instanceof BuiltinFailure)) this.ctx.log.error({ err: e, audioHash: job.audioHash }, 'built-in analysis failed');
+    } finally {
+      this.builtinRuns.delete(job.audioHash);
+      this.report();
+      this.wake();
+    }
+  }
+
+  private deliver(job: AnalysisJob, stage: string, data: unknown) {
+    const envelope = { job_id: job.audioHash, stage, status: 'completed', timestamp: new Date(this.ctx.clock.now()).toISOString(), ...(data === undefined ? {} : { data }) };
+    const r = receiveCallback(this.ctx, job.secret ?? '', envelope, { text: JSON.stringify(envelope) });
+    // refused only when the job was cancelled or re-dispatched meanwhile: nothing to store then
+    if (r.status !== 200) this.ctx.log.info({ audioHash: job.audioHash, stage, status: r.status }, 'built-in result not stored');
+    else this.kickProcessing();
   }
 
   private callbackUrl(secret: string) {

@@ -24,8 +24,9 @@ export function analysisFixture(n: number, env: Record<string, string> = {}) {
   });
   const db = openDatabase(e.db.path);
   runMigrations(db.$client);
-  // no startup scan or watcher: these files are stand-ins, the tracks are seeded
-  new SettingsStore(db).update({ 'library.scanOnStartup': false, 'library.watchDirectories': false });
+  // no startup scan or watcher: these files are stand-ins, the tracks are seeded; and only the
+  // (fake) server analyses them: the built-in analyzer would find no audio in them
+  new SettingsStore(db).update({ 'library.scanOnStartup': false, 'library.watchDirectories': false, 'analysis.engine': 'server' });
   const dirId = crypto.randomUUID();
   db.insert(libraryDirectories).values({ id: dirId, path: music, name: 'Music', createdAt: 1, updatedAt: 1 }).run();
   const hashes: string[] = [];

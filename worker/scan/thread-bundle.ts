@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-let cached: Promise<URL> | undefined;
+const cached = new Map<string, Promise<URL>>();
 
 /**
  * The scan thread's code as one plain JavaScript module. Threads that load TypeScript through
@@ -14,10 +14,16 @@ let cached: Promise<URL> | undefined;
  * content in node_modules/.cache) starts in a third of the time with a fraction of the memory.
  * Packages stay external and resolve from node_modules as usual.
  */
-export function threadBundleUrl(): Promise<URL> {
-  return (cached ??= (async () => {
+export function threadBundleUrl(entry = path.join(here, 'thread.ts')): Promise<URL> {
+  let url = cached.get(entry);
+  if (!url) cached.set(entry, (url = bundle(entry)));
+  return url;
+}
+
+async function bundle(entry: string): Promise<URL> {
+  {
     const out = await build({
-      entryPoints: [path.join(here, 'thread.ts')],
+      entryPoints: [entry],
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -31,7 +37,7 @@ export function threadBundleUrl(): Promise<URL> {
     const code = out.outputFiles[0]!.contents;
     const hash = crypto.createHash('sha256').update(code).digest('hex').slice(0, 16);
     const dir = path.join(root, 'node_modules/.cache/mismo');
-    const file = path.join(dir, `scan-thread-${hash}.mjs`);
+    const file = path.join(dir, `${path.basename(entry, '.ts')}-${hash}.mjs`);
     if (!fs.existsSync(file)) {
       fs.mkdirSync(dir, { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
@@ -39,5 +45,5 @@ export function threadBundleUrl(): Promise<URL> {
       fs.renameSync(tmp, file);
     }
     return pathToFileURL(file);
-  })());
+  }
 }

@@ -1,0 +1,424 @@
+/**
+ * Tempo, beat grid, downbeats and phrase start from an onset-strength envelope.
+ *
+ * 1. Periodicity: the autocorrelation of the envelope, read through a comb (the lag and its
+ *    multiples, Percival & Tzanetakis 2014 in spirit), weighted by a broad log-normal preference
+ *    for ~120 BPM, inside the DJ range; octave rivals (×2, ÷2) are weighed explicitly.
+ * 2. Precise tempo and phase: the envelope folded at each candidate period (0.005 BPM steps); the
+ *    right period stacks every beat's onset into one sharp peak, a wrong one smears it over the
+ *    track. The peak's position is the grid's phase, interpolated below one envelope frame.
+ * 3. Drift: the phase of every 16-beat window against the constant grid; when it wanders the
+ *    track is marked variable and its beats follow a dynamic-programming tracker (Ellis 2007).
+ * 4. Downbeats: the bar position (one of four) where harmony changes and the bass lands, and where
+ *    the backbeat (snare) is not.
+ */
+export interface TempoInput {
+  /** Onset strength per frame (all bands). */
+  onset: Float32Array;
+  /** Low-band (kick, bass) and mid/high-band (snare, hats) onset strength per frame. */
+  lowOnset: Float32Array;
+  midOnset: Float32Array;
+  /** Frames per second of the envelopes. */
+  fps: number;
+  /** Seconds by which an onset peak trails the attack it marks (filter and block delay). */
+  latency: number;
+  /** 12-bin chroma per chroma frame, and that frame rate (for harmonic change at bar lines). */
+  chroma: Float32Array[];
+  chromaFps: number;
+  /** Seconds from a chroma frame's start to the time it describes (its centre). */
+  chromaCentre: number;
+  duration: number;
+  audibleStart: number;
+  audibleEnd: number;
+  minBpm: number;
+  maxBpm: number;
+}
+
+export interface TempoResult {
+  bpm: number | null;
+  /** 0–1: how clearly the track beats at this tempo. */
+  confidence: number;
+  noTempoReason?: string;
+  beats: number[];
+  downbeats: number[];
+  firstBeatOffset: number | null;
+  firstPhraseBeatNo: number | null;
+  variable: boolean;
+  /** Share of 16-beat windows that sit on the constant grid within ±15 ms. */
+  beatConsistency: number | null;
+}
+
+const none = (reason: string, confidence = 0): TempoResult => ({
+  bpm: null,
+  confidence,
+  noTempoReason: reason,
+  beats: [],
+  downbeats: [],
+  firstBeatOffset: null,
+  firstPhraseBeatNo: null,
+  variable: false,
+  beatConsistency: null,
+});
+
+/** Subtracts a running mean (about half a second) and keeps what rises above it. */
+export function normaliseOnsets(x: Float32Array, fps: number): Float32Array {
+  const w = Math.max(1, Math.round(fps * 0.25));
+  const out = new Float32Array(x.length);
+  let run = 0;
+  let n = 0;
+  for (let i = -w; i < x.length; i++) {
+    const add = i + w;
+    if (add < x.length) {
+      run += x[add]!;
+      n++;
+    }
+    const drop = i - w - 1;
+    if (drop >= 0) {
+      run -= x[drop]!;
+      n--;
+    }
+    if (i >= 0) {
+      const v = x[i]! - run / n;
+      out[i] = v > 0 ? v : 0;
+    }
+  }
+  let max = 0;
+  for (const v of out) if (v > max) max = v;
+  if (max > 0) for (let i = 0; i < out.length; i++) out[i] = out[i]! / max;
+  return out;
+}
+
+/** Autocorrelation for lags 0 … maxLag (direct; the envelope is short). */
+function autocorrelation(x: Float32Array, from: number, to: number, maxLag: number): Float64Array {
+  const acf = new Float64Array(maxLag + 2);
+  let mean = 0;
+  for (let i = from; i < to; i++) mean += x[i]!;
+  mean /= Math.max(1, to - from);
+  for (let lag = 0; lag <= maxLag + 1; lag++) {
+    let s = 0;
+    for (let i = from; i + lag < to; i++) s += (x[i]! - mean) * (x[i + lag]! - mean);
+    acf[lag] = s / Math.max(1, to - from - lag);
+  }
+  const z = acf[0]! || 1;
+  for (let i = 0; i < acf.length; i++) acf[i] = acf[i]! / z;
+  return acf;
+}
+
+const interp = (a: Float64Array, x: number) => {
+  const i = Math.floor(x);
+  if (i < 0 || i + 1 >= a.length) return 0;
+  const f = x - i;
+  return a[i]! * (1 - f) + a[i + 1]! * f;
+};
+
+/** How strongly the envelope repeats at `bpm`: the lag and its multiples. */
+function combScore(acf: Float64Array, fps: number, bpm: number) {
+  const lag = (60 * fps) / bpm;
+  let s = 0;
+  let w = 0;
+  for (const [m, weight] of [
+    [1, 1],
+    [2, 0.6],
+    [3, 0.3],
+    [4, 0.5],
+  ] as const) {
+    if (lag * m >= acf.length - 1) break;
+    s += weight * Math.max(0, interp(acf, lag * m));
+    w += weight;
+  }
+  return w ? s / w : 0;
+}
+
+/** A broad preference for the tempos DJ music lives at (log-normal around 122 BPM). */
+const prior = (bpm: number) => Math.exp(-0.5 * (Math.log2(bpm / 122) / 0.8) ** 2);
+
+interface Fold {
+  score: number;
+  phase: number;
+  peakToMean: number;
+}
+
+/** Folds the envelope at `period` frames into `bins` phase bins; the peak's height and place. */
+function fold(x: Float32Array, from: number, to: number, period: number, bins: number, hist: Float64Array): Fold {
+  hist.fill(0);
+  const scale = bins / period;
+  for (let i = from; i < to; i++) {
+    const v = x[i]!;
+    if (v === 0) continue;
+    let p = (i % period) * scale;
+    if (p >= bins) p -= bins;
+    const k = p | 0;
+    const f = p - k;
+    hist[k] = hist[k]! + v * (1 - f);
+    const k2 = k + 1 === bins ? 0 : k + 1;
+    hist[k2] = hist[k2]! + v * f;
+  }
+  let best = 0;
+  let at = 0;
+  let sum = 0;
+  for (let k = 0; k < bins; k++) {
+    // a three-bin window: a peak split across bins counts whole
+    const v = hist[(k + bins - 1) % bins]! * 0.5 + hist[k]! + hist[(k + 1) % bins]! * 0.5;
+    sum += hist[k]!;
+    if (v > best) {
+      best = v;
+      at = k;
+    }
+  }
+  const y0 = hist[(at + bins - 1) % bins]!;
+  const y1 = hist[at]!;
+  const y2 = hist[(at + 1) % bins]!;
+  const den = y0 - 2 * y1 + y2;
+  const delta = den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (y0 - y2)) / den)) : 0;
+  const phase = (((at + delta + bins) % bins) / bins) * period;
+  const mean = sum / bins;
+  return { score: best / Math.max(1, (to - from) / period), phase, peakToMean: mean > 0 ? best / 2 / mean : 0 };
+}
+
+/** The best constant grid near `bpm` (±range), searched at `step` BPM. */
+function refine(x: Float32Array, from: number, to: number, fps: number, bpm: number, range: number, step: number, hist: Float64Array) {
+  let best = { bpm, fold: fold(x, from, to, (60 * fps) / bpm, hist.length, hist) };
+  for (let b = bpm - range; b <= bpm + range + 1e-9; b += step) {
+    const f = fold(x, from, to, (60 * fps) / b, hist.length, hist);
+    if (f.score > best.fold.score) best = { bpm: b, fold: f };
+  }
+  return best;
+}
+
+/** Ellis (2007): beats that follow the onsets, each about a period after the last. */
+function trackBeats(x: Float32Array, period: number, from: number, to: number, tightness = 100): number[] {
+  const n = to - from;
+  const score = new Float64Array(n);
+  const back = new Int32Array(n).fill(-1);
+  const lo = Math.round(period / 2);
+  const hi = Math.round(period * 2);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let arg = -1;
+    for (let d = lo; d <= hi && d <= i; d++) {
+      const pen = Math.log(d / period);
+      const v = score[i - d]! - tightness * pen * pen;
+      if (arg < 0 || v > best) {
+        best = v;
+        arg = i - d;
+      }
+    }
+    score[i] = x[from + i]! + (arg >= 0 ? Math.max(0, best) : 0);
+    back[i] = arg >= 0 && best > 0 ? arg : -1;
+  }
+  // end at the best-scoring frame in the last period
+  let end = n - 1;
+  for (let i = Math.max(0, n - Math.round(period)); i < n; i++) if (score[i]! > score[end]!) end = i;
+  const beats: number[] = [];
+  for (let i = end; i >= 0; i = back[i]!) beats.push(from + i);
+  return beats.reverse();
+}
+
+function zscores(v: number[]): number[] {
+  const m = v.reduce((s, x) => s + x, 0) / Math.max(1, v.length);
+  const sd = Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(1, v.length)) || 1;
+  return v.map((x) => (x - m) / sd);
+}
+
+/** The envelope's largest value within ±`w` frames of `frame`. */
+function localMax(x: Float32Array, frame: number, w: number) {
+  let m = 0;
+  for (let i = Math.max(0, Math.round(frame) - w); i <= Math.min(x.length - 1, Math.round(frame) + w); i++) if (x[i]! > m) m = x[i]!;
+  return m;
+}
+
+function meanChroma(input: TempoInput, t0: number, t1: number): Float64Array {
+  const { chroma, chromaFps: fps, chromaCentre: c } = input;
+  const out = new Float64Array(12);
+  const a = Math.max(0, Math.round((t0 - c) * fps));
+  const b = Math.min(chroma.length, Math.max(a + 1, Math.round((t1 - c) * fps)));
+  for (let i = a; i < b; i++) for (let k = 0; k < 12; k++) out[k] = out[k]! + chroma[i]![k]!;
+  return out;
+}
+
+function cosineDistance(a: Float64Array, b: Float64Array) {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let k = 0; k < 12; k++) {
+    ab += a[k]! * b[k]!;
+    aa += a[k]! * a[k]!;
+    bb += b[k]! * b[k]!;
+  }
+  return aa > 0 && bb > 0 ? 1 - ab / Math.sqrt(aa * bb) : 0;
+}
+
+/** Which of the four beat positions starts the bar: harmony changes and bass on it, no snare. */
+function barPhase(beats: number[], input: TempoInput): number {
+  if (beats.length < 8) return 0;
+  const period = (beats[beats.length - 1]! - beats[0]!) / (beats.length - 1);
+  const w = Math.max(1, Math.round(input.fps * 0.03));
+  const frame = (t: number) => (t + input.latency) * input.fps;
+  const harm = beats.map((t, i) => (i === 0 ? 0 : cosineDistance(meanChroma(input, t - period, t), meanChroma(input, t, t + period))));
+  const low = beats.map((t) => localMax(input.lowOnset, frame(t), w));
+  const mid = beats.map((t) => localMax(input.midOnset, frame(t), w));
+  const zh = zscores(harm);
+  const zl = zscores(low);
+  const zm = zscores(mid);
+  let best = 0;
+  let arg = 0;
+  for (let o = 0; o < 4; o++) {
+    let s = 0;
+    let n = 0;
+    for (let i = o; i < beats.length; i += 4) {
+      s += zh[i]! + 0.5 * zl[i]! - 0.5 * zm[i]!;
+      n++;
+    }
+    const v = s / Math.max(1, n);
+    if (o === 0 || v > best) {
+      best = v;
+      arg = o;
+    }
+  }
+  return arg;
+}
+
+export function estimateTempo(input: TempoInput): TempoResult {
+  const { fps, minBpm, maxBpm } = input;
+  const x = normaliseOnsets(input.onset, fps);
+  const from = Math.max(0, Math.floor(input.audibleStart * fps));
+  const to = Math.min(x.length, Math.ceil(input.audibleEnd * fps));
+  if (to - from < fps * 4) return none('Too short to find a tempo (less than 4 seconds of sound)');
+  // periodicity over at most six minutes from the middle of the music keeps long files cheap
+  const span = Math.min(to - from, Math.round(fps * 360));
+  const a0 = from + Math.floor((to - from - span) / 2);
+  const maxLag = Math.ceil((60 * fps * 4) / minBpm);
+  const acf = autocorrelation(x, a0, a0 + span, Math.min(maxLag, span - 1));
+
+  let coarse = minBpm;
+  let coarseScore = -1;
+  for (let b = minBpm; b <= maxBpm; b += 0.25) {
+    const s = combScore(acf, fps, b) * prior(b);
+    if (s > coarseScore) {
+      coarseScore = s;
+      coarse = b;
+    }
+  }
+  // octave rivals inside the range, weighed by the same measure
+  for (const m of [2, 0.5]) {
+    const alt = coarse * m;
+    if (alt < minBpm || alt > maxBpm) continue;
+    const s = combScore(acf, fps, alt) * prior(alt);
+    if (s > coarseScore * 0.9 && m === 2 && combScore(acf, fps, alt) > 0.55 * combScore(acf, fps, coarse)) {
+      coarse = alt;
+      coarseScore = s;
+    }
+  }
+  const hist = new Float64Array(96);
+  // a beat that stacks every onset into one peak beats one that splits them (3:2 and 2:3 rivals)
+  const share = (b: number) => {
+    const f = fold(x, from, to, (60 * fps) / b, hist.length, hist);
+    let total = 0;
+    for (const v of hist) total += v;
+    return total > 0 ? (f.score * ((to - from) / ((60 * fps) / b))) / total : 0;
+  };
+  for (const m of [1.5, 2 / 3]) {
+    const alt = coarse * m;
+    if (alt < minBpm || alt > maxBpm) continue;
+    if (share(alt) > share(coarse) * 1.15) {
+      coarse = alt;
+      break;
+    }
+  }
+  let best = refine(x, from, to, fps, coarse, Math.max(0.6, coarse * 0.012), 0.01, hist);
+  best = refine(x, from, to, fps, best.bpm, 0.012, 0.001, hist);
+  let bpm = best.bpm;
+  // a whole (or half) BPM that fits as well is what the producer set
+  for (const snap of [Math.round(bpm), Math.round(bpm * 2) / 2]) {
+    if (Math.abs(snap - bpm) > 0.05) continue;
+    const f = fold(x, from, to, (60 * fps) / snap, hist.length, hist);
+    if (f.score >= best.fold.score * 0.95) {
+      bpm = snap;
+      best = { bpm: snap, fold: f };
+      break;
+    }
+  }
+  const confidence = Math.max(0, Math.min(1, (best.fold.peakToMean - 1.3) / 2.2));
+  const acfPeak = combScore(acf, fps, bpm);
+  if (confidence < 0.08 || acfPeak < 0.04) return none('No steady beat found', Math.round(confidence * 100) / 100);
+
+  const period = (60 * fps) / bpm;
+  // grid times in seconds: frame → attack time
+  const toSec = (f: number) => f / fps - input.latency;
+  let phase = toSec(best.fold.phase);
+  const pSec = 60 / bpm;
+  phase = ((phase % pSec) + pSec) % pSec;
+
+  // drift: the local phase of each 16-beat window against the constant grid
+  const offsets: number[] = [];
+  const win = 16;
+  const shiftMax = Math.round(period / 4);
+  for (let w0 = Math.ceil((input.audibleStart - phase) / pSec); phase + (w0 + win) * pSec < input.audibleEnd; w0 += win) {
+    let bestShift = 0;
+    let bestSum = -1;
+    for (let s = -shiftMax; s <= shiftMax; s++) {
+      let sum = 0;
+      for (let k = w0; k < w0 + win; k++) {
+        const f = Math.round((phase + k * pSec + input.latency) * fps) + s;
+        if (f >= 0 && f < x.length) sum += x[f]!;
+      }
+      if (sum > bestSum) {
+        bestSum = sum;
+        bestShift = s;
+      }
+    }
+    offsets.push(bestShift / fps);
+  }
+  const sorted = [...offsets].sort((p, q) => p - q);
+  const median = sorted.length ? sorted[Math.floor(sorted.length / 2)]! : 0;
+  const consistency = offsets.length ? offsets.filter((o) => Math.abs(o - median) <= 0.015).length / offsets.length : null;
+  const variable = offsets.length >= 3 && sorted[sorted.length - 1]! - sorted[0]! > 0.035 && (consistency ?? 1) < 0.8;
+
+  let beats: number[];
+  if (variable) {
+    beats = trackBeats(x, period, from, to).map(toSec);
+    const ibis = beats
+      .slice(1)
+      .map((t, i) => t - beats[i]!)
+      .sort((p, q) => p - q);
+    if (ibis.length) bpm = Math.round((60 / ibis[Math.floor(ibis.length / 2)]!) * 100) / 100;
+  } else {
+    beats = [];
+    // a beat a hair before the start (the first attack at 0, measured a little early) is the first one
+    const start = phase > pSec - 0.02 ? phase - pSec : phase;
+    for (let t = start; t < input.duration; t += pSec) beats.push(Math.max(0, Math.round(t * 10000) / 10000));
+  }
+  beats = beats.filter((t) => t >= 0 && t < input.duration);
+  // a beat is a beat when most beats carry an onset (one attack in a held chord is not a tempo)
+  {
+    const w = Math.max(1, Math.round(fps * 0.02));
+    let on = 0;
+    let sum = 0;
+    const inside = beats.filter((t) => t >= input.audibleStart && t <= input.audibleEnd);
+    for (const t of inside) if (localMax(x, (t + input.latency) * fps, w) > 0.15) on++;
+    // the constant grid's onsets (a tracker that follows any ripple would always find some)
+    let grid = 0;
+    for (let f = best.fold.phase + Math.ceil((from - best.fold.phase) / period) * period; f < to; f += period, grid++) sum += localMax(x, f, w);
+    const sample: number[] = [];
+    for (let i = from; i < to; i += 3) sample.push(x[i]!);
+    sample.sort((p, q) => p - q);
+    const q75 = sample[Math.floor(sample.length * 0.75)] ?? 0;
+    // most frames carry as much "onset" as the beats do: a wash (a pad's beating, reverb), no pulse
+    const wash = q75 > 0.35 * (sum / Math.max(1, grid)) && confidence < 0.5;
+    if (inside.length < 8 || on / inside.length < 0.4 || wash) return none('No steady beat found', Math.round(confidence * 100) / 100);
+  }
+
+  const bar = barPhase(beats, input);
+  const downbeats = beats.filter((_, i) => i % 4 === bar);
+  const firstPhrase = beats.findIndex((t, i) => i % 4 === bar && t >= input.audibleStart - pSec / 4);
+  return {
+    bpm: Math.round(bpm * 1000) / 1000,
+    confidence: Math.round(confidence * 100) / 100,
+    beats,
+    downbeats,
+    firstBeatOffset: downbeats[0] ?? beats[0]!,
+    firstPhraseBeatNo: firstPhrase >= 0 ? firstPhrase + 1 : 1,
+    variable,
+    beatConsistency: consistency === null ? null : Math.round(consistency * 100) / 100,
+  };
+}

@@ -13,6 +13,8 @@ test.use({ stackEnv: { PYTHON_SERVER_URL: `http://127.0.0.1:${PORT}`, ANALYSIS_S
 test('BPM, key and a drawn waveform appear live once the analysis server answers', async ({ page, stack }) => {
   test.setTimeout(180_000);
   const client = createMismoClient({ url: stack.url });
+  // this test is about the server path: the built-in analyzer (auto's stand-in) stays out of it
+  await client.settings.update.mutate({ values: { 'analysis.engine': 'server' } });
   const lib = await fixtureLibrary({ n: 6, seed: 31, edgeCases: false });
   const root = path.join(stack.tmp, 'crate');
   fs.cpSync(lib.root, root, { recursive: true });

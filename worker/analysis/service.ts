@@ -41,8 +41,8 @@ export interface ServerState {
 /** Built-in results handed to a server (or re-analysed after a version bump) per housekeeping round. */
 const REPLACE_BATCH = 100;
 
-/** Hashes queued per housekeeping round when new audio appears. */
-const UNANALYSED_BATCH = 5_000;
+/** Hashes queued per housekeeping round when new audio appears (one short write each round). */
+const UNANALYSED_BATCH = 500;
 
 /** Largest callback body accepted (base64 stems can reach a few hundred MB). */
 const MAX_BODY = 600 * 1024 * 1024;
@@ -430,6 +430,10 @@ export class AnalysisService {
     this.builtinRuns.set(job.audioHash, abort);
     this.report();
     try {
+      // a row whose file has gone (seeded, or deleted since) fails at once, with no ffmpeg started
+      await fs.promises.access(filePath, fs.constants.R_OK).catch(() => {
+        throw new BuiltinFailure('The file is not there (or not readable) any more', true);
+      });
       const r = await this.builtin.analyze(filePath, abort.signal);
       for (const stage of BUILTIN_STAGES) if (job.stagesDispatched.includes(stage)) this.deliver(job, stage, r.stages[stage]);
       this.deliver(job, 'job_completed', undefined);

@@ -1,4 +1,4 @@
-import { Biquad, kWeighting } from './filters';
+import { kWeighting, type BiquadCoefs } from './filters';
 
 /** What the loudness meter measured (ITU-R BS.1770-4 / EBU R128). */
 export interface Loudness {
@@ -35,80 +35,118 @@ const TP_KERNELS = [0.25, 0.5, 0.75].map((frac) => {
  * evaluated only near samples that could raise the peak found so far, so it costs little.
  */
 export class LoudnessMeter {
-  private readonly filters: Biquad[][];
+  private readonly coefs: [BiquadCoefs, BiquadCoefs];
+  /** Filter state per channel: shelf z1, z2, high-pass z1, z2. */
+  private readonly state = [new Float64Array(4), new Float64Array(4)];
   private readonly subLen: number;
   private subAcc = 0;
   private subFill = 0;
   private readonly subBlocks: number[] = [];
   private peak = 0;
   private truePeak = 0;
-  private readonly hist: Float64Array[];
-  private tmp = new Float32Array(0);
+  /** The last samples of the previous chunk per channel (the interpolator looks back and ahead). */
+  private readonly tail = [new Float64Array(TP_TAPS - 1), new Float64Array(TP_TAPS - 1)];
+  private win = new Float64Array(0);
 
-  constructor(private readonly sampleRate: number) {
-    this.filters = [0, 1].map(() => kWeighting(sampleRate).map((c) => new Biquad(c)));
+  constructor(sampleRate: number) {
+    this.coefs = kWeighting(sampleRate);
     this.subLen = Math.round(sampleRate / 10);
-    this.hist = [new Float64Array(TP_TAPS * 2), new Float64Array(TP_TAPS * 2)];
   }
 
   /** `left` and `right` hold `n` samples each. */
   push(left: Float32Array, right: Float32Array, n: number) {
-    if (this.tmp.length < n * 2) this.tmp = new Float32Array(n * 2);
-    const kl = this.tmp.subarray(0, n);
-    const kr = this.tmp.subarray(n, 2 * n);
-    this.filters[0]![0]!.process(left, kl, n);
-    this.filters[0]![1]!.process(kl, kl, n);
-    this.filters[1]![0]!.process(right, kr, n);
-    this.filters[1]![1]!.process(kr, kr, n);
+    // the two channels through both K-weighting stages, squared and summed per 100 ms, in one loop
+    const [s1, s2] = this.coefs;
+    const a0 = +s1.b0;
+    const a1 = +s1.b1;
+    const a2 = +s1.b2;
+    const a3 = +s1.a1;
+    const a4 = +s1.a2;
+    const c0 = +s2.b0;
+    const c1 = +s2.b1;
+    const c2 = +s2.b2;
+    const c3 = +s2.a1;
+    const c4 = +s2.a2;
+    const l = this.state[0]!;
+    const r = this.state[1]!;
+    let lz1 = l[0]!;
+    let lz2 = l[1]!;
+    let lz3 = l[2]!;
+    let lz4 = l[3]!;
+    let rz1 = r[0]!;
+    let rz2 = r[1]!;
+    let rz3 = r[2]!;
+    let rz4 = r[3]!;
     let acc = this.subAcc;
     let fill = this.subFill;
     const len = this.subLen;
     for (let i = 0; i < n; i++) {
-      const a = kl[i]!;
-      const b = kr[i]!;
-      acc += a * a + b * b;
+      let x = left[i]!;
+      let y = a0 * x + lz1;
+      lz1 = a1 * x - a3 * y + lz2;
+      lz2 = a2 * x - a4 * y;
+      x = y;
+      y = c0 * x + lz3;
+      lz3 = c1 * x - c3 * y + lz4;
+      lz4 = c2 * x - c4 * y;
+      acc += y * y;
+      x = right[i]!;
+      y = a0 * x + rz1;
+      rz1 = a1 * x - a3 * y + rz2;
+      rz2 = a2 * x - a4 * y;
+      x = y;
+      y = c0 * x + rz3;
+      rz3 = c1 * x - c3 * y + rz4;
+      rz4 = c2 * x - c4 * y;
+      acc += y * y;
       if (++fill === len) {
         this.subBlocks.push(acc / len);
         acc = 0;
         fill = 0;
       }
     }
+    l.set([lz1, lz2, lz3, lz4]);
+    r.set([rz1, rz2, rz3, rz4]);
     this.subAcc = acc;
     this.subFill = fill;
     this.peaks(0, left, n);
     this.peaks(1, right, n);
   }
 
+  /**
+   * Sample peak, and the points between samples by 4× sinc interpolation, looked at only where a
+   * neighbouring sample comes within 4.4 dB of the true peak found so far (cheap once a peak is
+   * known; an interpolated point can exceed its neighbours by about that much at most here).
+   */
   private peaks(ch: number, x: Float32Array, n: number) {
-    const h = this.hist[ch]!;
+    const H = TP_TAPS - 1;
+    const tail = this.tail[ch]!;
+    if (this.win.length < n + H) this.win = new Float64Array(n + H);
+    const w = this.win;
+    w.set(tail);
+    for (let i = 0; i < n; i++) w[H + i] = x[i]!;
     let peak = this.peak;
     let tp = this.truePeak;
-    for (let i = 0; i < n; i++) {
-      // shift the history window: h[0 … 7] are the last eight samples, newest last
-      for (let j = 0; j < TP_TAPS - 1; j++) h[j] = h[j + 1]!;
-      const v = x[i]!;
-      h[TP_TAPS - 1] = v;
-      const a = v < 0 ? -v : v;
-      if (a > peak) peak = a;
-      // the point between h[3] and h[4] is interpolated once both neighbours are known
-      const m = Math.max(Math.abs(h[3]!), Math.abs(h[4]!));
-      if (m > tp * 0.6) {
-        if (m > tp) tp = m;
-        for (const k of TP_KERNELS) {
-          let s = 0;
-          for (let j = 0; j < TP_TAPS; j++) s += h[j]! * k[j]!;
-          if (s < 0) s = -s;
-          if (s > tp) tp = s;
-        }
+    // the point between w[j+3] and w[j+4] uses w[j … j+7]
+    for (let j = 0; j + TP_TAPS <= n + H; j++) {
+      const a = w[j + 4]!;
+      const m0 = a < 0 ? -a : a;
+      if (m0 > peak) peak = m0;
+      const b = w[j + 3]!;
+      const m1 = b < 0 ? -b : b;
+      const m = m0 > m1 ? m0 : m1;
+      if (m <= tp * 0.6) continue;
+      if (m > tp) tp = m;
+      for (const k of TP_KERNELS) {
+        let s = 0;
+        for (let t = 0; t < TP_TAPS; t++) s += w[j + t]! * k[t]!;
+        if (s < 0) s = -s;
+        if (s > tp) tp = s;
       }
     }
+    for (let i = 0; i < H; i++) tail[i] = w[n + i]!;
     this.peak = peak;
     this.truePeak = Math.max(tp, peak);
-  }
-
-  /** The 100 ms mean squares so far (both channels summed), for other measures. */
-  get blocks(): readonly number[] {
-    return this.subBlocks;
   }
 
   finish(): Loudness {

@@ -284,8 +284,13 @@ export function estimateTempo(input: TempoInput): TempoResult {
   const from = Math.max(0, Math.floor(input.audibleStart * fps));
   const to = Math.min(x.length, Math.ceil(input.audibleEnd * fps));
   if (to - from < fps * 4) return none('Too short to find a tempo (less than 4 seconds of sound)');
-  // periodicity over at most six minutes from the middle of the music keeps long files cheap
-  const span = Math.min(to - from, Math.round(fps * 360));
+  // attacks: the energy at least 2.7 times what it was a block before, somewhere in the spectrum;
+  // music whose sounds all swell in (pads, drones, most ambient) has almost none
+  let attacks = 0;
+  for (let i = from; i < to; i++) if (input.onset[i]! > 1 && !(input.onset[i - 1]! > 1)) attacks++;
+  if (attacks / ((to - from) / fps) < 0.5) return none('No steady beat found (no attacks: the sounds swell in and out)');
+  // periodicity over at most two minutes from the middle of the music keeps long files cheap
+  const span = Math.min(to - from, Math.round(fps * 120));
   const a0 = from + Math.floor((to - from - span) / 2);
   const maxLag = Math.ceil((60 * fps * 4) / minBpm);
   const acf = autocorrelation(x, a0, a0 + span, Math.min(maxLag, span - 1));
@@ -325,8 +330,9 @@ export function estimateTempo(input: TempoInput): TempoResult {
       break;
     }
   }
-  let best = refine(x, from, to, fps, coarse, Math.max(0.6, coarse * 0.012), 0.01, hist);
-  best = refine(x, from, to, fps, best.bpm, 0.012, 0.001, hist);
+  // the search in two steps: 0.01 BPM over the same two minutes, then 0.001 BPM over the whole track
+  let best = refine(x, a0, a0 + span, fps, coarse, Math.max(0.6, coarse * 0.012), 0.01, hist);
+  best = refine(x, from, to, fps, best.bpm, 0.02, 0.001, hist);
   let bpm = best.bpm;
   // a whole (or half) BPM that fits as well is what the producer set
   for (const snap of [Math.round(bpm), Math.round(bpm * 2) / 2]) {
@@ -394,18 +400,21 @@ export function estimateTempo(input: TempoInput): TempoResult {
     const w = Math.max(1, Math.round(fps * 0.02));
     let on = 0;
     let sum = 0;
-    const inside = beats.filter((t) => t >= input.audibleStart && t <= input.audibleEnd);
-    for (const t of inside) if (localMax(x, (t + input.latency) * fps, w) > 0.15) on++;
-    // the constant grid's onsets (a tracker that follows any ripple would always find some)
+    // onsets on the constant grid (loosely, ±1/8 beat, when the tempo drifts): a tracker that
+    // follows any ripple would always find some on its own beats
+    const loose = variable ? Math.max(w, Math.round(period / 8)) : w;
     let grid = 0;
-    for (let f = best.fold.phase + Math.ceil((from - best.fold.phase) / period) * period; f < to; f += period, grid++) sum += localMax(x, f, w);
+    for (let f = best.fold.phase + Math.ceil((from - best.fold.phase) / period) * period; f < to; f += period, grid++) {
+      sum += localMax(x, f, w);
+      if (localMax(x, f, loose) > 0.15) on++;
+    }
     const sample: number[] = [];
     for (let i = from; i < to; i += 3) sample.push(x[i]!);
     sample.sort((p, q) => p - q);
     const q75 = sample[Math.floor(sample.length * 0.75)] ?? 0;
     // most frames carry as much "onset" as the beats do: a wash (a pad's beating, reverb), no pulse
     const wash = q75 > 0.35 * (sum / Math.max(1, grid)) && confidence < 0.5;
-    if (inside.length < 8 || on / inside.length < 0.4 || wash) return none('No steady beat found', Math.round(confidence * 100) / 100);
+    if (grid < 8 || on / grid < 0.4 || wash) return none('No steady beat found', Math.round(confidence * 100) / 100);
   }
 
   const bar = barPhase(beats, input);

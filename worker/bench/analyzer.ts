@@ -1,0 +1,309 @@
+/**
+ * npm run bench:analyzer -- [--per-style N] [--seconds S] [--synthetic N] [--long N] [--dir PATH] [--no-anchors]
+ *
+ * The built-in analyzer on labelled libraries from the project's own generators, against Debian's
+ * `bpm` (bpm-tools) and `aubiotrack` (aubio-tools) run on the same files in the same run (installed
+ * here when missing; measured as separate processes, never linked):
+ *  - "synthetic": the test-library synthesiser (four on the floor, bass and pads), tempos 70–180;
+ *  - one set per style of `server/testing/library/styles.ts`: half-time, broken beats, swing,
+ *    syncopation, plucked instruments with drift, dense harmony, detuned tracks, silent intros,
+ *    beatless ambient (where "no tempo" is the right answer);
+ *  - a few full-length tracks for speed and memory.
+ * BPM Acc1 (within 4 %) and Acc2 (also ×2, ×½, ×3, ×⅓), key exact and MIREX score, beat F-measure
+ * (±70 ms), speed in × realtime per thread including decode, peak RSS of the analysis thread.
+ */
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { encode, type FormatId } from '@/server/testing/library/encode';
+import { STYLES, synthesizeStyle, type Style } from '@/server/testing/library/styles';
+import { prng, synthesize } from '@/server/testing/library/synth';
+import { BuiltinAnalyzer } from '../analysis/builtin';
+import { median, printTable, type Row } from './report';
+
+const run = promisify(execFile);
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const PER_STYLE = opt('per-style', 6);
+const SECONDS = opt('seconds', 60);
+const SYNTHETIC = opt('synthetic', 20);
+const LONG = opt('long', 2);
+const dirArg = args.indexOf('--dir');
+const DIR = dirArg >= 0 ? args[dirArg + 1]! : path.join(os.tmpdir(), 'mismo-bench-analyzer');
+const ANCHORS = !args.includes('--no-anchors');
+const SET_VERSION = 1;
+
+interface Item {
+  file: string;
+  set: string;
+  bpm: number | null;
+  beats: number[];
+  tonic: number;
+  mode: 'major' | 'minor';
+  seconds: number;
+}
+
+const FORMATS: FormatId[] = ['mp3-cbr320', 'flac', 'm4a-aac', 'mp3-v0'];
+
+async function generate(): Promise<Item[]> {
+  const truthFile = path.join(DIR, 'truth.json');
+  const key = JSON.stringify({ SET_VERSION, PER_STYLE, SECONDS, SYNTHETIC, LONG });
+  if (fs.existsSync(truthFile)) {
+    const t = JSON.parse(fs.readFileSync(truthFile, 'utf8')) as { key: string; items: Item[] };
+    if (t.key === key && t.items.every((i) => fs.existsSync(i.file))) return t.items;
+  }
+  fs.rmSync(DIR, { recursive: true, force: true });
+  fs.mkdirSync(DIR, { recursive: true });
+  const items: Item[] = [];
+  const t0 = Date.now();
+  const wav = path.join(DIR, 'tmp.wav');
+  let n = 0;
+  const write = async (pcm: Int16Array, item: Omit<Item, 'file'>) => {
+    const format = FORMATS[n % FORMATS.length]!;
+    const ext = format.startsWith('mp3') ? 'mp3' : format === 'flac' ? 'flac' : 'm4a';
+    const file = path.join(DIR, `${String(n++).padStart(3, '0')}-${item.set}.${ext}`);
+    await encode(format, pcm, wav, file);
+    items.push({ file, ...item });
+  };
+  const rnd = prng(42);
+  for (let i = 0; i < SYNTHETIC; i++) {
+    const bpm = Math.round((70 + rnd() * 110) * 2) / 2;
+    const tonic = Math.floor(rnd() * 12);
+    const mode = rnd() < 0.3 ? 'major' : 'minor';
+    const pcm = synthesize({ seconds: SECONDS, bpm, tonic, mode, seed: 100 + i });
+    const beats: number[] = [];
+    for (let t = 0; t < SECONDS; t += 60 / bpm) beats.push(t);
+    await write(pcm, { set: 'synthetic', bpm, beats, tonic, mode, seconds: SECONDS });
+  }
+  for (const style of STYLES)
+    for (let i = 0; i < PER_STYLE; i++) {
+      const { pcm, truth } = synthesizeStyle({ style, seconds: SECONDS, seed: 1000 + i * 31 + STYLES.indexOf(style) });
+      await write(pcm, { set: style, bpm: truth.bpm, beats: truth.beats, tonic: truth.tonic, mode: truth.mode, seconds: SECONDS });
+    }
+  for (let i = 0; i < LONG; i++) {
+    const bpm = [126, 174][i % 2]!;
+    const pcm = synthesize({ seconds: 360, bpm, tonic: 9, mode: 'minor', seed: 7 + i });
+    const beats: number[] = [];
+    for (let t = 0; t < 360; t += 60 / bpm) beats.push(t);
+    await write(pcm, { set: 'long (6 min)', bpm, beats, tonic: 9, mode: 'minor', seconds: 360 });
+  }
+  fs.rmSync(wav, { force: true });
+  fs.writeFileSync(truthFile, JSON.stringify({ key, items }));
+  console.log(`generated ${items.length} files in ${((Date.now() - t0) / 1000).toFixed(0)} s → ${DIR}`);
+  return items;
+}
+
+interface Estimate {
+  bpm: number | null;
+  beats?: number[];
+  key?: { pitch: number; mode: number } | null;
+  seconds: number;
+}
+
+const acc1 = (est: number | null, truth: number) => est !== null && Math.abs(est - truth) / truth <= 0.04;
+const acc2 = (est: number | null, truth: number) => est !== null && [1, 2, 0.5, 3, 1 / 3].some((m) => acc1(est, truth * m));
+
+/** MIREX: same 1, fifth (either way, same mode) 0.5, relative 0.3, parallel 0.2. */
+function mirex(est: { pitch: number; mode: number } | null | undefined, tonic: number, mode: number): number {
+  if (!est) return 0;
+  if (est.pitch === tonic && est.mode === mode) return 1;
+  if (est.mode === mode && (est.pitch === (tonic + 7) % 12 || est.pitch === (tonic + 5) % 12)) return 0.5;
+  if (mode === 0 && est.mode === 1 && est.pitch === (tonic + 3) % 12) return 0.3;
+  if (mode === 1 && est.mode === 0 && est.pitch === (tonic + 9) % 12) return 0.3;
+  if (est.pitch === tonic) return 0.2;
+  return 0;
+}
+
+/** Beat F-measure with a ±70 ms window, each reference beat matched at most once. */
+function fMeasure(est: number[], ref: number[]): number {
+  if (!est.length || !ref.length) return 0;
+  let hits = 0;
+  let j = 0;
+  const used = new Set<number>();
+  for (const e of est) {
+    while (j < ref.length && ref[j]! < e - 0.07) j++;
+    for (let k = j; k < ref.length && ref[k]! <= e + 0.07; k++)
+      if (!used.has(k)) {
+        used.add(k);
+        hits++;
+        break;
+      }
+  }
+  const p = hits / est.length;
+  const r = hits / ref.length;
+  return p + r > 0 ? (2 * p * r) / (p + r) : 0;
+}
+
+async function ensureAnchors() {
+  const need: string[] = [];
+  for (const [cmd, pkg] of [
+    ['bpm', 'bpm-tools'],
+    ['aubiotrack', 'aubio-tools'],
+  ] as const)
+    try {
+      execFileSync('which', [cmd], { stdio: 'ignore' });
+    } catch {
+      need.push(pkg);
+    }
+  if (!need.length) return true;
+  if (process.getuid?.() !== 0) {
+    console.log(`anchors skipped: install ${need.join(' ')} (apt-get) to compare`);
+    return false;
+  }
+  console.log(`installing ${need.join(' ')} for the comparison…`);
+  await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...need]).catch(async () => {
+    await run('apt-get', ['update', '-qq']);
+    await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...need]);
+  });
+  return true;
+}
+
+async function bpmTools(file: string): Promise<Estimate> {
+  const t0 = performance.now();
+  const out = await new Promise<string>((resolve) => {
+    const ff = spawn('ffmpeg', ['-v', 'error', '-i', file, '-ac', '1', '-ar', '44100', '-f', 'f32le', 'pipe:1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const b = spawn('bpm', ['-m', '70', '-x', '180', '-f', '%0.2f'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    ff.stdout.pipe(b.stdin);
+    let text = '';
+    b.stdout.on('data', (c: Buffer) => (text += c.toString()));
+    b.on('close', () => resolve(text));
+  });
+  const bpm = Number(out.trim());
+  return { bpm: Number.isFinite(bpm) && bpm > 0 ? bpm : null, seconds: (performance.now() - t0) / 1000 };
+}
+
+async function aubio(file: string): Promise<Estimate> {
+  const t0 = performance.now();
+  const { stdout } = await run('aubiotrack', ['-i', file], { maxBuffer: 64 * 1024 * 1024 }).catch(() => ({ stdout: '' }));
+  const beats = stdout
+    .split('\n')
+    .map(Number)
+    .filter((x) => Number.isFinite(x) && x > 0);
+  const ibis = beats.slice(1).map((t, i) => t - beats[i]!);
+  return { bpm: ibis.length > 4 ? 60 / median(ibis) : null, beats, seconds: (performance.now() - t0) / 1000 };
+}
+
+async function main() {
+  const items = await generate();
+  const anchors = ANCHORS && (await ensureAnchors());
+  const analyzer = new BuiltinAnalyzer({ threads: 1, trackTimeoutMs: 120_000, bpmRange: () => ({ minBpm: 70, maxBpm: 180 }) });
+  // peak RSS of this process while the thread works, against before it started
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);
+  const ours = new Map<string, Estimate>();
+  let audio = 0;
+  let busy = 0;
+  for (const it of items) {
+    const t0 = performance.now();
+    const r = await analyzer.analyze(it.file);
+    const seconds = (performance.now() - t0) / 1000;
+    const b = r.stages.basic_features as { tempo?: number; beats: number[]; key?: number; mode?: number };
+    ours.set(it.file, { bpm: b.tempo ?? null, beats: b.beats, key: b.key !== undefined ? { pitch: b.key, mode: b.mode! } : null, seconds });
+    audio += r.duration;
+    busy += seconds;
+  }
+  clearInterval(sampler);
+  await analyzer.stop();
+  const peers = new Map<string, { bpm: Estimate; aubio: Estimate }>();
+  if (anchors) for (const it of items) peers.set(it.file, { bpm: await bpmTools(it.file), aubio: await aubio(it.file) });
+
+  const sets = [...new Set(items.map((i) => i.set))];
+  const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
+  const rows: Row[] = [['set (tracks)', 'BPM Acc1 / Acc2: ours · bpm-tools · aubio', 'key exact / MIREX · beat F ours / aubio']];
+  const total = { n: 0, a1: 0, a2: 0, b1: 0, b2: 0, u1: 0, u2: 0, kx: 0, km: 0, f: 0, fa: 0, nb: 0 };
+  for (const set of sets) {
+    const xs = items.filter((i) => i.set === set);
+    if (xs[0]!.bpm === null) {
+      const none = xs.filter((i) => ours.get(i.file)!.bpm === null).length;
+      const peerFake = anchors ? xs.filter((i) => peers.get(i.file)!.bpm.bpm !== null).length : NaN;
+      rows.push([
+        `${set} (${xs.length}, beatless)`,
+        `"no tempo": ours ${none}/${xs.length} · bpm-tools gave a BPM for ${peerFake}/${xs.length}`,
+        `key ${pct(xs.filter((i) => mirex(ours.get(i.file)!.key, i.tonic, i.mode === 'major' ? 1 : 0) === 1).length / xs.length)}`,
+      ]);
+      continue;
+    }
+    const m = (f: (i: Item) => number) => xs.reduce((s, i) => s + f(i), 0) / xs.length;
+    const o = (i: Item) => ours.get(i.file)!;
+    const p = (i: Item) => peers.get(i.file);
+    const a1 = m((i) => +acc1(o(i).bpm, i.bpm!));
+    const a2 = m((i) => +acc2(o(i).bpm, i.bpm!));
+    const b1 = anchors ? m((i) => +acc1(p(i)!.bpm.bpm, i.bpm!)) : NaN;
+    const b2 = anchors ? m((i) => +acc2(p(i)!.bpm.bpm, i.bpm!)) : NaN;
+    const u1 = anchors ? m((i) => +acc1(p(i)!.aubio.bpm, i.bpm!)) : NaN;
+    const u2 = anchors ? m((i) => +acc2(p(i)!.aubio.bpm, i.bpm!)) : NaN;
+    const kx = m((i) => +(mirex(o(i).key, i.tonic, i.mode === 'major' ? 1 : 0) === 1));
+    const km = m((i) => mirex(o(i).key, i.tonic, i.mode === 'major' ? 1 : 0));
+    const f = m((i) => fMeasure(o(i).beats ?? [], i.beats));
+    const fa = anchors ? m((i) => fMeasure(p(i)!.aubio.beats ?? [], i.beats)) : NaN;
+    rows.push([
+      `${set} (${xs.length})`,
+      `${pct(a1)} / ${pct(a2)} · ${pct(b1)} / ${pct(b2)} · ${pct(u1)} / ${pct(u2)}`,
+      `${pct(kx)} / ${km.toFixed(2)} · ${f.toFixed(2)} / ${fa.toFixed(2)}`,
+    ]);
+    if (set !== 'long (6 min)') {
+      total.n += xs.length;
+      Object.assign(total, {
+        a1: total.a1 + a1 * xs.length,
+        a2: total.a2 + a2 * xs.length,
+        b1: total.b1 + b1 * xs.length,
+        b2: total.b2 + b2 * xs.length,
+        u1: total.u1 + u1 * xs.length,
+        u2: total.u2 + u2 * xs.length,
+        kx: total.kx + kx * xs.length,
+        km: total.km + km * xs.length,
+        f: total.f + f * xs.length,
+        fa: total.fa + fa * xs.length,
+      });
+    }
+  }
+  const t = total;
+  rows.push([
+    `all with a beat (${t.n})`,
+    `${pct(t.a1 / t.n)} / ${pct(t.a2 / t.n)} · ${pct(t.b1 / t.n)} / ${pct(t.b2 / t.n)} · ${pct(t.u1 / t.n)} / ${pct(t.u2 / t.n)}`,
+    `${pct(t.kx / t.n)} / ${(t.km / t.n).toFixed(2)} · ${(t.f / t.n).toFixed(2)} / ${(t.fa / t.n).toFixed(2)}`,
+  ]);
+  printTable(`Accuracy (${items.length} files, ${(audio / 60).toFixed(0)} min of audio)`, rows);
+
+  const speed = (xs: Estimate[], dur: number[]) => dur.reduce((a, b) => a + b, 0) / xs.reduce((a, e) => a + e.seconds, 0);
+  const longs = items.filter((i) => i.set === 'long (6 min)');
+  const sp: Row[] = [['what', 'speed (× realtime, decode included)', 'notes']];
+  sp.push(['ours, all files, 1 thread', `${(audio / busy).toFixed(0)}×`, `${items.length} files, ${(busy / items.length).toFixed(2)} s per file`]);
+  if (longs.length)
+    sp.push([
+      'ours, 6-minute tracks',
+      `${speed(
+        longs.map((i) => ours.get(i.file)!),
+        longs.map((i) => i.seconds),
+      ).toFixed(0)}×`,
+      `${median(longs.map((i) => ours.get(i.file)!.seconds)).toFixed(2)} s per track (target < 2.4 s)`,
+    ]);
+  if (anchors) {
+    sp.push([
+      'bpm-tools (ffmpeg → bpm)',
+      `${speed(
+        items.map((i) => peers.get(i.file)!.bpm),
+        items.map((i) => i.seconds),
+      ).toFixed(0)}×`,
+      'tempo only',
+    ]);
+    sp.push([
+      'aubiotrack',
+      `${speed(
+        items.map((i) => peers.get(i.file)!.aubio),
+        items.map((i) => i.seconds),
+      ).toFixed(0)}×`,
+      'beats only',
+    ]);
+  }
+  sp.push(['peak RSS, analysis thread', `${((rssPeak - rssBefore) / 1e6).toFixed(0)} MB above the idle process`, `process peak ${(rssPeak / 1e6).toFixed(0)} MB (target < 150 MB per thread)`]);
+  printTable('Speed and memory', sp);
+}
+
+await main();

@@ -80,6 +80,11 @@ export const tracks = sqliteTable(
     /** The user's grid anchor (seconds to the first downbeat): wins over every analysis. */
     beatOffsetOverride: real(),
     isAnalyzed: bool().notNull().default(false),
+    /** Where the effective BPM and key come from, and how sure that source is (0–1; null for tags and the user). */
+    bpmSource: text({ enum: ['user', 'builtin', 'server', 'tag'] }),
+    bpmConfidence: real(),
+    keySource: text({ enum: ['user', 'builtin', 'server', 'tag'] }),
+    keyConfidence: real(),
     /**
      * Camelot position of the effective key (1A=2, 1B=3 … 12B=25): keys sort the way DJs read
      * them. Computed by SQLite from key_pitch/key_mode.

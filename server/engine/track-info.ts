@@ -29,6 +29,7 @@ export function lookupTrackInfo(ex: Executor, trackId: unknown, requestId?: unkn
       dirPath: libraryDirectories.path,
       dirAvailable: libraryDirectories.isAvailable,
       basicAt: audioAnalysis.basicAt,
+      beatOffsetOverride: tracks.beatOffsetOverride,
       firstBeatOffset: audioAnalysis.firstBeatOffset,
       firstPhraseBeat: audioAnalysis.firstPhraseBeat,
     })
@@ -53,7 +54,8 @@ export function lookupTrackInfo(ex: Executor, trackId: unknown, requestId?: unkn
       bpm: row.bpm ?? 0,
       key: String(row.keyPitch),
       mode: String(row.keyMode),
-      firstBeatOffset: row.firstBeatOffset ?? 0,
+      // the user's grid anchor wins over analysis, as their BPM does (tracks.bpm is already the effective one)
+      firstBeatOffset: row.beatOffsetOverride ?? row.firstBeatOffset ?? 0,
       firstPhraseBeatNo: row.firstPhraseBeat ?? 0,
       hotCues: engineCues(ex, trackId),
     },

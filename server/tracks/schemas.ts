@@ -135,6 +135,8 @@ export const UpdateTrackInput = z
     bpm: z.number().min(30).max(300).nullable().optional(),
     /** A corrected key in any notation; null removes the correction. */
     key: KeyText.nullable().optional(),
+    /** The user's grid anchor: seconds to the first downbeat (wins over analysis); null removes it. */
+    beatOffset: z.number().min(0).max(86_400).nullable().optional(),
   })
   .refine((v) => Object.keys(v).length > 1, 'nothing to update');
 export type UpdateTrackInput = z.infer<typeof UpdateTrackInput>;

@@ -29,11 +29,11 @@ export const TAG_FIELDS = [
 
 /**
  * Edits a track's tags (in the library, not in the file) and user fields: rating, colour, energy,
- * and BPM/key corrections that win over analysis. Returns the track as it is now, so a client can
+ * and BPM/key/grid corrections that win over analysis (and reach a deck that has the track loaded). Returns the track as it is now, so a client can
  * undo by sending the previous values back. Emits `track:updated`.
  */
 export function updateTrack(ctx: AppContext, raw: UpdateTrackInput) {
-  const { id, bpm, key, ...rest } = UpdateTrackInput.parse(raw);
+  const { id, bpm, key, beatOffset, ...rest } = UpdateTrackInput.parse(raw);
   const now = ctx.clock.now();
   return writeTx(ctx.db, (tx) => {
     const before = tx.select().from(tracks).where(eq(tracks.id, id)).get();
@@ -46,6 +46,7 @@ export function updateTrack(ctx: AppContext, raw: UpdateTrackInput) {
     if ('energyLevel' in rest) edited.add('energyLevel');
     set.editedFields = [...edited];
     if (bpm !== undefined) set.bpmOverride = bpm;
+    if (beatOffset !== undefined) set.beatOffsetOverride = beatOffset === null ? null : Math.round(beatOffset * 10000) / 10000;
     if (key !== undefined) {
       const k = key === null ? null : parseKey(key);
       set.keyPitchOverride = k?.pitch ?? null;
@@ -56,7 +57,12 @@ export function updateTrack(ctx: AppContext, raw: UpdateTrackInput) {
       Object.assign(set, effectiveColumns(analysisLookup(tx), merged, { bpm: merged.bpmOverride, keyPitch: merged.keyPitchOverride, keyMode: merged.keyModeOverride }));
     }
     tx.update(tracks).set(set).where(eq(tracks.id, id)).run();
-    appendEvent(tx, 'track:updated', { trackIds: [id], fields: Object.keys(rest).concat(bpm !== undefined ? ['bpm'] : [], key !== undefined ? ['key'] : []) }, now);
+    appendEvent(
+      tx,
+      'track:updated',
+      { trackIds: [id], fields: Object.keys(rest).concat(bpm !== undefined ? ['bpm'] : [], key !== undefined ? ['key'] : [], beatOffset !== undefined ? ['beatOffset'] : []) },
+      now,
+    );
     return trackById(tx, id);
   });
 }

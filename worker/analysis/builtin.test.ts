@@ -111,6 +111,7 @@ describe('the built-in analyzer', () => {
     // the server comes up: built-in results are handed to it, at idle priority, and replaced
     f.behaviour.healthy = true;
     await until('server results', () => [a, b, c].every((h) => analysisOf(w, h)?.analyzer === 'server'), 60_000);
+    await until('server jobs closed', () => jobsByStatus(w.ctx.db, 'completed').length === 3, 30_000);
     expect(new Set(f.submitted.map((s) => s.hash))).toEqual(new Set([a, b, c]));
     expect(analysisOf(w, b)!.bpm).toBeCloseTo(fakeResults(b).bpm, 5);
     const after = w.ctx.db.select().from(tracks).where(eq(tracks.id, trackA.id)).get()!;
@@ -121,8 +122,7 @@ describe('the built-in analyzer', () => {
     f.behaviour.healthy = false;
     await until('server seen down', () => w.components.snapshot().analysis?.analyzer === 'builtin', 30_000);
     const n = f.submitted.length;
-    const job = w.ctx.db.select().from(analysisJobs).where(eq(analysisJobs.audioHash, c)).get()!;
-    expect(job.status).toBe('completed');
+    expect(w.ctx.db.select().from(analysisJobs).where(eq(analysisJobs.audioHash, c)).get()!.status).toBe('completed');
     // (a forced re-analysis of c, as "Analyse now" asks for)
     const { requestAnalysis } = await import('@/server/analysis/jobs');
     requestAnalysis(w.ctx.db, { audioHash: c, priority: 20, force: true }, Date.now());

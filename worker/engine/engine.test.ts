@@ -5,6 +5,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { audioAnalysis, hotCues, playlistTracks, playlists, tracks } from '@/drizzle/schema';
 import { setUserCue } from '@/server/hotcues/hot-cues';
+import { updateTrack } from '@/server/tracks/update-track';
 import { silentLogger } from '@/server/log';
 import { startFakeAnalysisServer } from '@/server/testing/fake-analysis-server';
 import { startFakeEngine, type FakeEngine } from '@/server/testing/fake-audio-engine';
@@ -186,6 +187,27 @@ describe('the audio engine link over a real WebSocket', () => {
     e.getTrackInfo(id, { stems: true, requestId: 's-2' });
     await e.waitFor((m) => m.type === 'stemsReady' && m.requestId === 's-2', 2_000, from);
   }, 60_000);
+
+  it('sends a BPM, key or grid correction made in the UI to the deck that has the track, and the grid move as updateFirstBeatOffset', async () => {
+    const e = await engine();
+    const { fx, w } = await analysedLibrary(2, e.url);
+    await linked(w);
+    const [a, b] = fx.ids as [string, string];
+    e.event('trackLoaded', { deck: 'A', trackId: a, success: true });
+    await until('on deck', () => w.ctx.db.select().from(tracks).where(eq(tracks.id, a)).get()!.playCount === 1);
+    await quiet(50);
+    let from = e.received.length;
+    updateTrack(w.ctx, { id: b, bpm: 100 }); // not on a deck: nothing goes out
+    updateTrack(w.ctx, { id: a, bpm: 128.5, beatOffset: 0.25 });
+    const info = await e.waitFor((m) => m.trackId === a && m.success === true && m.bpm === 128.5, 5_000, from);
+    expect(info).toMatchObject({ firstBeatOffset: 0.25, filePath: expect.any(String) as string });
+    expect(await e.waitFor((m) => m.command === 'updateFirstBeatOffset', 5_000, from)).toEqual({ command: 'updateFirstBeatOffset', trackId: a, firstBeatOffset: 0.25 });
+    expect(after(e, from).some((m) => m?.trackId === b)).toBe(false);
+    // the track info asked for later carries the correction too
+    from = e.received.length;
+    e.getTrackInfo(a, { requestId: 'after-fix' });
+    expect(await e.waitFor((m) => m.requestId === 'after-fix', 5_000, from)).toMatchObject({ bpm: 128.5, firstBeatOffset: 0.25 });
+  });
 
   it('follows decks: plays counted and logged to the session, cues kept in step both ways', async () => {
     const e = await engine();

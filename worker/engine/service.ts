@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { and, eq, gt, lte } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte } from 'drizzle-orm';
 import { events, tracks, type AnalysisJob, type AnalysisWaiter } from '@/drizzle/schema';
 import { requestAnalysis } from '@/server/analysis/jobs';
 import { ANALYSIS_PRIORITY } from '@/server/analysis/schemas';
@@ -343,27 +343,45 @@ export class AudioEngineService {
     }
   }
 
-  /** Cue edits made in the UI for a track on a deck: the engine gets the track's info again, with the new cues. */
+  /**
+   * Cue edits and BPM/key/grid corrections made in the UI for a track on a deck: the engine gets the
+   * track's info again (new cues, BPM, key, first beat), and `updateFirstBeatOffset` when the grid
+   * moved (B §3.6).
+   */
   private pushEditedCues() {
     if (!this.link?.connected) return;
     const top = latestEventId(this.ctx.db);
     if (top <= this.lastEventId) return;
     const rows = this.ctx.db
-      .select({ payload: events.payload, at: events.createdAt })
+      .select({ type: events.type, payload: events.payload, at: events.createdAt })
       .from(events)
-      .where(and(gt(events.id, this.lastEventId), lte(events.id, top), eq(events.type, 'hot_cue:updated')))
+      .where(and(gt(events.id, this.lastEventId), lte(events.id, top), inArray(events.type, ['hot_cue:updated', 'track:updated'])))
       .all();
     this.lastEventId = top;
     const onDeckSince = new Map([...this.decks.values()].map((d) => [d.trackId, d.since]));
     const toPush = new Set<string>();
+    const gridMoved = new Set<string>();
     for (const r of rows) {
-      const p = r.payload as { trackId: string; origin?: string };
-      const since = onDeckSince.get(p.trackId);
-      if (p.origin !== 'engine' && since !== undefined && r.at >= since) toPush.add(p.trackId);
+      if (r.type === 'hot_cue:updated') {
+        const p = r.payload as { trackId: string; origin?: string };
+        const since = onDeckSince.get(p.trackId);
+        if (p.origin !== 'engine' && since !== undefined && r.at >= since) toPush.add(p.trackId);
+        continue;
+      }
+      const p = r.payload as { trackIds?: string[]; fields?: string[] };
+      if (!p.fields?.some((f) => f === 'bpm' || f === 'key' || f === 'beatOffset')) continue;
+      for (const id of p.trackIds ?? []) {
+        const since = onDeckSince.get(id);
+        if (since === undefined || r.at < since) continue;
+        toPush.add(id);
+        if (p.fields.includes('beatOffset')) gridMoved.add(id);
+      }
     }
     for (const id of toPush) {
       const info = lookupTrackInfo(this.ctx.db, id);
-      if (info.ok) this.link.send(info.info);
+      if (!info.ok) continue;
+      this.link.send(info.info);
+      if (gridMoved.has(id)) this.link.send({ command: 'updateFirstBeatOffset', trackId: id, firstBeatOffset: info.info.firstBeatOffset });
     }
   }
 }

@@ -43,7 +43,7 @@ export interface KeyResult {
 
 const FINE = 120; // bins per octave (10 cents)
 export const CHROMA_FRAME = 4096;
-export const CHROMA_HOP = 2048;
+export const CHROMA_HOP = 1024;
 
 /**
  * Collects 10-cent pitch-class profiles of frames of a signal at `sampleRate` (the decimated

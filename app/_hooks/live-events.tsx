@@ -17,7 +17,9 @@ function filtersFor(trpc: Trpc, type: string): QueryFilters[] {
   if (type.startsWith('job:')) return [trpc.jobs.pathFilter()];
   if (type.startsWith('worker:') || type.startsWith('backup:')) return [trpc.system.pathFilter()];
   if (type.startsWith('settings:')) return [trpc.settings.pathFilter()];
-  if (type.startsWith('track:')) return [trpc.tracks.pathFilter(), trpc.directories.pathFilter(), trpc.duplicates.pathFilter(), trpc.playlists.pathFilter()];
+  // a track's BPM, key or grid correction changes the grid its waveform draws
+  if (type.startsWith('track:'))
+    return [trpc.tracks.pathFilter(), trpc.directories.pathFilter(), trpc.duplicates.pathFilter(), trpc.playlists.pathFilter(), trpc.analysis.pathFilter()];
   if (type.startsWith('duplicate:')) return [trpc.duplicates.pathFilter()];
   if (type.startsWith('analysis')) return [trpc.analysis.pathFilter(), trpc.tracks.pathFilter()];
   if (type.startsWith('audio_engine:')) return [trpc.audioEngine.pathFilter()];

@@ -350,7 +350,11 @@ class ScanWriter {
   ) {
     this.fast = new FastRows(ctx.db);
     this.lookup = (hash) =>
-      this.fast.get<AnalysisFacts>('analysis-facts', 'SELECT bpm, key_pitch AS keyPitch, key_mode AS keyMode, basic_at AS basicAt, analyzer, bpm_confidence AS bpmConfidence, key_confidence AS keyConfidence FROM audio_analysis WHERE audio_hash = ?', hash);
+      this.fast.get<AnalysisFacts>(
+        'analysis-facts',
+        'SELECT bpm, key_pitch AS keyPitch, key_mode AS keyMode, basic_at AS basicAt, analyzer, bpm_confidence AS bpmConfidence, key_confidence AS keyConfidence FROM audio_analysis WHERE audio_hash = ?',
+        hash,
+      );
   }
 
   private overridesOf(id: string) {

@@ -15,6 +15,7 @@ export interface QueryFilters {
   missing?: boolean;
   lossless?: boolean;
   analyzed?: boolean;
+  needsLook?: boolean;
   duplicate?: boolean;
 }
 
@@ -86,7 +87,7 @@ function lex(q: string): string[] {
  * them required; `-word` excludes. Fields: `artist:` `title:` `album:` `albumartist:` `genre:`
  * `label:` `comment:` `file:` (text), `bpm:120-128` `bpm:>125` `year:2019` `year:2010-2019`
  * `key:8A` (any notation, comma-separated list) `rating:>=4` `energy:6-8` `format:flac,wav`
- * `is:broken|missing|lossless|analyzed|unanalyzed|duplicate`.
+ * `is:broken|missing|lossless|analyzed|unanalyzed|duplicate|unsure`.
  */
 export function parseQuery(q: string): ParsedQuery {
   const must: string[] = [];
@@ -159,7 +160,8 @@ export function parseQuery(q: string): ParsedQuery {
           else if (flag === 'analyzed' || flag === 'analysed') filters.analyzed = v;
           else if (flag === 'unanalyzed' || flag === 'unanalysed') filters.analyzed = !v;
           else if (flag === 'duplicate' || flag === 'dupe') filters.duplicate = v;
-          else warnings.push(`is:${value} is not one of broken, missing, lossless, analyzed, unanalyzed, duplicate`);
+          else if (flag === 'unsure' || flag === 'needslook') filters.needsLook = v;
+          else warnings.push(`is:${value} is not one of broken, missing, lossless, analyzed, unanalyzed, duplicate, unsure`);
           continue;
         }
         default:

@@ -135,6 +135,11 @@ export function seedTracks(db: Db, n: number, opts: { seed?: number; directoryId
       keyPitch: hasKey ? Math.floor(rnd() * 12) : null,
       keyMode: null,
       isAnalyzed: analysed,
+      // where the values came from, and how sure (derived from i: the random stream stays as it was)
+      bpmSource: bpm === null ? null : analysed ? 'builtin' : 'tag',
+      bpmConfidence: bpm !== null && analysed ? ((i * 37) % 100) / 100 : null,
+      keySource: hasKey ? (analysed ? 'builtin' : 'tag') : null,
+      keyConfidence: hasKey && analysed ? ((i * 53) % 100) / 100 : null,
       energy: null,
       rating: rnd() < 0.6 ? 0 : 1 + Math.floor(rnd() * 5),
       energyLevel: rnd() < 0.5 ? null : 1 + Math.floor(rnd() * 10),

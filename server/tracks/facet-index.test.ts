@@ -45,6 +45,8 @@ describe('the facet index', () => {
     ['energy', { energyMin: 4, energyMax: 7 }],
     ['formats', { formats: ['FLAC', 'mp3'] }],
     ['flags', { lossless: false, missing: false, broken: false, analyzed: true }],
+    ['needs a look', { needsLook: true }],
+    ['looked at, by query', { q: '-is:unsure bpm:120-130' }],
     ['duplicate', { duplicate: false }],
     ['date added', { addedFrom: Date.UTC(2025, 0, 1), addedTo: Date.UTC(2025, 11, 31) }],
     ['text', { q: 'midnight' }],

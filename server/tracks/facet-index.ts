@@ -1,3 +1,4 @@
+import { NEEDS_LOOK_SQL } from './needs-look';
 import type { Db } from '../db/client';
 import { resolveFilters, type ResolvedFilters } from './filters';
 import type { TrackFacets } from './queries';
@@ -40,6 +41,7 @@ const F_BROKEN = 2;
 const F_LOSSLESS = 4;
 const F_LOSSY = 8; // is_lossless = 0 (it may also be unknown: neither bit)
 const F_ANALYZED = 16;
+const F_LOOK = 32;
 
 interface Columns {
   n: number;
@@ -63,8 +65,7 @@ interface Columns {
   version: number;
 }
 
-const COLUMNS_SQL =
-  'SELECT seq, genre, artist, format, directory_id, year, key_sort, bpm, rating, energy_level, is_missing, is_broken, is_lossless, is_analyzed, duplicate_group_id, date_added FROM tracks WHERE seq > ? ORDER BY seq LIMIT ?';
+const COLUMNS_SQL = `SELECT seq, genre, artist, format, directory_id, year, key_sort, bpm, rating, energy_level, is_missing, is_broken, is_lossless, is_analyzed, duplicate_group_id, date_added, ${NEEDS_LOOK_SQL} FROM tracks WHERE seq > ? ORDER BY seq LIMIT ?`;
 const CHUNK = 5_000;
 /** Up to this many tracks a reload is quick enough to wait for. */
 const SMALL = 20_000;
@@ -85,6 +86,7 @@ type RawRow = [
   number | null,
   number,
   number | null,
+  number,
   number,
 ];
 
@@ -207,7 +209,7 @@ export class FacetIndex {
         c.bpm[i] = r[7] ?? NaN;
         c.rating[i] = r[8];
         c.energy[i] = r[9] ?? -1;
-        c.flags[i] = (r[10] ? F_MISSING : 0) | (r[11] ? F_BROKEN : 0) | (r[12] === 1 ? F_LOSSLESS : r[12] === 0 ? F_LOSSY : 0) | (r[13] ? F_ANALYZED : 0);
+        c.flags[i] = (r[10] ? F_MISSING : 0) | (r[11] ? F_BROKEN : 0) | (r[12] === 1 ? F_LOSSLESS : r[12] === 0 ? F_LOSSY : 0) | (r[13] ? F_ANALYZED : 0) | (r[16] ? F_LOOK : 0);
         c.dupGroup[i] = r[14] ?? 0;
         c.dateAdded[i] = r[15];
       }
@@ -281,6 +283,7 @@ export class FacetIndex {
     flag(r.broken, F_BROKEN, 0, true);
     flag(r.lossless, F_LOSSLESS, F_LOSSY, false);
     flag(r.analyzed, F_ANALYZED, 0, true);
+    flag(r.needsLook, F_LOOK, 0, true);
     const bpm = r.bpm;
     const [b1lo, b1hi] = bpm ? [bpm.lo, bpm.hi] : [-Infinity, Infinity];
     const [b2lo, b2hi] = bpm?.halfDouble ? [bpm.lo / 2, bpm.hi / 2] : [NaN, NaN];
@@ -310,6 +313,7 @@ export class FacetIndex {
     let broken = 0;
     let lossless = 0;
     let analyzed = 0;
+    let needsLook = 0;
     let duplicates = 0;
 
     for (let i = 0; i < c.n; i++) {
@@ -351,6 +355,7 @@ export class FacetIndex {
         if (fl & F_BROKEN) broken++;
         if (fl & F_LOSSLESS) lossless++;
         if (fl & F_ANALYZED) analyzed++;
+        if (fl & F_LOOK) needsLook++;
         if (dg !== 0) duplicates++;
         ratings[rt]!++;
       }
@@ -382,6 +387,7 @@ export class FacetIndex {
       broken,
       lossless,
       analyzed,
+      needsLook,
       duplicates,
       genres: named(genreCounts, c.genres, 60),
       artists: named(artistCounts, c.artists, 60),

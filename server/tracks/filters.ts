@@ -1,3 +1,4 @@
+import { NEEDS_LOOK_SQL } from './needs-look';
 import { sql, type SQL } from 'drizzle-orm';
 import { parseKey, type MusicalKey } from '../music/keys';
 import { parseQuery } from '../search/parse-query';
@@ -21,6 +22,7 @@ export interface ResolvedFilters {
   broken?: boolean;
   lossless?: boolean;
   analyzed?: boolean;
+  needsLook?: boolean;
   duplicate?: boolean;
   duplicateGroupId?: number;
   yearMin?: number;
@@ -59,6 +61,7 @@ export function resolveFilters(f: TrackFilters): ResolvedFilters {
     broken: q.broken ?? f.broken,
     lossless: q.lossless ?? f.lossless,
     analyzed: q.analyzed ?? f.analyzed,
+    needsLook: q.needsLook ?? f.needsLook,
     duplicate: q.duplicate ?? f.duplicate,
     duplicateGroupId: f.duplicateGroupId || undefined,
     yearMin: q.yearMin ?? f.yearMin,
@@ -73,6 +76,9 @@ export function resolveFilters(f: TrackFilters): ResolvedFilters {
     warnings: parsed?.warnings ?? [],
   };
 }
+
+/** The needs-a-look expression on the `t` alias the filters use. */
+const NEEDS_LOOK_SQL_T = NEEDS_LOOK_SQL.replace(/\b(bpm_source|key_source|beat_offset_override|bpm_confidence|key_confidence|is_analyzed|bpm|is_broken)\b/g, 't.$1');
 
 const list = (xs: (string | number)[]) =>
   sql.join(
@@ -107,6 +113,7 @@ export function filtersSql(r: ResolvedFilters, omit?: FacetDim, opts: { fts?: bo
   flag(r.broken, 't.is_broken');
   flag(r.lossless, 't.is_lossless');
   flag(r.analyzed, 't.is_analyzed');
+  if (r.needsLook !== undefined) parts.push(r.needsLook ? sql.raw(NEEDS_LOOK_SQL_T) : sql.raw(`NOT ${NEEDS_LOOK_SQL_T}`));
   if (r.duplicate !== undefined) parts.push(r.duplicate ? sql`t.duplicate_group_id IS NOT NULL` : sql`t.duplicate_group_id IS NULL`);
   if (r.duplicateGroupId) parts.push(sql`t.duplicate_group_id = ${r.duplicateGroupId}`);
   if (omit !== 'years' && r.yearMin !== undefined) parts.push(sql`t.year >= ${r.yearMin}`);

@@ -1,3 +1,4 @@
+import { NEEDS_LOOK_SQL } from './needs-look';
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { artworks, hotCues, libraryDirectories, playlistTracks, playlists, tracks } from '@/drizzle/schema';
 import type { Db, Executor } from '../db/client';
@@ -76,8 +77,9 @@ export function facetsSql(db: Db, raw: { filters?: TrackFilters }) {
     );
   };
   const f = compileFilters(filters);
-  const flags = db.get<{ total: number; missing: number; broken: number; lossless: number; analyzed: number; duplicates: number }>(
-    sql`SELECT count(*) AS total, coalesce(sum(t.is_missing), 0) AS missing, coalesce(sum(t.is_broken), 0) AS broken, coalesce(sum(t.is_lossless), 0) AS lossless, coalesce(sum(t.is_analyzed), 0) AS analyzed, count(t.duplicate_group_id) AS duplicates FROM tracks t WHERE ${f.where}`,
+  const flags = db.get<{ total: number; missing: number; broken: number; lossless: number; analyzed: number; needsLook: number; duplicates: number }>(
+    sql`SELECT count(*) AS total, coalesce(sum(t.is_missing), 0) AS missing, coalesce(sum(t.is_broken), 0) AS broken, coalesce(sum(t.is_lossless), 0) AS lossless, coalesce(sum(t.is_analyzed), 0) AS analyzed,
+               coalesce(sum(${sql.raw(NEEDS_LOOK_SQL)}), 0) AS needsLook, count(t.duplicate_group_id) AS duplicates FROM tracks t WHERE ${f.where}`,
   );
   return {
     /** True when counted from data that is being refreshed: ask again in a moment. */

@@ -55,6 +55,8 @@ export const TrackFilters = z
     broken: z.boolean().optional(),
     lossless: z.boolean().optional(),
     analyzed: z.boolean().optional(),
+    /** Unsure BPM or key, no tempo found, or corrected by the DJ. */
+    needsLook: z.boolean().optional(),
     duplicate: z.boolean().optional(),
     duplicateGroupId: z.number().int().positive().optional(),
     yearMin: z.number().int().min(0).max(9999).optional(),

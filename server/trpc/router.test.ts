@@ -17,6 +17,7 @@ const uuid = '3f0e8d8a-1c1b-4b7e-9b7e-1f2e3d4c5b6a';
 const INVALID: Record<string, unknown[]> = {
   'analysis.queue': [{ status: 'busy' }, { limit: 0 }, { limit: 1000 }],
   'analysis.counts': [42],
+  'analysis.progress': [42],
   'analysis.servers': [42],
   'analysis.request': [{}, { all: true, trackIds: [uuid] }, { trackIds: ['x'] }, { all: false }, { all: true, stages: ['everything'] }, { directoryId: uuid, force: 'yes' }],
   'analysis.retry': [{}, { ids: [] }, { ids: [0] }],

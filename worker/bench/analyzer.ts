@@ -302,7 +302,11 @@ async function main() {
       'beats only',
     ]);
   }
-  sp.push(['peak RSS, analysis thread', `${((rssPeak - rssBefore) / 1e6).toFixed(0)} MB above the idle process`, `process peak ${(rssPeak / 1e6).toFixed(0)} MB (target < 150 MB per thread)`]);
+  sp.push([
+    'peak RSS, analysis thread',
+    `${((rssPeak - rssBefore) / 1e6).toFixed(0)} MB above the idle process`,
+    `process peak ${(rssPeak / 1e6).toFixed(0)} MB (target < 150 MB per thread)`,
+  ]);
   printTable('Speed and memory', sp);
 }
 

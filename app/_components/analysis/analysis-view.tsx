@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import Link from 'next/link';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { RotateCcw, Sparkles, X } from 'lucide-react';
 import { useTRPC } from '../../_trpc/client';
 import { formatAgo, formatCount } from '../format';
@@ -11,6 +11,102 @@ import { Button } from '../ui/button';
 import { Card, PageHeader } from '../ui/card';
 import { cn } from '../ui/cn';
 import { useToast } from '../ui/toast';
+import { Progress } from '../ui/progress';
+import { STAGE_NAMES } from '@/server/analysis/reasons';
+import type { AppRouter } from '@/server/trpc/router';
+import type { inferRouterOutputs } from '@trpc/server';
+
+type Out = inferRouterOutputs<AppRouter>['analysis'];
+const MODES = [
+  { value: 'auto', label: 'Auto', hint: 'the analysis server when one answers, else the built-in analyzer' },
+  { value: 'builtin', label: 'Built-in', hint: 'always this machine' },
+  { value: 'server', label: 'Server only', hint: 'only the analysis server; jobs wait for it' },
+] as const;
+
+const formatLeft = (s: number) => (s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
+
+/** Who analyses now, and the switch between auto, built-in and server. */
+function WhoAnalyses({ servers }: { servers: Out['servers'] | undefined }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const toast = useToast();
+  const set = useMutation(
+    trpc.settings.update.mutationOptions({
+      onSuccess: () => void qc.invalidateQueries(trpc.analysis.pathFilter()),
+      onError: (e) => toast.push({ tone: 'error', text: e.message }),
+    }),
+  );
+  const s = servers;
+  const b = s?.builtin;
+  const now =
+    s?.analyzer === 'builtin'
+      ? `The built-in analyzer on this machine (${b?.threads ?? s.threads} thread${(b?.threads ?? s.threads) > 1 ? 's' : ''}, ${b?.version ?? 'builtin'})`
+      : s?.analyzer === 'server'
+        ? `The analysis server${s.servers.filter((x) => x.state === 'up').length > 1 ? 's' : ''} at ${s.servers
+            .filter((x) => x.state === 'up')
+            .map((x) => x.url)
+            .join(', ')}`
+        : s
+          ? 'Nobody: the setting waits for an analysis server, and none answers'
+          : '…';
+  return (
+    <Card className="flex flex-wrap items-center justify-between gap-3 p-4" data-testid="who-analyses">
+      <div className="min-w-0">
+        <h2 className="text-xs font-semibold tracking-wide text-muted uppercase">Who analyses</h2>
+        <p className="mt-1 text-sm" data-testid="analyzer-now">
+          {now}
+        </p>
+        {b && b.tracks > 0 ? (
+          <p className="text-xs text-faint">
+            {formatCount(b.tracks)} tracks analysed here since the worker started
+            {b.speed ? ` · ${b.speed}× realtime` : ''}
+            {b.secondsPerTrack ? ` · ${b.secondsPerTrack} s a track` : ''}
+            {b.failures ? ` · ${b.failures} could not be analysed` : ''}
+          </p>
+        ) : null}
+      </div>
+      <div role="radiogroup" aria-label="Who analyses" className="flex overflow-hidden rounded-md border border-line-strong">
+        {MODES.map((m) => (
+          <button
+            key={m.value}
+            type="button"
+            role="radio"
+            aria-checked={s?.mode === m.value}
+            title={m.hint}
+            disabled={set.isPending}
+            onClick={() => set.mutate({ values: { 'analysis.engine': m.value } })}
+            className={cn('px-3 py-1.5 text-xs', s?.mode === m.value ? 'bg-accent text-accent-ink' : 'text-muted hover:bg-raised hover:text-fg')}
+          >
+            {m.label}
+          </button>
+        ))}
+      </div>
+    </Card>
+  );
+}
+
+/** Analysed of all there is, with the rate and the time left at that rate. */
+function ProgressCard({ p }: { p: Out['progress'] | undefined }) {
+  if (!p) return null;
+  const busy = p.waiting > 0;
+  return (
+    <Card className="flex flex-col gap-2 p-4" data-testid="analysis-progress">
+      <div className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
+        <span>
+          <span className="font-medium tabular-nums">{formatCount(p.done)}</span> of <span className="tabular-nums">{formatCount(p.total)}</span> tracks analysed
+        </span>
+        <span className="text-xs text-muted tabular-nums">
+          {busy
+            ? [`${formatCount(p.waiting)} to go`, p.perMinute ? `${p.perMinute} a minute` : null, p.secondsLeft !== null ? `about ${formatLeft(p.secondsLeft)} left` : null]
+                .filter(Boolean)
+                .join(' · ')
+            : 'nothing waiting'}
+        </span>
+      </div>
+      <Progress value={p.done} max={p.total || null} label="Tracks analysed" />
+    </Card>
+  );
+}
 
 const TABS = [
   { status: 'queued', label: 'Waiting' },
@@ -32,6 +128,7 @@ export function AnalysisView() {
   const [tab, setTab] = useState<(typeof TABS)[number]['status']>('queued');
   const counts = useQuery({ ...trpc.analysis.counts.queryOptions(), refetchInterval: 3_000 });
   const servers = useQuery({ ...trpc.analysis.servers.queryOptions(), refetchInterval: 3_000 });
+  const progress = useQuery({ ...trpc.analysis.progress.queryOptions(), refetchInterval: 3_000 });
   const list = useQuery(trpc.analysis.queue.queryOptions({ status: tab, limit: 200 }));
   const done = { onError: (e: { message: string }) => toast.push({ tone: 'error', text: e.message }) };
   const request = useMutation(
@@ -50,7 +147,7 @@ export function AnalysisView() {
     <div>
       <PageHeader
         title="Analysis"
-        description="BPM, key, beats, energy and waveforms from the analysis server. New tracks are queued by themselves; what you ask for goes first."
+        description="BPM, key, beat grid, loudness, energy and waveforms — by the built-in analyzer on this machine, or by a Mismo analysis server when one answers. New tracks are queued by themselves; what you ask for goes first."
         actions={
           <>
             {tab === 'failed' && rows.length ? (
@@ -65,9 +162,11 @@ export function AnalysisView() {
         }
       />
       <div className="flex flex-col gap-4 p-6">
+        <WhoAnalyses servers={s} />
+        <ProgressCard p={progress.data} />
         <Card className="p-4" data-testid="analysis-servers">
           <div className="mb-2 flex items-center justify-between">
-            <h2 className="text-xs font-semibold tracking-wide text-muted uppercase">Servers</h2>
+            <h2 className="text-xs font-semibold tracking-wide text-muted uppercase">Analysis servers</h2>
             <div className="flex items-center gap-2 text-xs text-muted">
               {s ? (
                 <Badge tone={tone(s.state)} dot>
@@ -91,7 +190,12 @@ export function AnalysisView() {
                 </span>
               </li>
             ))}
-            {s && !s.servers.length ? <li className="text-muted">No analysis server is configured (PYTHON_SERVER_URL). Jobs wait until one is.</li> : null}
+            {s && !s.servers.length ? (
+              <li className="text-muted">
+                No analysis server is configured (PYTHON_SERVER_URL)
+                {s.mode === 'server' ? ': jobs wait until one is.' : ' — the built-in analyzer does the work. A server adds stems, genre and sections.'}
+              </li>
+            ) : null}
           </ul>
           {s?.supervisor ? (
             <div className="mt-3 flex items-center gap-2 text-xs text-muted">
@@ -150,11 +254,14 @@ export function AnalysisView() {
                   {r.artist ? <span className="text-muted"> — {r.artist}</span> : null}
                 </td>
                 <td className="py-1.5 text-muted">{priorityName(r.priority)}</td>
-                <td className="py-1.5 text-xs text-muted">{r.stagesRequested.map((st) => (r.stagesDone.includes(st) ? `✓ ${st}` : st)).join(', ')}</td>
+                <td className="py-1.5 text-xs text-muted">
+                  {r.stagesRequested.map((st) => `${r.stagesDone.includes(st) ? '✓ ' : ''}${STAGE_NAMES[st] ?? st}`).join(', ')}
+                  {r.analyzer ? <span className="text-faint"> · {r.analyzer === 'builtin' ? 'built-in' : 'server'}</span> : null}
+                </td>
                 <td className="py-1.5 text-muted tabular-nums">
                   {r.attempts}/{r.maxAttempts}
                 </td>
-                <td className={cn('py-1.5 text-xs', tab === 'failed' ? 'text-danger' : 'text-muted')}>{tab === 'failed' ? r.lastError : formatAgo(r.updatedAt)}</td>
+                <td className={cn('py-1.5 text-xs', tab === 'failed' ? 'text-danger' : 'text-muted')}>{tab === 'failed' ? r.reason : formatAgo(r.updatedAt)}</td>
                 <td className="py-1.5 text-right">
                   {r.status === 'queued' || r.status === 'dispatched' ? (
                     <Button size="sm" variant="ghost" aria-label="Cancel" onClick={() => cancel.mutate({ ids: [r.id] })}>

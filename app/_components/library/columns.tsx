@@ -6,6 +6,8 @@ import type { TrackRow } from '@/server/tracks/track-rows';
 import type { KeyNotation } from '@/server/music/keys';
 import type { SortField } from '@/server/tracks/schemas';
 import { formatAgo, formatDuration } from '../format';
+import { LOW_BPM_CONFIDENCE, LOW_KEY_CONFIDENCE } from '@/server/tracks/needs-look';
+import { cn } from '../ui/cn';
 import { Artwork } from './artwork';
 import { EnergyMeter, formatBpm, KeyLabel, Stars } from './music-bits';
 
@@ -34,6 +36,12 @@ export interface Column {
 const MISSING_REASON: Record<string, string> = { offline: 'drive offline', deleted: 'file gone', unreadable: 'unreadable', directory_removed: 'folder removed' };
 
 const dim = (v: React.ReactNode) => <span className="text-muted">{v}</span>;
+const SOURCE = { user: 'set by you', builtin: 'built-in analyzer', server: 'analysis server', tag: 'from the file tag' } as const;
+/** An analysed value its source is unsure of is drawn dimmed (tags and the DJ's own values are not). */
+const unsure = (source: TrackRow['bpmSource'], confidence: number | null, below: number) =>
+  (source === 'builtin' || source === 'server') && confidence !== null && confidence < below;
+const sourceTitle = (source: TrackRow['bpmSource'], confidence: number | null) =>
+  source ? `${SOURCE[source]}${confidence !== null ? ` · ${Math.round(confidence * 100)} % sure` : ''}` : undefined;
 
 export const COLUMNS: Column[] = [
   { id: 'art', label: 'Artwork', short: '', width: 40, min: 40, cell: (t) => <Artwork id={t.artworkId} size={26} /> },
@@ -58,8 +66,31 @@ export const COLUMNS: Column[] = [
   { id: 'artist', elastic: true, label: 'Artist', width: 180, min: 80, sort: 'artist', text: (t) => t.artist, cell: (t) => t.artist },
   { id: 'album', elastic: true, label: 'Album', width: 160, min: 80, sort: 'album', text: (t) => t.album, cell: (t) => dim(t.album) },
   { id: 'genre', elastic: true, label: 'Genre', width: 110, min: 60, sort: 'genre', text: (t) => t.genre, cell: (t) => dim(t.genre) },
-  { id: 'bpm', label: 'BPM', width: 64, min: 48, align: 'right', sort: 'bpm', cell: (t) => <span className="tabular-nums">{formatBpm(t.bpm)}</span> },
-  { id: 'key', label: 'Key', width: 56, min: 44, sort: 'key', cell: (t, c) => <KeyLabel pitch={t.keyPitch} mode={t.keyMode} notation={c.notation} /> },
+  {
+    id: 'bpm',
+    label: 'BPM',
+    width: 64,
+    min: 48,
+    align: 'right',
+    sort: 'bpm',
+    cell: (t) => (
+      <span className={cn('tabular-nums', unsure(t.bpmSource, t.bpmConfidence, LOW_BPM_CONFIDENCE) && 'opacity-45')} title={sourceTitle(t.bpmSource, t.bpmConfidence)}>
+        {formatBpm(t.bpm)}
+      </span>
+    ),
+  },
+  {
+    id: 'key',
+    label: 'Key',
+    width: 56,
+    min: 44,
+    sort: 'key',
+    cell: (t, c) => (
+      <span className={cn(unsure(t.keySource, t.keyConfidence, LOW_KEY_CONFIDENCE) && 'opacity-45')} title={sourceTitle(t.keySource, t.keyConfidence)}>
+        <KeyLabel pitch={t.keyPitch} mode={t.keyMode} notation={c.notation} />
+      </span>
+    ),
+  },
   { id: 'energy', label: 'Energy', width: 72, min: 56, sort: 'energy', cell: (t) => <EnergyMeter value={t.energyLevel} /> },
   { id: 'rating', label: 'Rating', width: 92, min: 86, sort: 'rating', cell: (t, c) => <Stars value={t.rating} onChange={(v) => c.rate(t, v)} size={11} /> },
   { id: 'duration', label: 'Time', width: 60, min: 48, align: 'right', sort: 'duration', cell: (t) => dim(<span className="tabular-nums">{formatDuration(t.durationMs)}</span>) },

@@ -61,6 +61,9 @@ export function FilterPanel({ view, q, patchFilters, notation }: { view: Library
           <Chip on={f.analyzed === false} onClick={() => setFilter('analyzed', f.analyzed === false ? undefined : false)} count={d ? d.total - d.analyzed : undefined}>
             Not analysed
           </Chip>
+          <Chip on={f.needsLook === true} onClick={() => setFilter('needsLook', f.needsLook ? undefined : true)} count={d?.needsLook} tone="warn">
+            Needs a look
+          </Chip>
           <Chip on={f.duplicate === true} onClick={() => setFilter('duplicate', f.duplicate ? undefined : true)} count={d?.duplicates}>
             Duplicates
           </Chip>

@@ -318,6 +318,7 @@ function ActiveFilters({
   if (f.formats?.length) chips.push({ label: f.formats.map((x) => x.toUpperCase()).join(', '), clear: { formats: undefined } });
   if (f.lossless !== undefined) chips.push({ label: f.lossless ? 'Lossless' : 'Lossy', clear: { lossless: undefined } });
   if (f.analyzed !== undefined) chips.push({ label: f.analyzed ? 'Analysed' : 'Not analysed', clear: { analyzed: undefined } });
+  if (f.needsLook !== undefined) chips.push({ label: f.needsLook ? 'Needs a look' : 'Looked at', clear: { needsLook: undefined } });
   if (f.duplicate !== undefined) chips.push({ label: f.duplicate ? 'Duplicates' : 'No duplicates', clear: { duplicate: undefined } });
   if (f.missing !== undefined) chips.push({ label: f.missing ? 'Missing' : 'Present', clear: { missing: undefined } });
   if (f.broken !== undefined) chips.push({ label: f.broken ? 'Broken' : 'Readable', clear: { broken: undefined } });

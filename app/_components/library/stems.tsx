@@ -31,9 +31,16 @@ export function StemsPanel({ trackId }: { trackId: string }) {
   const trpc = useTRPC();
   const toast = useToast();
   const info = useQuery(trpc.analysis.forTrack.queryOptions({ trackId }));
+  const who = useQuery({ ...trpc.analysis.servers.queryOptions(), staleTime: 10_000 });
+  // stems are the analysis server's job alone: without one answering, say so instead of promising
+  const serverUp = who.data ? who.data.servers.some((s) => s.state === 'up') : true;
   const separate = useMutation(
     trpc.analysis.request.mutationOptions({
-      onSuccess: () => toast.push({ tone: 'ok', text: 'Separating stems next — they appear here.' }),
+      onSuccess: () =>
+        toast.push({
+          tone: 'ok',
+          text: serverUp ? 'Separating stems next — they appear here.' : 'Asked for — stems are separated once an analysis server answers.',
+        }),
       onError: (e) => toast.push({ tone: 'error', text: e.message }),
     }),
   );
@@ -45,16 +52,19 @@ export function StemsPanel({ trackId }: { trackId: string }) {
       <div className="flex items-center justify-between gap-3 text-sm text-muted">
         <span>
           {pending ? (
-            <Badge tone="warn">{job.status === 'dispatched' ? 'separating…' : 'waiting to be separated'}</Badge>
+            <Badge tone="warn">{job.status === 'dispatched' ? 'separating…' : serverUp ? 'waiting to be separated' : 'waiting for an analysis server'}</Badge>
           ) : job?.status === 'failed' && job.stagesRequested.includes('stems') ? (
-            <Badge tone="danger">separation failed: {job.lastError ?? ''}</Badge>
-          ) : (
+            <Badge tone="danger">separation failed: {job.reason ?? ''}</Badge>
+          ) : serverUp ? (
             'Vocals, drums, bass and other, separated by the analysis server.'
+          ) : (
+            <span data-testid="stems-need-server">Stems need the Mismo analysis server, and none answers (PYTHON_SERVER_URL). Everything else is analysed here.</span>
           )}
         </span>
         <Button
           size="sm"
-          disabled={separate.isPending || pending || !info.data?.audioHash}
+          disabled={separate.isPending || pending || !info.data?.audioHash || !serverUp}
+          title={serverUp ? undefined : 'Needs an analysis server'}
           onClick={() => separate.mutate({ trackIds: [trackId], stages: ['stems'], force: false })}
         >
           <Layers size={13} /> Separate stems

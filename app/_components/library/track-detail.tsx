@@ -70,7 +70,7 @@ export function TrackDetail({ id, variant, onClose, onOpen }: { id: string; vari
     return (
       <div className="mx-auto flex max-w-6xl flex-col gap-6 p-6">
         {header}
-        <TrackWaveform trackId={t.id} durationMs={t.durationMs} />
+        <TrackWaveform track={t} notation={notation} />
         <div className="grid gap-6 lg:grid-cols-2">
           <Card title="Hot cues">
             <HotCueEditor trackId={t.id} />
@@ -95,7 +95,7 @@ export function TrackDetail({ id, variant, onClose, onOpen }: { id: string; vari
     <div className="flex h-full flex-col">
       <div className="flex flex-col gap-3 border-b border-line p-4">
         {header}
-        <TrackWaveform trackId={t.id} durationMs={t.durationMs} compact />
+        <TrackWaveform track={t} notation={notation} compact />
       </div>
       <div role="tablist" aria-label="Track details" className="flex gap-1 border-b border-line px-3">
         {TABS.map((name) => (

@@ -12,12 +12,13 @@ type ListPage = { items: TrackRow[] };
 
 /** What an edit changes in a cached row, so the table and panel show it before the server answers. */
 function rowPatch(p: Patch): Partial<TrackRow> {
-  const { bpm, key, ...rest } = p;
+  const { bpm, key, beatOffset, ...rest } = p;
   const out: Partial<TrackRow> = { ...rest };
-  if (bpm !== undefined && bpm !== null) out.bpm = bpm;
+  if (bpm !== undefined && bpm !== null) Object.assign(out, { bpm, bpmOverride: bpm, bpmSource: 'user', bpmConfidence: null });
+  if (beatOffset !== undefined) out.beatOffsetOverride = beatOffset;
   if (key) {
     const k = parseKey(key);
-    if (k) Object.assign(out, { keyPitch: k.pitch, keyMode: k.mode });
+    if (k) Object.assign(out, { keyPitch: k.pitch, keyMode: k.mode, keySource: 'user', keyConfidence: null });
   }
   return out;
 }
@@ -27,6 +28,7 @@ function previousValues(t: TrackRow, fields: Patch): Patch {
   const prev: Record<string, unknown> = {};
   for (const k of Object.keys(fields) as (keyof Patch)[]) {
     if (k === 'bpm') prev.bpm = t.bpmOverride;
+    else if (k === 'beatOffset') prev.beatOffset = t.beatOffsetOverride;
     else if (k === 'key')
       prev.key = t.keyPitchOverride !== null && t.keyModeOverride !== null ? formatKey({ pitch: t.keyPitchOverride, mode: t.keyModeOverride as 0 | 1 }, 'camelot') : null;
     else prev[k] = t[k as keyof TrackRow];

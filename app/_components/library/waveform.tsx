@@ -7,6 +7,9 @@ import { useTRPC } from '../../_trpc/client';
 import { Badge } from '../ui/badge';
 import { Button } from '../ui/button';
 import { useToast } from '../ui/toast';
+import type { KeyNotation } from '@/server/music/keys';
+import type { TrackRow } from '@/server/tracks/track-rows';
+import { AnalysisFacts } from './analysis-facts';
 
 /** Low, mid and high bands drawn over each other, loudest first (the way DJ software colours them). */
 const BAND_COLOURS = ['#e5484d', '#f5a524', '#46a7f5'];
@@ -64,10 +67,15 @@ function draw(canvas: HTMLCanvasElement, bytes: Uint8Array, numPixels: number, b
  * The track's three-band waveform from the analysis, zoomable through its stored levels, with beat
  * and downbeat markers; "Analyse now" puts the track at the head of the queue.
  */
-export function TrackWaveform({ trackId, durationMs, compact }: { trackId: string; durationMs: number | null; compact?: boolean }) {
+export function TrackWaveform({ track, notation, compact }: { track: TrackRow; notation: KeyNotation; compact?: boolean }) {
   const trpc = useTRPC();
   const toast = useToast();
+  const trackId = track.id;
+  const durationMs = track.durationMs;
   const info = useQuery(trpc.analysis.forTrack.queryOptions({ trackId }));
+  const who = useQuery({ ...trpc.analysis.servers.queryOptions(), staleTime: 10_000 });
+  // honest about what "Analyse now" will do: nothing runs while the setting waits for a server that is not there
+  const noAnalyzer = who.data ? who.data.analyzer === null : false;
   const [zoom, setZoom] = useState(0);
   const canvas = useRef<HTMLCanvasElement>(null);
   const levels = info.data?.waveform ?? [];
@@ -75,7 +83,15 @@ export function TrackWaveform({ trackId, durationMs, compact }: { trackId: strin
   const width = level && zoom > 0 ? Math.round(level.numPixels / (zoom === 2 ? 4 : 2)) : undefined;
   const analyse = useMutation(
     trpc.analysis.request.mutationOptions({
-      onSuccess: (r) => toast.push({ tone: 'ok', text: r.alreadyDone ? 'Already analysed.' : 'Analysing next — results appear here.' }),
+      onSuccess: (r) =>
+        toast.push({
+          tone: 'ok',
+          text: r.alreadyDone
+            ? 'Already analysed.'
+            : noAnalyzer
+              ? 'Queued first — it waits for an analysis server to answer (Settings → Analysis → Who analyses).'
+              : 'Analysing next — results appear here.',
+        }),
       onError: (e) => toast.push({ tone: 'error', text: e.message }),
     }),
   );
@@ -92,6 +108,7 @@ export function TrackWaveform({ trackId, durationMs, compact }: { trackId: strin
         const durationSec = (durationMs ?? 0) / 1000 || (info.data.analysis?.audibleEnd ?? 0);
         draw(c, new Uint8Array(buf), level.numPixels, info.data.beats, info.data.downbeats, durationSec);
         c.dataset.drawn = String(level.zoomLevel);
+        c.dataset.beats = String(info.data.beats.length);
       })
       .catch(() => undefined);
     return () => {
@@ -109,7 +126,7 @@ export function TrackWaveform({ trackId, durationMs, compact }: { trackId: strin
         : job?.status === 'queued'
           ? 'waiting in the analysis queue'
           : job?.status === 'failed'
-            ? `analysis failed: ${job.lastError ?? ''}`
+            ? `analysis failed: ${job.reason ?? 'no reason given'}`
             : 'not analysed yet';
   return (
     <div className="flex flex-col gap-2" data-testid="waveform-panel">
@@ -147,10 +164,11 @@ export function TrackWaveform({ trackId, durationMs, compact }: { trackId: strin
           <canvas ref={canvas} aria-label="Waveform" data-testid="waveform" className="block" style={{ width: width ? `${width}px` : '100%', height: compact ? 56 : 96 }} />
         ) : (
           <div className="flex items-center justify-center text-xs text-faint" style={{ height: compact ? 56 : 96 }}>
-            The waveform appears when the analysis server has looked at this track.
+            {job?.status === 'failed' ? 'No waveform: the analysis failed.' : 'The waveform appears once the track is analysed.'}
           </div>
         )}
       </div>
+      <AnalysisFacts track={track} info={info.data} notation={notation} compact={compact} />
     </div>
   );
 }

@@ -217,9 +217,11 @@ export class TrackAnalyzer {
     const n = flux[0]!.length;
     const onset = new Float32Array(n);
     const midOnset = new Float32Array(n);
+    const bodyOnset = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       onset[i] = flux[0]![i]! + flux[1]![i]! + 0.8 * flux[2]![i]!;
       midOnset[i] = flux[1]![i]! + flux[2]![i]!;
+      bodyOnset[i] = flux[0]![i]! + flux[1]![i]!;
     }
     const loudness = this.loudness.finish();
     const tuning = this.chroma.tuning();
@@ -241,6 +243,7 @@ export class TrackAnalyzer {
           onset,
           lowOnset: flux[0]!,
           midOnset,
+          bodyOnset,
           fps,
           latency: ONSET_LATENCY,
           chroma,
@@ -252,7 +255,7 @@ export class TrackAnalyzer {
           minBpm: this.opts.minBpm,
           maxBpm: this.opts.maxBpm,
         });
-    const key = estimateKey(chroma, tuning, this.opts.keyProfile, phraseChroma(tempo, chroma, this.chroma.fps, this.chroma.centre));
+    const key = estimateKey(chroma, tuning, this.opts.keyProfile, phraseChroma(tempo, chroma, this.chroma.fps, this.chroma.centre, audibleStart));
     let strong = 0;
     for (let i = 0; i < n; i++) if (onset[i]! > 1.5) strong++;
     const onsetRate = duration > 0 ? strong / Math.max(1, audibleEnd - audibleStart) : 0;
@@ -278,9 +281,20 @@ export class TrackAnalyzer {
   }
 }
 
-/** Chroma summed over the first bar of every four-bar phrase (from the first phrase beat on). */
-function phraseChroma(tempo: TempoResult, chroma: Float32Array[], fps: number, centre: number): Float64Array | undefined {
-  if (tempo.bpm === null || tempo.firstPhraseBeatNo === null || tempo.downbeats.length < 8) return undefined;
+/** Chroma summed over the first bar of every four-bar phrase (from the first phrase beat on); without a grid, the opening. */
+function phraseChroma(tempo: TempoResult, chroma: Float32Array[], fps: number, centre: number, audibleStart: number): Float64Array | undefined {
+  if (tempo.bpm === null || tempo.firstPhraseBeatNo === null || tempo.downbeats.length < 8) {
+    // no grid (ambient, beatless): the chord the music opens with, over its first four seconds
+    const out = new Float64Array(12);
+    const a = Math.max(0, Math.round((audibleStart - centre) * fps));
+    for (let i = a; i < Math.min(chroma.length, a + Math.round(4 * fps)); i++) {
+      const c = chroma[i]!;
+      let s = 0;
+      for (let k = 0; k < 12; k++) s += c[k]!;
+      if (s > 0) for (let k = 0; k < 12; k++) out[k] = out[k]! + c[k]! / s;
+    }
+    return out.some((v) => v > 0) ? out : undefined;
+  }
   const start = tempo.beats[tempo.firstPhraseBeatNo - 1]!;
   const first = tempo.downbeats.findIndex((t) => t >= start - 0.01);
   if (first < 0) return undefined;
@@ -288,13 +302,15 @@ function phraseChroma(tempo: TempoResult, chroma: Float32Array[], fps: number, c
   const out = new Float64Array(12);
   for (let j = first; j < tempo.downbeats.length; j += 4) {
     const t = tempo.downbeats[j]!;
+    // eight-bar phrases open on the tonic even when chords last two bars: their first bar counts double
+    const weight = (j - first) % 8 === 0 ? 2 : 1;
     const a = Math.max(0, Math.round((t - centre) * fps));
     const b = Math.min(chroma.length, Math.round((t + bar - centre) * fps));
     for (let i = a; i < b; i++) {
       const c = chroma[i]!;
       let s = 0;
       for (let k = 0; k < 12; k++) s += c[k]!;
-      if (s > 0) for (let k = 0; k < 12; k++) out[k] = out[k]! + c[k]! / s;
+      if (s > 0) for (let k = 0; k < 12; k++) out[k] = out[k]! + (weight * c[k]!) / s;
     }
   }
   return out;

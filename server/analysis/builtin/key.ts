@@ -187,7 +187,7 @@ function pearson(x: ArrayLike<number>, y: ArrayLike<number>, rot: number) {
 
 const triad = (c: ArrayLike<number>, pitch: number, mode: number) => c[pitch % 12]! + c[(pitch + (mode === 1 ? 4 : 3)) % 12]! + c[(pitch + 7) % 12]!;
 
-/** The major or minor triad that best explains a chroma (null for silence). */
+/** The major or minor triad that best explains a chroma, its root counting double (the bass plays it); null for silence. */
 function chordOf(c: ArrayLike<number>): { pitch: number; mode: number } | undefined {
   let total = 0;
   for (let k = 0; k < 12; k++) total += c[k]!;
@@ -195,7 +195,7 @@ function chordOf(c: ArrayLike<number>): { pitch: number; mode: number } | undefi
   let best = { pitch: 0, mode: 0, v: -1 };
   for (let pitch = 0; pitch < 12; pitch++)
     for (const mode of [0, 1]) {
-      const v = triad(c, pitch, mode);
+      const v = triad(c, pitch, mode) + c[pitch]!;
       if (v > best.v) best = { pitch, mode, v };
     }
   return best;

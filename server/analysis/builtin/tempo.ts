@@ -18,6 +18,8 @@ export interface TempoInput {
   /** Low-band (kick, bass) and mid/high-band (snare, hats) onset strength per frame. */
   lowOnset: Float32Array;
   midOnset: Float32Array;
+  /** Low and mid bands only (kick, snare, bass: the body of the groove, without hats). */
+  bodyOnset: Float32Array;
   /** Frames per second of the envelopes. */
   fps: number;
   /** Seconds by which an onset peak trails the attack it marks (filter and block delay). */
@@ -127,6 +129,70 @@ function combScore(acf: Float64Array, fps: number, bpm: number) {
     w += weight;
   }
   return w ? s / w : 0;
+}
+
+/**
+ * The share of a pulse's positions (at `bpm`, phase from the fold) that carry an onset: how
+ * "populated" that metrical level is.
+ */
+function population(x: Float32Array, from: number, to: number, fps: number, bpm: number, hist: Float64Array): number {
+  const period = (60 * fps) / bpm;
+  if (period < 3) return 0;
+  const f = fold(x, from, to, period, hist.length, hist);
+  const w = Math.max(1, Math.round(fps * 0.015));
+  let on = 0;
+  let all = 0;
+  for (let p = f.phase + Math.ceil((from - f.phase) / period) * period; p < to; p += period, all++) if (localMax(x, p, w) > 0.12) on++;
+  return all ? on / all : 0;
+}
+
+/** Mean body (kick, snare, bass) onset at a pulse's positions, split into even and odd ones. */
+function evenOdd(body: Float32Array, from: number, to: number, fps: number, bpm: number, phase: number) {
+  const period = (60 * fps) / bpm;
+  const w = Math.max(1, Math.round(fps * 0.015));
+  const sum = [0, 0];
+  const n = [0, 0];
+  let i = 0;
+  for (let p = phase + Math.ceil((from - phase) / period) * period; p < to; p += period, i++) {
+    sum[i % 2]! += localMax(body, p, w);
+    n[i % 2]!++;
+  }
+  const even = sum[0]! / Math.max(1, n[0]!);
+  const odd = sum[1]! / Math.max(1, n[1]!);
+  // which parity is the beat does not matter: the stronger one is
+  return { strong: Math.max(even, odd), weak: Math.min(even, odd) };
+}
+
+/**
+ * Which metrical level is the beat. The candidate family (the periodicity found, or its 3:2 and
+ * 2:3 relatives) is the one whose pulse and half-pulse are both populated — binary metre, as dance
+ * music is. Within it, the tatum is the fastest level nearly every position of which sounds; when
+ * every other tatum carries only hats (no kick, snare or bass) the beat is half the tatum (kick and
+ * offbeat hat; a half-time groove with hats on the eighths of its tempo), else the tatum itself
+ * (a kick on every beat and nothing between). Then folded into the DJ range.
+ */
+function metricalLevel(x: Float32Array, body: Float32Array, from: number, to: number, fps: number, coarse: number, hist: Float64Array, minBpm: number, maxBpm: number): number {
+  const pop = (b: number) => population(x, from, to, fps, b, hist);
+  let base = coarse;
+  let bestB = pop(coarse) * pop(coarse * 2);
+  for (const m of [1.5, 2 / 3]) {
+    const alt = coarse * m;
+    const b = pop(alt) * pop(alt * 2);
+    if (b > bestB * 1.15) {
+      base = alt;
+      bestB = b;
+    }
+  }
+  // the tatum: the fastest populated level (a faster level's positions include a slower one's, so
+  // a slower level that looks sparse has only had its phase misjudged)
+  let tatum = base / 2;
+  for (let level = base; level <= base * 8 && (60 * fps) / level >= 3; level *= 2) if (pop(level) >= 0.75) tatum = level;
+  const phase = fold(x, from, to, (60 * fps) / tatum, hist.length, hist).phase;
+  const { strong, weak } = evenOdd(body, from, to, fps, tatum, phase);
+  let beat = weak < 0.5 * strong ? tatum / 2 : tatum;
+  while (beat > maxBpm && beat / 2 >= minBpm * 0.98) beat /= 2;
+  while (beat < minBpm && beat * 2 <= maxBpm * 1.02) beat *= 2;
+  return beat;
 }
 
 /** A broad preference for the tempos DJ music lives at (log-normal around 122 BPM). */
@@ -254,7 +320,9 @@ function barPhase(beats: number[], input: TempoInput): number {
   const period = (beats[beats.length - 1]! - beats[0]!) / (beats.length - 1);
   const w = Math.max(1, Math.round(input.fps * 0.03));
   const frame = (t: number) => (t + input.latency) * input.fps;
-  const harm = beats.map((t, i) => (i === 0 ? 0 : cosineDistance(meanChroma(input, t - period, t), meanChroma(input, t, t + period))));
+  // harmony before and after each beat, over at least 0.75 s (a chroma frame is 0.74 s long)
+  const span = period * Math.max(1, Math.ceil(0.75 / period));
+  const harm = beats.map((t, i) => (i === 0 ? 0 : cosineDistance(meanChroma(input, t - span, t), meanChroma(input, t, t + span))));
   const low = beats.map((t) => localMax(input.lowOnset, frame(t), w));
   const mid = beats.map((t) => localMax(input.midOnset, frame(t), w));
   const zh = zscores(harm);
@@ -304,34 +372,10 @@ export function estimateTempo(input: TempoInput): TempoResult {
       coarse = b;
     }
   }
-  // octave rivals inside the range, weighed by the same measure
-  for (const m of [2, 0.5]) {
-    const alt = coarse * m;
-    if (alt < minBpm || alt > maxBpm) continue;
-    const s = combScore(acf, fps, alt) * prior(alt);
-    if (s > coarseScore * 0.9 && m === 2 && combScore(acf, fps, alt) > 0.55 * combScore(acf, fps, coarse)) {
-      coarse = alt;
-      coarseScore = s;
-    }
-  }
   const hist = new Float64Array(96);
-  // a beat that stacks every onset into one peak beats one that splits them (3:2 and 2:3 rivals)
-  const share = (b: number) => {
-    const f = fold(x, from, to, (60 * fps) / b, hist.length, hist);
-    let total = 0;
-    for (const v of hist) total += v;
-    return total > 0 ? (f.score * ((to - from) / ((60 * fps) / b))) / total : 0;
-  };
-  for (const m of [1.5, 2 / 3]) {
-    const alt = coarse * m;
-    if (alt < minBpm || alt > maxBpm) continue;
-    if (share(alt) > share(coarse) * 1.15) {
-      coarse = alt;
-      break;
-    }
-  }
+  coarse = metricalLevel(x, normaliseOnsets(input.bodyOnset, fps), a0, a0 + span, fps, coarse, hist, minBpm, maxBpm);
   // the search in two steps: 0.01 BPM over the same two minutes, then 0.001 BPM over the whole track
-  let best = refine(x, a0, a0 + span, fps, coarse, Math.max(0.6, coarse * 0.012), 0.01, hist);
+  let best = refine(x, a0, a0 + span, fps, coarse, Math.max(0.6, coarse * 0.015), 0.01, hist);
   best = refine(x, from, to, fps, best.bpm, 0.02, 0.001, hist);
   let bpm = best.bpm;
   // a whole (or half) BPM that fits as well is what the producer set

@@ -215,7 +215,7 @@ export function synthesizeStyle(spec: StyleSpec): { pcm: Int16Array; truth: Styl
     const period = Math.max(2, Math.round(sr / hz));
     const buf = Float32Array.from({ length: period }, () => rnd() * 2 - 1);
     const len = Math.round(decay * 2 * sr);
-    const damp = Math.exp(-1 / (decay * sr / period));
+    const damp = Math.exp(-1 / ((decay * sr) / period));
     for (let i = 0; i < len; i++) {
       const j = i % period;
       const v = buf[j]!;

@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { encode, type FormatId } from '@/server/testing/library/encode';
-import { STYLES, synthesizeStyle, type Style } from '@/server/testing/library/styles';
+import { STYLES, synthesizeStyle } from '@/server/testing/library/styles';
 import { prng, synthesize } from '@/server/testing/library/synth';
 import { BuiltinAnalyzer } from '../analysis/builtin';
 import { median, printTable, type Row } from './report';

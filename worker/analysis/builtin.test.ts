@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -129,6 +130,29 @@ describe('the built-in analyzer', () => {
     w.analysis.wake();
     await until('built-in again', () => analysisOf(w, c)?.analyzer === 'builtin', 60_000);
     expect(f.submitted.length).toBe(n);
+  });
+
+  it('a truncated file is analysed as far as it goes, and a file past the per-track time limit is stopped with that reason', async () => {
+    const fx = withAudio(2, { PYTHON_SERVER_URL: '', ANALYSIS_TRACK_TIMEOUT_MS: '1000' });
+    const [cut, long] = fx.hashes as [string, string];
+    const cutFile = path.join(fx.music, `track-${cut}.mp3`);
+    const flacFile = `${cutFile}.flac`;
+    execFileSync('flac', ['--silent', '-f', '-o', flacFile, path.join(fx.music, `track-${cut}.mp3`)]);
+    const bytes = fs.readFileSync(flacFile);
+    fs.writeFileSync(cutFile, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    fs.rmSync(flacFile);
+    // ten minutes of noise (8 kHz WAV, quick to make): seconds of work, past the limit
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'anoisesrc=d=600:a=0.3:r=8000', '-c:a', 'pcm_u8', '-f', 'wav', path.join(fx.music, `track-${long}.mp3`)]);
+    const w = await worker(fx.env);
+    await until('both settled', () => jobsByStatus(w.ctx.db, 'completed').length + jobsByStatus(w.ctx.db, 'failed').length === 2, 60_000);
+    const a = analysisOf(w, cut)!;
+    expect(a.analyzer).toBe('builtin');
+    expect(a.audibleEnd!).toBeGreaterThan(8); // 60 % of 20 s, at least
+    expect(a.audibleEnd!).toBeLessThan(15);
+    const failed = jobsByStatus(w.ctx.db, 'failed');
+    expect(failed.map((j) => j.audioHash)).toEqual([long]);
+    expect(failed[0]!.lastError).toBe('Analysis took longer than 1 s and was stopped');
+    expect(failed[0]!.attempts).toBe(1);
   });
 
   it('server mode: jobs wait for a server that does not answer, and the built-in analyzer never runs', async () => {

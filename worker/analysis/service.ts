@@ -1,64 +1,30 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import type http from 'node:http';
-import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { analysisJobs, libraryDirectories, type AnalysisJob } from '@/drizzle/schema';
 import type { AppContext } from '@/server/context';
 import { appendEvent } from '@/server/events/outbox';
-import { callbacksDir, processPendingCallbacks, receiveCallback, INLINE_BODY_MAX, type ProcessHooks } from '@/server/analysis/callbacks';
-import {
-  BUILTIN_STAGES,
-  BUILTIN_URL,
-  claimNextJob,
-  failAttempt,
-  queueDeepWhenIdle,
-  queueUnanalysed,
-  quietFinishedJobs,
-  requestAnalysis,
-  settleJob,
-  stuckJobs,
-} from '@/server/analysis/jobs';
+import { processPendingCallbacks, type ProcessHooks } from '@/server/analysis/callbacks';
+import { BUILTIN_URL, claimNextJob, failAttempt, queueDeepWhenIdle, queueUnanalysed, quietFinishedJobs, requestAnalysis, settleJob, stuckJobs } from '@/server/analysis/jobs';
+import type { AnalysisComponent } from '@/server/analysis/queries';
 import { rerankEnergy, trackIdsForHash } from '@/server/analysis/results';
 import { BUILTIN_VERSION } from '@/server/analysis/builtin/envelopes';
+import { ANALYSIS_PRIORITY } from '@/server/analysis/schemas';
 import { writeTx } from '@/server/db/tx';
 import { libraryVersion } from '@/server/tracks/facet-index';
-import { ANALYSIS_PRIORITY, STAGES } from '@/server/analysis/schemas';
 import type { Components } from '../components';
-import { sendJson, type WorkerHttp } from '../http';
+import type { WorkerHttp } from '../http';
 import { Supervisor } from '../supervise';
+import { BuiltinAnalyzer } from './builtin';
+import { BuiltinPort } from './builtin-port';
+import { callbackEndpoint } from './callback-endpoint';
+import { HttpAnalysisServer } from './http-server';
+import type { AnalysisPort } from './port';
 import { StemCache, acceptStems } from './stems';
-import { BuiltinAnalyzer, BuiltinFailure } from './builtin';
-
-export interface ServerState {
-  url: string;
-  state: 'unknown' | 'up' | 'down';
-  detail?: string;
-  version?: string;
-  checkedAt: number | null;
-}
 
 /** Built-in results handed to a server (or re-analysed after a version bump) per housekeeping round. */
 const REPLACE_BATCH = 100;
 
 /** Hashes queued per housekeeping round when new audio appears (one short write each round). */
 const UNANALYSED_BATCH = 500;
-
-/** Largest callback body accepted (base64 stems can reach a few hundred MB). */
-const MAX_BODY = 600 * 1024 * 1024;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.mp3': 'audio/mpeg',
-  '.wav': 'audio/wav',
-  '.flac': 'audio/flac',
-  '.m4a': 'audio/mp4',
-  '.aac': 'audio/aac',
-  '.ogg': 'audio/ogg',
-  '.opus': 'audio/opus',
-  '.aif': 'audio/aiff',
-  '.aiff': 'audio/aiff',
-  '.alac': 'audio/mp4',
-};
 
 export interface AnalysisServiceOptions {
   /** Base URL the analysis servers call back (the worker's own HTTP address unless configured). */
@@ -69,16 +35,21 @@ export interface AnalysisServiceOptions {
 }
 
 /**
- * The worker's side of analysis: health of each configured server (in the background; never
- * blocking start), the dispatcher that hands the most urgent jobs to healthy servers within their
- * concurrency, the callback endpoint, the stem cache, and the optional supervised server process.
+ * The worker's side of analysis: the dispatcher that hands the most urgent jobs to whoever
+ * analyses — the configured HTTP servers (health checked in the background; never blocking start)
+ * or the built-in analyzer, by the setting `analysis.engine` — within their capacity; the
+ * processing of stored callbacks; housekeeping (new audio, stuck jobs, replacing built-in results,
+ * energy ranks); the stem cache; and the optional supervised server process.
  */
 export class AnalysisService {
-  readonly servers: ServerState[];
+  readonly servers: HttpAnalysisServer[];
+  readonly builtin: BuiltinAnalyzer;
+  readonly builtinPort: BuiltinPort;
   readonly stems: StemCache;
   readonly supervisor: Supervisor | undefined;
-  readonly builtin: BuiltinAnalyzer;
-  private readonly builtinRuns = new Map<string, AbortController>();
+  readonly hooks: ProcessHooks;
+  /** Listeners for finished stages (the engine link answers waiters through this). */
+  readonly stageListeners = new Set<NonNullable<ProcessHooks['onStage']>>();
   private energyDirty = false;
   private energyRankedAt = 0;
   private timers: NodeJS.Timeout[] = [];
@@ -90,9 +61,6 @@ export class AnalysisService {
   private inFlightSubmits = new Set<Promise<unknown>>();
   private dirsKey = '';
   private seenVersion = -1;
-  readonly hooks: ProcessHooks;
-  /** Listeners for finished stages (the engine link answers waiters through this). */
-  readonly stageListeners = new Set<NonNullable<ProcessHooks['onStage']>>();
 
   constructor(
     private readonly ctx: AppContext,
@@ -100,7 +68,8 @@ export class AnalysisService {
     private readonly opts: AnalysisServiceOptions,
   ) {
     const env = ctx.env.analysis;
-    this.servers = env.serverUrls.map((url) => ({ url: url.replace(/\/+$/, ''), state: 'unknown', checkedAt: null }));
+    const serverHooks = { callbackUrl: (secret: string) => this.callbackUrl(secret), changed: () => this.report(), cameUp: () => this.wake() };
+    this.servers = env.serverUrls.map((url) => new HttpAnalysisServer(url, ctx, serverHooks));
     this.stems = new StemCache(ctx);
     this.builtin = new BuiltinAnalyzer({
       threads: env.threads,
@@ -110,6 +79,12 @@ export class AnalysisService {
         const hi = ctx.settings.get('analysis.maxBpm');
         return hi > lo * 1.5 ? { minBpm: lo, maxBpm: hi } : { minBpm: 70, maxBpm: 180 };
       },
+    });
+    this.builtinPort = new BuiltinPort(ctx, this.builtin, {
+      active: () => this.builtinActive,
+      stored: () => this.kickProcessing(),
+      scored: () => (this.energyDirty = true),
+      changed: () => this.report(),
     });
     this.hooks = {
       retryBaseMs: env.retryDelayMs,
@@ -127,7 +102,7 @@ export class AnalysisService {
         args: ['-m', 'uvicorn', 'src.app:app', '--host', '127.0.0.1', '--port', String(env.port)],
         cwd: env.appDir,
         env: () => ({ ...process.env, MISMO_ALLOW_FILE_PATHS: 'true', MISMO_ALLOWED_PATH_PREFIXES: JSON.stringify(this.activeDirectories()) }),
-        ready: async () => (first ? (await this.checkHealth(first)).state === 'up' : false),
+        ready: async () => (first ? (await first.checkHealth()).state === 'up' : false),
         startupTimeoutMs: env.startupTimeoutMs,
         log: ctx.log.child({ module: 'analysis-server' }),
         onState: () => this.report(),
@@ -144,10 +119,19 @@ export class AnalysisService {
     return this.ctx.settings.get('analysis.engine');
   }
 
+  private get serverUp() {
+    return this.servers.some((s) => s.state === 'up');
+  }
+
   /** Whether the built-in analyzer takes jobs now: always in `builtin`, in `auto` while no server answers. */
   get builtinActive() {
     const mode = this.mode;
-    return mode === 'builtin' || (mode === 'auto' && !this.servers.some((s) => s.state === 'up'));
+    return mode === 'builtin' || (mode === 'auto' && !this.serverUp);
+  }
+
+  /** Who may take jobs, servers first (the built-in analyzer only while the setting lets it). */
+  private get ports(): AnalysisPort[] {
+    return [...(this.mode === 'builtin' ? [] : this.servers), this.builtinPort];
   }
 
   private activeDirectories() {
@@ -162,7 +146,11 @@ export class AnalysisService {
 
   /** Registers the callback route and starts the loops. Returns at once. */
   start(http: WorkerHttp) {
-    http.route('POST', '/api/analysis/callback', (req, res, url) => this.onCallback(req, res, url));
+    http.route(
+      'POST',
+      '/api/analysis/callback',
+      callbackEndpoint(this.ctx, () => this.kickProcessing()),
+    );
     this.report();
     if (!this.enabled) return;
     const env = this.ctx.env.analysis;
@@ -192,24 +180,20 @@ export class AnalysisService {
   /**
    * After a restart: jobs left dispatched keep waiting for their callbacks if their server still
    * knows them; if it answers that it does not, they go back to the queue (never submitted twice
-   * while the server still works on them).
+   * while the server still works on them). Built-in ones died with the old worker: again.
    */
   private async resumeDispatched() {
     const jobs = this.ctx.db.select().from(analysisJobs).where(eq(analysisJobs.status, 'dispatched')).all();
+    const requeue = (j: AnalysisJob, why: string) => failAttempt(this.ctx.db, j.id, why, this.ctx.clock.now(), { retryBaseMs: 0, countAttempt: false });
     for (const j of jobs) {
       if (!j.serverUrl) continue;
       if (j.serverUrl === BUILTIN_URL) {
-        // the thread died with the old worker: analyse again, without counting it against the file
-        failAttempt(this.ctx.db, j.id, 'The worker stopped during the analysis', this.ctx.clock.now(), { retryBaseMs: 0, countAttempt: false });
+        requeue(j, 'The worker stopped during the analysis');
         continue;
       }
-      try {
-        const res = await fetch(`${j.serverUrl}/jobs/${j.audioHash}`, { signal: AbortSignal.timeout(5_000) });
-        if (res.status === 404)
-          failAttempt(this.ctx.db, j.id, 'The analysis server no longer knew this job after a restart', this.ctx.clock.now(), { retryBaseMs: 0, countAttempt: false });
-      } catch {
-        // server away: the stuck-job timeout decides later
-      }
+      const server =
+        this.servers.find((s) => s.url === j.serverUrl) ?? new HttpAnalysisServer(j.serverUrl, this.ctx, { callbackUrl: () => '', changed: () => {}, cameUp: () => {} });
+      if ((await server.knows(j.audioHash)) === false) requeue(j, 'The analysis server no longer knew this job after a restart');
     }
   }
 
@@ -217,10 +201,10 @@ export class AnalysisService {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    for (const c of this.builtinRuns.values()) c.abort();
+    const builtin = this.builtinPort.stop();
     await Promise.allSettled([...this.inFlightSubmits]);
+    await builtin;
     await this.processing;
-    await this.builtin.stop();
     await this.supervisor?.stop();
   };
 
@@ -237,7 +221,7 @@ export class AnalysisService {
     const threads = `${this.builtin.capacity} thread${this.builtin.capacity > 1 ? 's' : ''}`;
     const detail = !this.enabled
       ? 'No analysis server configured (Settings → Analysis → Who analyses is set to the server)'
-      : up > 0
+      : up > 0 && this.mode !== 'builtin'
         ? `${up} of ${this.servers.length} server${this.servers.length > 1 ? 's' : ''} healthy`
         : builtin
           ? this.mode === 'builtin'
@@ -245,7 +229,7 @@ export class AnalysisService {
             : `The built-in analyzer (${threads}) while no analysis server answers`
           : (sup?.detail ?? 'No analysis server answers; jobs wait until one does');
     const st = this.builtin.stats;
-    this.components.set('analysis', {
+    const component: AnalysisComponent = {
       state,
       detail,
       mode: this.mode,
@@ -253,7 +237,7 @@ export class AnalysisService {
       builtin: {
         version: BUILTIN_VERSION,
         threads: this.builtin.capacity,
-        running: this.builtin.running,
+        running: this.builtinPort.running,
         tracks: st.tracks,
         failures: st.failures,
         // audio seconds per second of work: "× realtime"
@@ -262,40 +246,12 @@ export class AnalysisService {
       },
       servers: this.servers.map((s) => ({ url: s.url, state: s.state, detail: s.detail ?? null, version: s.version ?? null, checkedAt: s.checkedAt })),
       supervisor: sup ? { state: sup.state, detail: sup.detail ?? null, pid: sup.pid, restarts: sup.restarts } : null,
-      stemCacheBytes: this.stems.totalBytes(),
-    });
-  }
-
-  /** `GET /health`: healthy only on 200 with `status: "ok"` (B §1.2). */
-  async checkHealth(s: ServerState): Promise<ServerState> {
-    const before = s.state;
-    try {
-      const res = await fetch(`${s.url}/health`, { signal: AbortSignal.timeout(5_000) });
-      const body = (await res.json().catch(() => null)) as { status?: unknown; version?: unknown } | null;
-      if (res.status === 200 && body?.status === 'ok') {
-        s.state = 'up';
-        s.detail = undefined;
-        s.version = typeof body.version === 'string' ? body.version : undefined;
-      } else {
-        s.state = 'down';
-        s.detail = `health: HTTP ${res.status}${typeof body?.status === 'string' ? ` (${body.status})` : ''}`;
-      }
-    } catch (e) {
-      s.state = 'down';
-      s.detail = e instanceof Error ? ((e.cause as { code?: string } | undefined)?.code ?? e.message) : String(e);
-    }
-    s.checkedAt = this.ctx.clock.now();
-    if (before !== s.state) {
-      appendEvent(this.ctx.db, 'analysis_server:state', { url: s.url, state: s.state, ...(s.detail ? { detail: s.detail } : {}) }, this.ctx.clock.now());
-      this.ctx.log.info({ url: s.url, state: s.state, detail: s.detail }, 'analysis server state');
-      if (s.state === 'up') this.wake();
-    }
-    this.report();
-    return s;
+    };
+    this.components.set('analysis', { ...component, stemCacheBytes: this.stems.totalBytes() });
   }
 
   private async healthRound() {
-    await Promise.all(this.servers.map((s) => this.checkHealth(s)));
+    await Promise.all(this.servers.map((s) => s.checkHealth()));
   }
 
   private housekeeping() {
@@ -307,10 +263,9 @@ export class AnalysisService {
       // a full batch may have left more behind: look again next round
       if (queueUnanalysed(this.ctx.db, now, UNANALYSED_BATCH) < UNANALYSED_BATCH) this.seenVersion = version;
     }
-    const serverUp = this.servers.some((s) => s.state === 'up');
     // deep stages need a server; the built-in analyzer cannot do them
-    if (serverUp && this.mode !== 'builtin' && this.ctx.settings.get('analysis.deepAnalysisWhenIdle')) queueDeepWhenIdle(this.ctx.db, now);
-    this.replaceBuiltinResults(now, serverUp);
+    if (this.serverUp && this.mode !== 'builtin' && this.ctx.settings.get('analysis.deepAnalysisWhenIdle')) queueDeepWhenIdle(this.ctx.db, now);
+    this.replaceBuiltinResults(now);
     this.rankEnergyWhenDue(now);
     for (const j of stuckJobs(this.ctx.db, now, { processingTimeoutMs: env.processingTimeoutMs, graceMs: this.opts.graceMs ?? 15_000 })) {
       const missing = j.stagesDispatched.filter((s) => !j.stagesDone.includes(s));
@@ -344,11 +299,11 @@ export class AnalysisService {
    * Built-in results wait to be replaced: by a server's when one answers (auto or server mode),
    * or by the current built-in version's after an upgrade. Both at idle priority, a batch a round.
    */
-  private replaceBuiltinResults(now: number, serverUp: boolean) {
+  private replaceBuiltinResults(now: number) {
     const db = this.ctx.db;
     const idle = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM analysis_jobs WHERE status IN ('queued', 'dispatched') AND priority > ${ANALYSIS_PRIORITY.idle}`).n === 0;
     if (!idle) return;
-    const toServer = serverUp && this.mode !== 'builtin';
+    const toServer = this.serverUp && this.mode !== 'builtin';
     const rows = db.all<{ hash: string }>(
       sql`SELECT a.audio_hash AS hash FROM audio_analysis a
            WHERE a.analyzer = 'builtin' AND (${toServer ? 1 : 0} = 1 OR a.analysis_version IS NOT ${BUILTIN_VERSION})
@@ -369,24 +324,17 @@ export class AnalysisService {
     });
   }
 
-  /** `DELETE /jobs/{id}` on the server (best effort); the built-in analyzer stops the track. */
+  /** Tells whoever runs a job to stop it (a server: `DELETE /jobs/{id}`; built in: the thread stops). */
   async cancelRemote(serverUrl: string, hash: string) {
-    if (serverUrl === BUILTIN_URL) {
-      this.builtinRuns.get(hash)?.abort();
-      return;
-    }
-    try {
-      await fetch(`${serverUrl}/jobs/${hash}`, { method: 'DELETE', signal: AbortSignal.timeout(5_000) });
-    } catch {
-      // the server may be gone; nothing else to do
-    }
+    const port = serverUrl === BUILTIN_URL ? this.builtinPort : this.servers.find((s) => s.url === serverUrl);
+    await (port ?? new HttpAnalysisServer(serverUrl, this.ctx, { callbackUrl: () => '', changed: () => {}, cameUp: () => {} })).cancel(hash);
   }
 
-  private inFlight(url: string) {
-    return this.ctx.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM analysis_jobs WHERE status = 'dispatched' AND server_url = ${url}`).n;
+  private inFlight(id: string) {
+    return this.ctx.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM analysis_jobs WHERE status = 'dispatched' AND server_url = ${id}`).n;
   }
 
-  /** Hands waiting jobs to healthy servers with free slots; the most urgent first. */
+  /** Hands waiting jobs to ports with free slots, the most urgent first, the least busy port first. */
   pump() {
     if (this.stopped || !this.enabled) return;
     if (this.pumping) {
@@ -395,21 +343,14 @@ export class AnalysisService {
     }
     this.pumping = true;
     try {
-      const limit = this.ctx.env.analysis.concurrency;
-      for (; this.mode !== 'builtin';) {
-        const free = this.servers.filter((s) => s.state === 'up').map((s) => ({ s, n: this.inFlight(s.url) }));
-        const target = free.filter((x) => x.n < limit).sort((a, b) => a.n - b.n)[0];
+      for (;;) {
+        const free = this.ports.filter((p) => p.available).map((p) => ({ p, n: this.inFlight(p.id) }));
+        const target = free.filter((x) => x.n < x.p.capacity).sort((a, b) => a.n - b.n)[0];
         if (!target) break;
-        const claimed = claimNextJob(this.ctx.db, target.s.url, this.ctx.clock.now());
+        // (servers and the built-in analyzer never take work at the same time: see builtinActive)
+        const claimed = claimNextJob(this.ctx.db, target.p.id, this.ctx.clock.now());
         if (!claimed) break;
-        const p = this.submit(target.s, claimed.job, claimed.filePath).finally(() => this.inFlightSubmits.delete(p));
-        this.inFlightSubmits.add(p);
-      }
-      while (this.builtinActive && this.inFlight(BUILTIN_URL) < this.builtin.capacity) {
-        const claimed = claimNextJob(this.ctx.db, BUILTIN_URL, this.ctx.clock.now());
-        if (!claimed) break;
-        const p = this.runBuiltin(claimed.job, claimed.filePath).finally(() => this.inFlightSubmits.delete(p));
-        this.inFlightSubmits.add(p);
+        this.track(target.p.submit(claimed.job, claimed.filePath));
       }
     } finally {
       this.pumping = false;
@@ -420,92 +361,18 @@ export class AnalysisService {
     }
   }
 
-  /**
-   * Analyses one job on this machine and hands the results to the code that stores a server's
-   * callbacks (validated by the same schemas, stored durably, then processed), so waveforms,
-   * events, the engine's waiters and smart playlists need no second path.
-   */
-  private async runBuiltin(job: AnalysisJob, filePath: string) {
-    const abort = new AbortController();
-    this.builtinRuns.set(job.audioHash, abort);
-    this.report();
-    try {
-      // a row whose file has gone (seeded, or deleted since) fails at once, with no ffmpeg started
-      await fs.promises.access(filePath, fs.constants.R_OK).catch(() => {
-        throw new BuiltinFailure('The file is not there (or not readable) any more', true);
+  private track(p: Promise<void>) {
+    const tracked = p
+      .catch((e: unknown) => this.ctx.log.error({ err: e }, 'analysis submit failed'))
+      .finally(() => {
+        this.inFlightSubmits.delete(tracked);
+        this.wake();
       });
-      const r = await this.builtin.analyze(filePath, abort.signal);
-      for (const stage of BUILTIN_STAGES) if (job.stagesDispatched.includes(stage)) this.deliver(job, stage, r.stages[stage]);
-      this.deliver(job, 'job_completed', undefined);
-      if (job.stagesDispatched.includes('characteristics')) this.energyDirty = true;
-    } catch (e) {
-      const permanent = e instanceof BuiltinFailure && e.permanent;
-      const why = e instanceof Error ? e.message : String(e);
-      if (why !== 'Cancelled' && !this.stopped) failAttempt(this.ctx.db, job.id, why, this.ctx.clock.now(), { retryBaseMs: this.ctx.env.analysis.retryDelayMs, final: permanent });
-      if (!(e instanceof BuiltinFailure)) this.ctx.log.error({ err: e, audioHash: job.audioHash }, 'built-in analysis failed');
-    } finally {
-      this.builtinRuns.delete(job.audioHash);
-      this.report();
-      this.wake();
-    }
-  }
-
-  private deliver(job: AnalysisJob, stage: string, data: unknown) {
-    const envelope = { job_id: job.audioHash, stage, status: 'completed', timestamp: new Date(this.ctx.clock.now()).toISOString(), ...(data === undefined ? {} : { data }) };
-    const r = receiveCallback(this.ctx, job.secret ?? '', envelope, { text: JSON.stringify(envelope) });
-    // refused only when the job was cancelled or re-dispatched meanwhile: nothing to store then
-    if (r.status !== 200) this.ctx.log.info({ audioHash: job.audioHash, stage, status: r.status }, 'built-in result not stored');
-    else this.kickProcessing();
+    this.inFlightSubmits.add(tracked);
   }
 
   private callbackUrl(secret: string) {
     return `${this.opts.callbackBase().replace(/\/+$/, '')}/api/analysis/callback/${secret}`;
-  }
-
-  /** The six flags, always all sent (true-by-default on the server side, B §1.5). */
-  private options(job: AnalysisJob) {
-    return Object.fromEntries(STAGES.map((s) => [s, job.stagesDispatched.includes(s)]));
-  }
-
-  private async submit(server: ServerState, job: AnalysisJob, filePath: string) {
-    const env = this.ctx.env.analysis;
-    const callback = this.callbackUrl(job.secret!);
-    let res: Response;
-    try {
-      if (env.remote) {
-        // streamed from disk: the file is never read whole into memory
-        const form = new FormData();
-        const blob = await fs.openAsBlob(filePath, { type: CONTENT_TYPES[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream' });
-        form.append('file', blob, path.basename(filePath));
-        form.append('track_hash', job.audioHash);
-        form.append('options', JSON.stringify(this.options(job)));
-        form.append('callback_url', callback);
-        form.append('stem_delivery_mode', 'callback');
-        res = await fetch(`${server.url}/jobs`, { method: 'POST', body: form, signal: AbortSignal.timeout(Math.max(60_000, env.requestTimeoutMs)) });
-      } else {
-        res = await fetch(`${server.url}/jobs`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ file_path: filePath, track_hash: job.audioHash, options: this.options(job), callback_url: callback, stem_delivery_mode: 'path' }),
-          signal: AbortSignal.timeout(env.requestTimeoutMs),
-        });
-      }
-    } catch (e) {
-      // the server went away: not the job's fault, so the attempt does not count
-      const why = e instanceof Error ? ((e.cause as { code?: string } | undefined)?.code ?? e.message) : String(e);
-      server.state = 'down';
-      server.detail = why;
-      this.report();
-      failAttempt(this.ctx.db, job.id, `Could not reach ${server.url}: ${why}`, this.ctx.clock.now(), { retryBaseMs: 0, countAttempt: false });
-      return;
-    }
-    if (res.ok) {
-      await res.body?.cancel();
-      return;
-    }
-    const text = (await res.text().catch(() => '')).slice(0, 300);
-    failAttempt(this.ctx.db, job.id, `${server.url} refused the job: HTTP ${res.status}${text ? ` ${text}` : ''}`, this.ctx.clock.now(), { retryBaseMs: env.retryDelayMs });
-    this.wake();
   }
 
   /** Processes stored callbacks one at a time, in order; a new arrival during a run is picked up by it. */
@@ -525,67 +392,6 @@ export class AnalysisService {
         this.processing = undefined;
         this.wake();
       });
-  }
-
-  /** Reads a body: in memory while small, streamed to a file once large. */
-  private async readBody(req: http.IncomingMessage): Promise<{ text?: string; file?: string; tooLarge?: boolean }> {
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    if (declared > MAX_BODY) {
-      req.resume();
-      return { tooLarge: true };
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let out: fs.WriteStream | undefined;
-    let file: string | undefined;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        out?.destroy();
-        if (file) fs.rmSync(file, { force: true });
-        return { tooLarge: true };
-      }
-      if (!out && size > INLINE_BODY_MAX) {
-        fs.mkdirSync(callbacksDir(this.ctx), { recursive: true });
-        file = path.join(callbacksDir(this.ctx), `.incoming-${crypto.randomBytes(6).toString('hex')}`);
-        out = fs.createWriteStream(file);
-        for (const c of chunks) out.write(c);
-        chunks.length = 0;
-      }
-      if (out) {
-        if (!out.write(chunk)) await new Promise<void>((r) => out!.once('drain', () => r()));
-      } else chunks.push(chunk);
-    }
-    if (out) {
-      await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-      return { file };
-    }
-    return { text: Buffer.concat(chunks).toString('utf8') };
-  }
-
-  private async onCallback(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
-    const secret = url.pathname.slice('/api/analysis/callback/'.length);
-    if (!/^[\w-]{10,100}$/.test(secret)) {
-      req.resume();
-      return sendJson(res, 401, { error: 'Unauthorized', message: 'Missing or malformed callback secret' });
-    }
-    const body = await this.readBody(req);
-    if (body.tooLarge) return sendJson(res, 413, { error: 'Too large', message: `Callback bodies are limited to ${MAX_BODY / 1024 / 1024} MB` });
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.file ? await fs.promises.readFile(body.file, 'utf8') : body.text!);
-    } catch {
-      if (body.file) fs.rmSync(body.file, { force: true });
-      return sendJson(res, 400, { error: 'Invalid callback', message: 'The body is not JSON' });
-    }
-    const r = receiveCallback(this.ctx, secret, parsed, { text: body.text, bodyFile: body.file });
-    if (r.status !== 200) {
-      if (body.file) fs.rmSync(body.file, { force: true });
-      this.ctx.log.warn({ status: r.status, message: r.body.message }, 'analysis callback rejected');
-      return sendJson(res, r.status, r.body);
-    }
-    sendJson(res, 200, r.body);
-    this.kickProcessing();
   }
 
   /** What control jobs from the web reach. */

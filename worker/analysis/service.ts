@@ -191,8 +191,7 @@ export class AnalysisService {
         requeue(j, 'The worker stopped during the analysis');
         continue;
       }
-      const server =
-        this.servers.find((s) => s.url === j.serverUrl) ?? new HttpAnalysisServer(j.serverUrl, this.ctx, { callbackUrl: () => '', changed: () => {}, cameUp: () => {} });
+      const server = this.servers.find((s) => s.url === j.serverUrl) ?? this.detached(j.serverUrl);
       if ((await server.knows(j.audioHash)) === false) requeue(j, 'The analysis server no longer knew this job after a restart');
     }
   }
@@ -327,7 +326,13 @@ export class AnalysisService {
   /** Tells whoever runs a job to stop it (a server: `DELETE /jobs/{id}`; built in: the thread stops). */
   async cancelRemote(serverUrl: string, hash: string) {
     const port = serverUrl === BUILTIN_URL ? this.builtinPort : this.servers.find((s) => s.url === serverUrl);
-    await (port ?? new HttpAnalysisServer(serverUrl, this.ctx, { callbackUrl: () => '', changed: () => {}, cameUp: () => {} })).cancel(hash);
+    await (port ?? this.detached(serverUrl)).cancel(hash);
+  }
+
+  /** A client for a server no longer configured (jobs sent to it before a restart). */
+  private detached(url: string) {
+    const nothing = () => undefined;
+    return new HttpAnalysisServer(url, this.ctx, { callbackUrl: () => '', changed: nothing, cameUp: nothing });
   }
 
   private inFlight(id: string) {

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { WorkerStatus } from '@/drizzle/schema';
 import type { AppContext } from '@/server/context';
 import { writeHeartbeat } from '@/server/system/worker-status';
@@ -9,6 +10,9 @@ import type { Components } from './components';
 export class Heartbeat {
   private timer: NodeJS.Timeout | undefined;
   private readonly startedAt: number;
+  /** How long the main loop was kept waiting (a stalled loop delays the engine's replies and jobs). */
+  private readonly lag = monitorEventLoopDelay({ resolution: 10 });
+  private lagSince: number;
   state: WorkerStatus['state'] = 'starting';
 
   constructor(
@@ -18,10 +22,20 @@ export class Heartbeat {
     private readonly everyMs: number,
   ) {
     this.startedAt = ctx.clock.now();
+    this.lagSince = this.startedAt;
     components.onChange(() => this.beat());
   }
 
   beat() {
+    const now = this.ctx.clock.now();
+    // over the last minute (the histogram starts again every minute); the resolution is 10 ms
+    const p99Ms = Math.round(this.lag.percentile(99) / 1e5) / 10;
+    const maxMs = Math.round(this.lag.max / 1e5) / 10;
+    this.components.set('mainLoop', { state: 'running', detail: `delay p99 ${p99Ms} ms, max ${maxMs} ms (this minute)`, p99Ms, maxMs, since: this.lagSince });
+    if (now - this.lagSince > 60_000) {
+      this.lag.reset();
+      this.lagSince = now;
+    }
     try {
       writeHeartbeat(this.ctx.db, {
         id: this.id,
@@ -39,6 +53,7 @@ export class Heartbeat {
   }
 
   start() {
+    this.lag.enable();
     this.beat();
     this.timer = setInterval(() => this.beat(), this.everyMs);
   }
@@ -50,5 +65,6 @@ export class Heartbeat {
 
   stop() {
     if (this.timer) clearInterval(this.timer);
+    this.lag.disable();
   }
 }

@@ -1,6 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { test, expect } from '../support/fixtures';
+import { test, expect, scanCrate } from '../support/fixtures';
 import { fixtureLibrary } from '../../server/testing/library/generate';
 import { fakeResults, startFakeAnalysisServer } from '../../server/testing/fake-analysis-server';
 import { createMismoClient } from '../../server/trpc/client';
@@ -16,10 +14,7 @@ test('BPM, key and a drawn waveform appear live once the analysis server answers
   // this test is about the server path: the built-in analyzer (auto's stand-in) stays out of it
   await client.settings.update.mutate({ values: { 'analysis.engine': 'server' } });
   const lib = await fixtureLibrary({ n: 6, seed: 31, edgeCases: false });
-  const root = path.join(stack.tmp, 'crate');
-  fs.cpSync(lib.root, root, { recursive: true });
-  const dir = await client.directories.create.mutate({ path: root, name: 'Crate' });
-  await expect.poll(async () => (await client.scans.status.query({ directoryId: dir.id }))?.status, { timeout: 90_000 }).toBe('completed');
+  await scanCrate(stack, lib.root);
   const { items } = await client.tracks.list.query({ limit: 50 });
   const track = await client.tracks.byId.query({ id: items[0]!.id });
   const expected = fakeResults(track.audioHash!);

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { test, expect } from '../support/fixtures';
+import { test, expect, scanCrate } from '../support/fixtures';
 import { fixtureLibrary } from '../../server/testing/library/generate';
 import { startFakeEngine } from '../../server/testing/fake-audio-engine';
 import { createMismoClient } from '../../server/trpc/client';
@@ -23,10 +22,7 @@ test('with no analysis server, BPM, key and a waveform with beat markers appear 
     // held back at first, so the engine can ask for a track before it is analysed
     await client.settings.update.mutate({ values: { 'analysis.engine': 'server' } });
     const lib = await fixtureLibrary({ n: 5, seed: 77, edgeCases: false, seconds: [20, 28] });
-    const root = path.join(stack.tmp, 'crate');
-    fs.cpSync(lib.root, root, { recursive: true });
-    const dir = await client.directories.create.mutate({ path: root, name: 'Crate' });
-    await expect.poll(async () => (await client.scans.status.query({ directoryId: dir.id }))?.status, { timeout: 90_000 }).toBe('completed');
+    await scanCrate(stack, lib.root);
     const { items } = await client.tracks.list.query({ limit: 50 });
     const track = await client.tracks.byId.query({ id: items[0]!.id });
     const truth = lib.truth.tracks.find((t) => path.basename(t.path) === track.fileName)!;
@@ -56,7 +52,7 @@ test('with no analysis server, BPM, key and a waveform with beat markers appear 
     await page.screenshot({ path: 'test-results/screens/builtin-track.png', fullPage: true });
 
     // the engine that asked early gets full track info by itself
-    const info = await engine.waitFor((m) => m.requestId === 'early' && m.success === true, 30_000);
+    const info = await engine.waitFor((m) => m.requestId === 'early' && m.success === true, 30_000, 0);
     expect(info).toMatchObject({ trackId: track.id, key: String(truth.tonic), mode: truth.mode === 'major' ? '1' : '0' });
     expect(Math.abs((info.bpm as number) - truth.bpm)).toBeLessThan(0.05);
     expect(typeof info.firstBeatOffset).toBe('number');

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { test as base, expect } from '@playwright/test';
+import { createMismoClient } from '../../server/trpc/client';
 import { startStack, type Stack } from './stack';
 
 interface StackPool {
@@ -39,3 +42,13 @@ export const test = base.extend<{ stack: Stack; stackEnv: Record<string, string>
 });
 
 export { expect };
+
+/** Copies a generated library into the stack as the folder "Crate" and waits for its first scan. */
+export async function scanCrate(stack: Stack, libRoot: string) {
+  const client = createMismoClient({ url: stack.url });
+  const root = path.join(stack.tmp, 'crate');
+  fs.cpSync(libRoot, root, { recursive: true });
+  const dir = await client.directories.create.mutate({ path: root, name: 'Crate' });
+  await expect.poll(async () => (await client.scans.status.query({ directoryId: dir.id }))?.status, { timeout: 90_000 }).toBe('completed');
+  return { client, dir, root };
+}

@@ -33,6 +33,8 @@ const PER_STYLE = opt('per-style', 6);
 const SECONDS = opt('seconds', 60);
 const SYNTHETIC = opt('synthetic', 20);
 const LONG = opt('long', 2);
+/** One file this many hours long (0: none): memory must stay bounded, and nothing may hang. */
+const HOURS = opt('hours', 2);
 const dirArg = args.indexOf('--dir');
 const DIR = dirArg >= 0 ? args[dirArg + 1]! : path.join(os.tmpdir(), 'mismo-bench-analyzer');
 const ANCHORS = !args.includes('--no-anchors');
@@ -307,7 +309,34 @@ async function main() {
     `${((rssPeak - rssBefore) / 1e6).toFixed(0)} MB above the idle process`,
     `process peak ${(rssPeak / 1e6).toFixed(0)} MB (target < 150 MB per thread)`,
   ]);
+  if (HOURS > 0) sp.push(await veryLong());
   printTable('Speed and memory', sp);
+}
+
+/** One file of HOURS hours (a kick at 125 BPM, made by ffmpeg): time and memory above the idle process. */
+async function veryLong(): Promise<Row> {
+  const file = path.join(DIR, `${HOURS}h.mp3`);
+  if (!fs.existsSync(file)) {
+    console.log(`making a ${HOURS}-hour file…`);
+    const tmp = `${file}.tmp.mp3`;
+    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `aevalsrc=0.6*sin(2*PI*60*t)*exp(-18*mod(t\\,0.48)):s=22050:d=${HOURS * 3600}`, '-b:a', '64k', tmp]);
+    fs.renameSync(tmp, file);
+  }
+  const long = new BuiltinAnalyzer({ threads: 1, trackTimeoutMs: 3_600_000, bpmRange: () => ({ minBpm: 70, maxBpm: 180 }) });
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const t0 = performance.now();
+  const r = await long.analyze(file);
+  const secs = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  await long.stop();
+  const b = r.stages.basic_features as { tempo?: number };
+  return [
+    `one ${HOURS}-hour file`,
+    `${(r.duration / secs).toFixed(0)}× (${secs.toFixed(1)} s)`,
+    `BPM ${b.tempo ?? 'none'} (truth 125) · ${((peak - before) / 1e6).toFixed(0)} MB above the idle process`,
+  ];
 }
 
 await main();

@@ -8,7 +8,9 @@
  *     without touching the database (the WebSocket + event-loop floor)
  *   - both idle, then during full scans of a generated library (tags re-read and every file
  *     re-hashed); a new full scan is started whenever one ends, so every timed request overlaps one
- * Target: getTrackInfo p99 < 20 ms during the scan.
+ *   - during built-in analysis (every track analysed again, ANALYSIS_THREADS threads), with the
+ *     worker's own main-loop delay (its heartbeat's event-loop histogram) alongside
+ * Target: getTrackInfo p99 < 20 ms during the scan and during analysis; main-loop delay p99 < 20 ms.
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -23,7 +25,10 @@ import { openDatabase } from '@/server/db/client';
 import { runMigrations } from '@/server/db/migrate';
 import { makeTestEnv } from '@/server/env';
 import { silentLogger } from '@/server/log';
+import { requestAnalysis } from '@/server/analysis/jobs';
+import { ANALYSIS_PRIORITY } from '@/server/analysis/schemas';
 import { startScan } from '@/server/scan/start-scan';
+import { currentWorker } from '@/server/system/worker-status';
 import { addFolder } from '@/server/scan/testing';
 import { startFakeEngine, type FakeEngine } from '@/server/testing/fake-audio-engine';
 import { benchLibrary } from './library';
@@ -47,6 +52,8 @@ const db = openDatabase(env.db.path);
 runMigrations(db.$client);
 const ctx = createAppContext({ env, db, log: silentLogger, clock: systemClock, processKind: 'cli', ports: {} });
 const { dir, scanId } = await addFolder(ctx, lib);
+// the first phases time the engine's replies against scans alone: analysis waits until asked for
+ctx.settings.update({ 'analysis.engine': 'server' });
 
 console.error('starting the worker; first scan…');
 const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
@@ -137,12 +144,47 @@ const busy = await run(REQUESTS, duringScan);
 const busyMs = performance.now() - t0;
 while (scanStatus(current) === 'running') await sleep(100);
 
+// during built-in analysis: every track again, at the priority new imports get
+console.error('during built-in analysis…');
+ctx.settings.update({ 'analysis.engine': 'builtin' });
+const hashes = db
+  .selectDistinct({ h: tracks.audioHash })
+  .from(tracks)
+  .where(sql`${tracks.audioHash} IS NOT NULL AND ${tracks.isBroken} = 0`)
+  .all();
+db.transaction((tx) => {
+  for (const { h } of hashes) requestAnalysis(tx, { audioHash: h!, priority: ANALYSIS_PRIORITY.auto, force: true }, Date.now());
+});
+const running = () => db.get<{ n: number }>(sql`SELECT count(*) AS n FROM analysis_jobs WHERE status = 'dispatched' AND server_url = 'builtin'`).n > 0;
+const loopLag = { p99: 0, max: 0 };
+const sampleLag = () => {
+  const c = (currentWorker(db, Date.now()).components.mainLoop ?? {}) as { p99Ms?: number; maxMs?: number };
+  loopLag.p99 = Math.max(loopLag.p99, c.p99Ms ?? 0);
+  loopLag.max = Math.max(loopLag.max, c.maxMs ?? 0);
+};
+const left = () => db.get<{ n: number }>(sql`SELECT count(*) AS n FROM analysis_jobs WHERE status IN ('queued', 'dispatched')`).n;
+const t1 = performance.now();
+// requests all the way through: the whole library analysed again (or 20 minutes at most)
+const analysing: { info: number[]; floor: number[] } = { info: [], floor: [] };
+while (left() > 0 && performance.now() - t1 < 20 * 60_000) {
+  for (let i = 0; i < 200 && !running() && left() > 0; i++) await sleep(25);
+  sampleLag();
+  const r = await run(100);
+  analysing.info.push(...r.info);
+  analysing.floor.push(...r.floor);
+  await sleep(50);
+}
+const analysingMs = performance.now() - t1;
+const analysed = db.get<{ n: number }>(sql`SELECT count(*) AS n FROM analysis_jobs WHERE status = 'completed' AND server_url = 'builtin'`).n;
+ctx.settings.update({ 'analysis.engine': 'server' });
+
 const stats = (xs: number[]) => ({ p50: median(xs), p99: percentile(xs, 99), max: Math.max(...xs) });
 const rows: Row[] = [];
 const fmt = (x: number) => `${x.toFixed(2)} ms`;
 for (const [label, r] of [
   ['idle', idle],
   ['during full scan', busy],
+  ['during built-in analysis', analysing],
 ] as const) {
   const a = stats(r.info);
   const b = stats(r.floor);
@@ -155,7 +197,15 @@ for (const [label, r] of [
 }
 printTable(`bench:engine — ${ids.length} tracks, ${FILES} files; ${scansRun} full scans during the busy phase (${(busyMs / 1000).toFixed(1)} s)`, rows);
 const p99 = stats(busy.info).p99;
-printTable('targets', [['getTrackInfo p99 during a full scan', fmt(p99), p99 < 20 ? '< 20 ms  ✓' : '< 20 ms  ✗ MISSED']]);
+const p99a = stats(analysing.info).p99;
+console.log(
+  `\nbuilt-in analysis phase: ${(analysingMs / 1000).toFixed(1)} s, ${analysed} tracks analysed; worker main-loop delay p99 ${loopLag.p99} ms, max ${loopLag.max} ms (heartbeat histogram, 10 ms resolution)`,
+);
+printTable('targets', [
+  ['getTrackInfo p99 during a full scan', fmt(p99), p99 < 20 ? '< 20 ms  ✓' : '< 20 ms  ✗ MISSED'],
+  ['getTrackInfo p99 during built-in analysis', fmt(p99a), p99a < 20 ? '< 20 ms  ✓' : '< 20 ms  ✗ MISSED'],
+  ['worker main-loop delay p99 during built-in analysis', `${loopLag.p99} ms`, loopLag.p99 < 20 ? '< 20 ms  ✓' : '< 20 ms  ✗ MISSED'],
+]);
 
 stopWorker();
 await new Promise((r) => worker.once('exit', r));

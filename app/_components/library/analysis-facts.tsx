@@ -142,7 +142,7 @@ export function AnalysisFacts({ track, info, notation, compact }: { track: Track
         {grid ? (
           <span className="flex items-center gap-0.5" aria-label="Nudge the grid">
             {[-10, -1, 1, 10].map((ms) => (
-              <Button key={ms} size="sm" variant="ghost" onClick={() => nudge(ms)} aria-label={`Nudge the grid ${ms} ms`} className="px-1.5 tabular-nums">
+              <Button key={ms} size="sm" variant="ghost" onClick={() => nudge(ms)} aria-label={`Nudge the grid ${ms > 0 ? '+' : ''}${ms} ms`} className="px-1.5 tabular-nums">
                 {ms > 0 ? `+${ms}` : ms}
               </Button>
             ))}
@@ -166,7 +166,7 @@ export function AnalysisFacts({ track, info, notation, compact }: { track: Track
           <span className="text-muted">{a ? 'no key' : 'not analysed yet'}</span>
         )}
         <SourceChip source={track.keySource} confidence={track.keyConfidence} />
-        {a?.tuningCents ? (
+        {a?.tuningCents && Math.abs(a.tuningCents) >= 5 ? (
           <span className="text-xs text-faint" title="How far the track is tuned from A = 440 Hz">
             tuned {a.tuningCents > 0 ? '+' : ''}
             {Math.round(a.tuningCents)} cents

@@ -20,7 +20,12 @@ export function KeyLabel({ pitch, mode, notation }: { pitch: number | null; mode
   );
 }
 
-export const formatBpm = (bpm: number | null | undefined) => (bpm ? (Math.round(bpm * 10) / 10).toFixed(bpm % 1 ? 1 : 0) : '');
+/** One decimal where the (rounded) BPM is not whole: 126, 122.5 — never 126.0. */
+export const formatBpm = (bpm: number | null | undefined) => {
+  if (!bpm) return '';
+  const r = Math.round(bpm * 10) / 10;
+  return r % 1 ? r.toFixed(1) : String(r);
+};
 
 /** Five stars; click a star to rate, click the same star again to clear. Read-only without onChange. */
 export function Stars({ value, onChange, size = 12, className }: { value: number | null; onChange?: (v: number) => void; size?: number; className?: string }) {

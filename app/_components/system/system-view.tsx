@@ -157,8 +157,11 @@ export function SystemView() {
               <ul className="flex flex-col gap-1 text-sm">
                 {Object.entries(info.worker.components).map(([name, c]) => (
                   <li key={name} className="flex items-center justify-between gap-2">
-                    <span className="text-muted">{name}</span>
-                    <Badge tone={stateTone(c.state)}>{c.state}</Badge>
+                    <span className="text-muted">{name === 'mainLoop' ? 'main loop' : name}</span>
+                    <span className="flex items-center gap-2">
+                      {name === 'mainLoop' && typeof c.detail === 'string' ? <span className="text-xs text-faint">{c.detail}</span> : null}
+                      <Badge tone={stateTone(c.state)}>{c.state}</Badge>
+                    </span>
                   </li>
                 ))}
                 {!Object.keys(info.worker.components).length ? <li className="text-muted">The worker has not reported yet.</li> : null}

@@ -1,7 +1,7 @@
 import { Biquad, highPass, lowPass } from './filters';
 import { ChromaAccumulator, estimateKey, type KeyResult, type ProfileName } from './key';
 import { LoudnessMeter, type Loudness } from './loudness';
-import { estimateTempo, type TempoResult } from './tempo';
+import { estimateTempo, noTempo, type TempoResult } from './tempo';
 import { WaveformAccumulator, type WaveformLevel } from './waveform';
 
 /** Bump when results would differ: tracks analysed by an older version are re-analysed at idle priority. */
@@ -228,17 +228,7 @@ export class TrackAnalyzer {
     const chroma = this.chroma.chroma(tuning);
     const silent = this.firstAudible < 0;
     const tempo = silent
-      ? {
-          bpm: null,
-          confidence: 0,
-          noTempoReason: 'The file is silent',
-          beats: [],
-          downbeats: [],
-          firstBeatOffset: null,
-          firstPhraseBeatNo: null,
-          variable: false,
-          beatConsistency: null,
-        }
+      ? noTempo('The file is silent')
       : estimateTempo({
           onset,
           lowOnset: flux[0]!,

@@ -50,7 +50,8 @@ export interface TempoResult {
   beatConsistency: number | null;
 }
 
-const none = (reason: string, confidence = 0): TempoResult => ({
+/** "No tempo", with the reason (never a made-up BPM). */
+export const noTempo = (reason: string, confidence = 0): TempoResult => ({
   bpm: null,
   confidence,
   noTempoReason: reason,
@@ -351,12 +352,12 @@ export function estimateTempo(input: TempoInput): TempoResult {
   const x = normaliseOnsets(input.onset, fps);
   const from = Math.max(0, Math.floor(input.audibleStart * fps));
   const to = Math.min(x.length, Math.ceil(input.audibleEnd * fps));
-  if (to - from < fps * 4) return none('Too short to find a tempo (less than 4 seconds of sound)');
+  if (to - from < fps * 4) return noTempo('Too short to find a tempo (less than 4 seconds of sound)');
   // attacks: the energy at least 2.7 times what it was a block before, somewhere in the spectrum;
   // music whose sounds all swell in (pads, drones, most ambient) has almost none
   let attacks = 0;
   for (let i = from; i < to; i++) if (input.onset[i]! > 1 && !(input.onset[i - 1]! > 1)) attacks++;
-  if (attacks / ((to - from) / fps) < 0.5) return none('No steady beat found (no attacks: the sounds swell in and out)');
+  if (attacks / ((to - from) / fps) < 0.5) return noTempo('No steady beat found (no attacks: the sounds swell in and out)');
   // periodicity over at most two minutes from the middle of the music keeps long files cheap
   const span = Math.min(to - from, Math.round(fps * 120));
   const a0 = from + Math.floor((to - from - span) / 2);
@@ -390,7 +391,7 @@ export function estimateTempo(input: TempoInput): TempoResult {
   }
   const confidence = Math.max(0, Math.min(1, (best.fold.peakToMean - 1.3) / 2.2));
   const acfPeak = combScore(acf, fps, bpm);
-  if (confidence < 0.08 || acfPeak < 0.04) return none('No steady beat found', Math.round(confidence * 100) / 100);
+  if (confidence < 0.08 || acfPeak < 0.04) return noTempo('No steady beat found', Math.round(confidence * 100) / 100);
 
   const period = (60 * fps) / bpm;
   // grid times in seconds: frame → attack time
@@ -458,7 +459,7 @@ export function estimateTempo(input: TempoInput): TempoResult {
     const q75 = sample[Math.floor(sample.length * 0.75)] ?? 0;
     // most frames carry as much "onset" as the beats do: a wash (a pad's beating, reverb), no pulse
     const wash = q75 > 0.35 * (sum / Math.max(1, grid)) && confidence < 0.5;
-    if (grid < 8 || on / grid < 0.4 || wash) return none('No steady beat found', Math.round(confidence * 100) / 100);
+    if (grid < 8 || on / grid < 0.4 || wash) return noTempo('No steady beat found', Math.round(confidence * 100) / 100);
   }
 
   const bar = barPhase(beats, input);

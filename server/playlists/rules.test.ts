@@ -133,15 +133,24 @@ const value = (tr: Track, field: Condition['field']): unknown => {
   };
   return m[field];
 };
-const members = (playlistId: string) =>
-  new Set(
-    t.db
-      .select()
-      .from(playlistTracks)
-      .all()
-      .filter((e) => e.playlistId === playlistId)
-      .map((e) => e.trackId),
-  );
+/** Playlist members, read once per playlist (the plain filter asks for every track of every tree). */
+const memberCache = new Map<string, Set<string>>();
+const members = (playlistId: string) => {
+  let m = memberCache.get(playlistId);
+  if (!m)
+    memberCache.set(
+      playlistId,
+      (m = new Set(
+        t.db
+          .select()
+          .from(playlistTracks)
+          .all()
+          .filter((e) => e.playlistId === playlistId)
+          .map((e) => e.trackId),
+      )),
+    );
+  return m;
+};
 
 function matches(r: Rule, tr: Track): boolean {
   if ('all' in r) return r.all.every((k) => matches(k, tr));

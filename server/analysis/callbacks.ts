@@ -38,6 +38,13 @@ export function receiveCallback(ctx: AppContext, secret: string, parsed: unknown
   const e = env.data;
   const job = ctx.db.select().from(analysisJobs).where(eq(analysisJobs.audioHash, e.job_id)).get();
   if (!job?.secret || !secretsMatch(job.secret, secret)) return { status: 401, body: { error: 'Unauthorized', message: 'Unknown job or wrong callback secret' } };
+  // the dispatch this secret was issued for is over, or this stage is in already: a late or replayed
+  // delivery is acknowledged (so the server stops resending) and changes nothing
+  const late = job.status !== 'dispatched' ? 'the job is finished' : e.stage !== 'job_completed' && job.stagesDone.includes(e.stage) ? 'this stage is in already' : null;
+  if (late) {
+    ctx.log.warn({ audioHash: e.job_id, stage: e.stage, status: job.status }, `late analysis callback ignored: ${late}`);
+    return { status: 200, body: { message: `Ignored: ${late}`, job_id: e.job_id, stage: e.stage }, callbackId: 0 };
+  }
   const failed = e.status === 'failed';
   const schema = failed ? undefined : stageSchema(e.stage);
   if (schema) {

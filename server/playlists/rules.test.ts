@@ -134,7 +134,7 @@ const value = (tr: Track, field: Condition['field']): unknown => {
   return m[field];
 };
 /** Playlist members, read once per playlist (the plain filter asks for every track of every tree). */
-const memberCache = new Map<string, Set<string>>();
+const memberCache = new Map<string, Set<string | null>>();
 const members = (playlistId: string) => {
   let m = memberCache.get(playlistId);
   if (!m)

@@ -46,6 +46,8 @@ export interface CallbackSent {
   hash: string;
   stage: string;
   status: number;
+  /** The callback URL it went to (its secret names the dispatch). */
+  url: string;
 }
 
 /** Deterministic "analysis" of a hash, so tests can predict what lands. */
@@ -237,7 +239,7 @@ export async function startFakeAnalysisServer(opts: { port?: number; behaviour?:
         counted = false;
         stats.inFlight--;
       }
-      for (let i = 0; i < (behaviour.duplicate ? 2 : 1); i++) callbacks.push({ hash: s.hash, stage, status: await post(s.callbackUrl, cb) });
+      for (let i = 0; i < (behaviour.duplicate ? 2 : 1); i++) callbacks.push({ hash: s.hash, stage, status: await post(s.callbackUrl, cb), url: s.callbackUrl });
     }
     job.done = true;
     if (counted) stats.inFlight--;

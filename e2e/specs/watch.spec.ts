@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { test, expect } from '../support/fixtures';
+import { test, expect, scanCrate } from '../support/fixtures';
 import { fixtureLibrary } from '../../server/testing/library/generate';
 import { createMismoClient } from '../../server/trpc/client';
 
@@ -52,18 +52,19 @@ test('files dropped into a folder appear live; an unplugged folder goes offline 
 
 test('missing tracks can be found again and cleaned up from the library page', async ({ page, stack }) => {
   test.setTimeout(180_000);
-  const client = createMismoClient({ url: stack.url });
-  const [dir] = await client.directories.list.query();
-  const root = dir!.path;
+  // a folder of its own (not the one the previous test unplugged), watched before anything moves
+  const lib = await fixtureLibrary({ n: 8, seed: 9, edgeCases: false });
+  const { client, dir, root } = await scanCrate(stack, lib.root);
+  await expect.poll(async () => (await client.directories.list.query()).find((d) => d.id === dir.id)!.watchState, { timeout: 20_000 }).toBe('watching');
   // two files vanish while the worker watches: they become missing (deleted)
-  const victims = (await client.tracks.list.query({ filters: { formats: ['mp3'], missing: false, duplicate: false }, limit: 2 })).items;
+  const victims = (await client.tracks.list.query({ filters: { directoryId: dir.id, formats: ['mp3'], missing: false, duplicate: false }, limit: 2 })).items;
   fs.mkdirSync(path.join(stack.tmp, 'outside'), { recursive: true });
   for (const v of victims) fs.renameSync(path.join(root, v.relPath), path.join(stack.tmp, 'outside', v.fileName));
   await expect.poll(async () => (await client.tracks.list.query({ filters: { missing: true }, limit: 1 })).total, { timeout: 20_000 }).toBe(2);
 
   // one comes back into a folder inside the library the worker is not told about: Find locates it by its audio
   await client.settings.update.mutate({ values: { 'library.watchDirectories': false } });
-  await expect.poll(async () => (await client.directories.list.query())[0]!.watchState, { timeout: 20_000 }).toBe('off');
+  await expect.poll(async () => (await client.directories.list.query()).find((d) => d.id === dir.id)!.watchState, { timeout: 20_000 }).toBe('off');
   fs.mkdirSync(path.join(root, 'Recovered'));
   fs.renameSync(path.join(stack.tmp, 'outside', victims[0]!.fileName), path.join(root, 'Recovered', 'found again.mp3'));
 

@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { closeDatabase, openDatabase } from '../../server/db/client';
+import { loadEnv } from '../../server/env';
+import { SettingsStore } from '../../server/settings/store';
 import { freePort } from '../../server/testing/free-port';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -52,6 +55,12 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   const spawnNode = (args: string[]): ChildProcess => spawn(process.execPath, args, { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ['ignore', log, log] });
   const migrate = spawnNode(['--import', 'tsx', 'server/cli/migrate.ts']);
   await new Promise<void>((resolve, reject) => migrate.on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`migrate failed; see ${tmp}/stack.log`)))));
+  // No analysis in the background unless a spec asks for it (the built-in analyzer's spec switches
+  // to Auto from the UI, the analysis spec brings a server): other specs test scans, files and the
+  // UI without a worker busy analysing every file they add (or the 100,000 rows one seeds).
+  const db = openDatabase(loadEnv(env, root).db.path);
+  new SettingsStore(db).update({ 'analysis.engine': 'server' });
+  closeDatabase(db);
   const web = spawnNode(['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', String(port)]);
   let worker: ChildProcess | undefined;
   const url = `http://127.0.0.1:${port}`;

@@ -152,7 +152,7 @@ export class AnalysisService {
       callbackEndpoint(this.ctx, () => this.kickProcessing()),
     );
     this.report();
-    if (!this.enabled) return;
+    // the loops run even while nobody may analyse: the setting can change at any time
     const env = this.ctx.env.analysis;
     this.dirsKey = JSON.stringify(this.activeDirectories());
     const every = (ms: number, fn: () => unknown) => {
@@ -256,6 +256,11 @@ export class AnalysisService {
   private housekeeping() {
     const now = this.ctx.clock.now();
     const env = this.ctx.env.analysis;
+    if (!this.enabled) {
+      // "server only" with no server configured: nothing is queued for nobody
+      this.report();
+      return;
+    }
     // new or changed audio can only appear when the tracks table moved (its version is kept by triggers)
     const version = libraryVersion(this.ctx.db);
     if (version !== this.seenVersion && this.ctx.settings.get('analysis.autoAnalyzeNewTracks')) {

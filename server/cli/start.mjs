@@ -40,6 +40,17 @@ if (!args.has('--no-install')) {
   }
 }
 
+// 1b. ffmpeg: the built-in analyzer decodes with it (and previews of AIFF, ALAC, WavPack… use it)
+if (!args.has('--no-install') && spawnSync('sh', ['-c', 'command -v ffmpeg'], { stdio: 'ignore' }).status !== 0) {
+  if (process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0) {
+    say('installing ffmpeg (the built-in analyzer decodes with it)…');
+    const aptEnv = { ...env, DEBIAN_FRONTEND: 'noninteractive' };
+    const u = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env: aptEnv });
+    const i = u.status === 0 ? spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'ffmpeg'], { stdio: 'inherit', env: aptEnv }) : u;
+    if (i.status !== 0) say('ffmpeg could not be installed: BPM, key and waveforms wait until it is (sudo apt-get install ffmpeg)');
+  } else say('ffmpeg is missing: BPM, key and waveforms wait until it is installed (sudo apt-get install ffmpeg)');
+}
+
 // 2. build the web app when sources changed since the last build
 if (!dev && !args.has('--no-build')) {
   const { buildIfStale } = await import('./build-if-stale.mjs');

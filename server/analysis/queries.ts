@@ -73,7 +73,7 @@ export function analysisProgress(db: Db, now: number) {
           (SELECT min(completed_at) FROM analysis_jobs WHERE status = 'completed' AND completed_at > ${now - 300_000}) AS first`,
   );
   // the rate over what the window really covers (a burst that began a minute ago is not five minutes' worth)
-  const span = r.first ? Math.max(30_000, now - r.first) : 300_000;
+  const span = r.first ? Math.max(10_000, now - r.first) : 300_000;
   const perMinute = r.recent > 0 ? (r.recent / span) * 60_000 : null;
   return {
     total: r.total,

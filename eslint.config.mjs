@@ -42,7 +42,8 @@ export default tseslint.config(
   // Boundaries: the core never knows the web framework; the worker never reaches into tRPC or the UI.
   {
     files: ['server/**/*.ts'],
-    ignores: ['server/trpc/**'],
+    // serve.ts is the web process's entry point: it starts Next.js behind the gate
+    ignores: ['server/trpc/**', 'server/web/serve.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: [...framework, '@trpc/*'], message: 'server/ is framework-free: no next, react or tRPC outside server/trpc.' }] }],
     },

@@ -4,7 +4,7 @@ import { ConfigError, loadEnv } from './env';
 describe('loadEnv', () => {
   it('uses safe defaults: loopback, ./data, reference names for external servers', () => {
     const env = loadEnv({}, '/srv/mismo');
-    expect(env.web).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(env.web).toEqual({ host: '127.0.0.1', port: 3000, allowedHosts: [], trustedProxies: [] });
     expect(env.db.path).toBe('/srv/mismo/data/library.db');
     expect(env.analysis.serverUrls).toEqual(['http://127.0.0.1:8000']);
     expect(env.audioEngine.url).toBe('ws://localhost:8080');

@@ -51,6 +51,13 @@ const Raw = z.object({
   API_TOKEN: optionalString,
   SESSION_SECRET: optionalString,
   SESSION_TTL_HOURS: int(24 * 30, 1),
+  /** Host names the web answers to (besides loopback and the bound address): "music.home,192.168.1.20". */
+  ALLOWED_HOSTS: z.string().default(''),
+  /** Addresses (IPs or CIDRs) of reverse proxies whose X-Forwarded-For is believed. */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .refine((v) => v.split(',').every((p) => p.trim() === '' || /^[0-9a-f.:]+(\/\d{1,3})?$/i.test(p.trim())), 'must be a comma-separated list of IP addresses or CIDRs'),
 
   WORKER_HOST: z.string().min(1).default('127.0.0.1'),
   WORKER_PORT: int(3001, 0, 65535),
@@ -92,6 +99,8 @@ const Raw = z.object({
   AUDIO_SERVER_MAX_RESTARTS: int(5, 0),
 
   STEM_CACHE_MAX_BYTES: int(2 * 1024 ** 3, 0),
+  /** Folders a local analysis server may hand stems over in (path delivery); empty: the system temp folder and PYTHON_SERVER_APP_DIR. */
+  ANALYSIS_STEMS_PATHS: z.string().default(''),
 });
 
 export type RawEnv = z.input<typeof Raw>;
@@ -106,6 +115,12 @@ export const isLoopbackHost = (h: string) => LOOPBACK.has(h) || h.startsWith('12
 /** A bind address as something to connect to locally: wildcard → loopback, IPv6 bracketed for URLs. */
 export const dialableHost = (h: string) => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h.includes(':') && !h.startsWith('[') ? `[${h}]` : h);
 
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
 function shape(r: z.output<typeof Raw>, cwd: string) {
   const dataDir = resolveFrom(cwd, r.DATA_DIR);
   const moduleLevels = Object.fromEntries(
@@ -118,7 +133,7 @@ function shape(r: z.output<typeof Raw>, cwd: string) {
     nodeEnv: r.NODE_ENV,
     dataDir,
     db: { path: r.DATABASE_PATH ? resolveFrom(cwd, r.DATABASE_PATH) : path.join(dataDir, 'library.db') },
-    web: { host: r.HOST, port: r.PORT },
+    web: { host: r.HOST, port: r.PORT, allowedHosts: list(r.ALLOWED_HOSTS).map((h) => h.toLowerCase()), trustedProxies: list(r.TRUSTED_PROXIES) },
     auth: {
       password: r.MISMO_PASSWORD,
       apiToken: r.API_TOKEN,
@@ -169,7 +184,7 @@ function shape(r: z.output<typeof Raw>, cwd: string) {
       startupTimeoutMs: r.AUDIO_SERVER_STARTUP_TIMEOUT_MS,
       maxRestarts: r.AUDIO_SERVER_MAX_RESTARTS,
     },
-    stems: { cacheMaxBytes: r.STEM_CACHE_MAX_BYTES },
+    stems: { cacheMaxBytes: r.STEM_CACHE_MAX_BYTES, pathPrefixes: list(r.ANALYSIS_STEMS_PATHS).map((p) => resolveFrom(cwd, p)) },
   };
 }
 

@@ -30,7 +30,7 @@ export interface Stack {
 }
 
 /**
- * The real thing for browser tests: the built web app (`next start`) and a real worker process
+ * The real thing for browser tests: the built web app behind its gate (`server/web/serve.ts`) and a real worker process
  * on free ports with their own temp data folder. Tests may kill and restart the worker.
  */
 export async function startStack(extraEnv: Record<string, string> = {}): Promise<Stack> {
@@ -61,7 +61,7 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   const db = openDatabase(loadEnv(env, root).db.path);
   new SettingsStore(db).update({ 'analysis.engine': 'server' });
   closeDatabase(db);
-  const web = spawnNode(['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', String(port)]);
+  const web = spawnNode(['--import', 'tsx', 'server/web/serve.ts']);
   let worker: ChildProcess | undefined;
   const url = `http://127.0.0.1:${port}`;
   const startWorker = async () => {

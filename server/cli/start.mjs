@@ -100,15 +100,16 @@ process.on('SIGINT', () => stop('SIGTERM'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 
 if (dev) {
-  start('web', ['node_modules/next/dist/bin/next', 'dev', '-H', host, '-p', port]);
+  start('web', ['--import', 'tsx', 'server/web/serve.ts', '--dev']);
   start('worker', ['--import', 'tsx', '--watch', 'worker/main.ts']);
 } else {
-  start('web', ['node_modules/next/dist/bin/next', 'start', '-H', host, '-p', port]);
+  start('web', ['--import', 'tsx', 'server/web/serve.ts']);
   start('worker', ['--import', 'tsx', 'worker/main.ts']);
 }
 
 // Tell the user where to go once the web answers.
-const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+const dial = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+const url = `http://${dial.includes(':') ? `[${dial}]` : dial}:${port}`;
 const deadline = Date.now() + 120_000;
 const probe = () =>
   fetch(`${url}/api/health`)

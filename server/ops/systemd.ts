@@ -123,14 +123,18 @@ export function workerUnit(o: UnitOptions): string {
   });
 }
 
-/** The web unit: `next start` on the configured host and port, after the worker. */
+/** The web unit: Next.js behind the gate (server/web/serve.ts) on the configured host and port, after the worker. */
 export function webUnit(o: UnitOptions): string {
   const node = q(o.nodePath);
   return unit(o, {
     description: 'Mismo Library web (UI and API)',
     after: `network-online.target ${UNIT_NAMES.worker}`,
     wants: `network-online.target ${UNIT_NAMES.worker}`,
-    service: [`ExecStart=${node} server/cli/web.mjs`, `ExecStartPost=${node} server/cli/wait-ready.mjs --any ${q(o.webUrl + '/api/health')} 120`, 'TimeoutStopSec=20'],
+    service: [
+      `ExecStart=${node} --import tsx server/web/serve.ts`,
+      `ExecStartPost=${node} server/cli/wait-ready.mjs --any ${q(o.webUrl + '/api/health')} 120`,
+      'TimeoutStopSec=20',
+    ],
     // the web serves audio and cover art and exports; it writes only to the database and Next's cache
     writable: [path.join(o.appDir, '.next/cache')],
   });

@@ -99,7 +99,11 @@ export const analysisJobs = sqliteTable(
     createdAt: ms().notNull(),
     updatedAt: ms().notNull(),
   },
-  (t) => [index('analysis_jobs_queue_idx').on(t.status, t.priority, t.nextAttemptAt)],
+  (t) => [
+    index('analysis_jobs_queue_idx').on(t.status, t.priority, t.nextAttemptAt),
+    // a callback's secret is looked up before a byte of its body is read
+    index('analysis_jobs_secret_idx').on(t.secret),
+  ],
 );
 
 export type AnalysisWaiter =

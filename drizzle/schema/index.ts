@@ -13,3 +13,4 @@ export * from './scans';
 export * from './worker-status';
 export * from './library-cleanups';
 export * from './trash';
+export * from './auth';

@@ -12,9 +12,15 @@ export interface TrpcContext {
   facetIndex?: FacetIndex;
   auth: AuthResult;
   reqId: string;
+  /** The server key (session marks); tests leave it out and it is read from the data folder. */
+  signingKey?: Buffer;
 }
 
 /** Builds the per-request context; tests pass a runtime and no request. */
-export function createTrpcContext(rt: { app: AppContext; hub: EventHub; vocabulary?: Vocabulary; facetIndex?: FacetIndex }, auth: AuthResult, reqId = 'internal'): TrpcContext {
-  return { app: rt.app, hub: rt.hub, vocabulary: rt.vocabulary, facetIndex: rt.facetIndex, auth, reqId };
+export function createTrpcContext(
+  rt: { app: AppContext; hub: EventHub; vocabulary?: Vocabulary; facetIndex?: FacetIndex; signingKey?: Buffer },
+  auth: AuthResult,
+  reqId = 'internal',
+): TrpcContext {
+  return { app: rt.app, hub: rt.hub, vocabulary: rt.vocabulary, facetIndex: rt.facetIndex, auth, reqId, signingKey: rt.signingKey };
 }

@@ -1,5 +1,6 @@
 import { createCallerFactory, router } from './init';
 import { analysisRouter } from './routers/analysis';
+import { authRouter } from './routers/auth';
 import { audioEngineRouter, hotCuesRouter } from './routers/audio-engine';
 import { directoriesRouter } from './routers/directories';
 import { duplicatesRouter } from './routers/duplicates';
@@ -16,6 +17,7 @@ import { tracksRouter } from './routers/tracks';
 export const appRouter = router({
   analysis: analysisRouter,
   audioEngine: audioEngineRouter,
+  auth: authRouter,
   directories: directoriesRouter,
   duplicates: duplicatesRouter,
   events: eventsRouter,

@@ -10,6 +10,7 @@ import { LoginLimiter } from '../auth/login';
 import { Vocabulary } from '../search/spelling';
 import { FacetIndex } from '../tracks/facet-index';
 import { authenticate, loadSigningKey, type AuthResult } from '../auth/session';
+import { CLIENT_HEADER } from './gate';
 
 /** What the web process keeps for its lifetime: one DB connection, one event poller. */
 export interface WebRuntime {
@@ -50,12 +51,12 @@ export function getWebRuntime(): WebRuntime {
 
 /** Authentication for any web request (pages, tRPC, byte routes). */
 export function authenticateRequest(rt: Pick<WebRuntime, 'app' | 'signingKey'>, headers: Headers): AuthResult {
-  return authenticate(rt.app.env, rt.signingKey, { cookie: headers.get('cookie'), authorization: headers.get('authorization') }, rt.app.clock.now());
+  return authenticate(rt.app.env, rt.signingKey, rt.app.db, { cookie: headers.get('cookie'), authorization: headers.get('authorization') }, rt.app.clock.now());
 }
 
 export const newRequestId = () => crypto.randomBytes(6).toString('base64url');
 
-/** The client address for rate limiting (the proxy header only matters behind a trusted proxy). */
+/** The client address the gate decided on (the socket's, or a trusted proxy's X-Forwarded-For). */
 export function clientAddress(headers: Headers): string {
-  return headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? headers.get('x-real-ip') ?? 'local';
+  return headers.get(CLIENT_HEADER) ?? 'unknown';
 }

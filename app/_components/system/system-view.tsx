@@ -11,6 +11,7 @@ import { Button, buttonClass } from '../ui/button';
 import { Card, PageHeader } from '../ui/card';
 import { Progress } from '../ui/progress';
 import { useToast } from '../ui/toast';
+import { AccessSection } from './access-section';
 
 type Info = inferRouterOutputs<AppRouter>['system']['info'];
 
@@ -173,6 +174,8 @@ export function SystemView() {
           </div>
 
           <EngineSection />
+
+          <AccessSection />
 
           <Section title="Backups" testId="backups">
             <p className="mb-3 text-sm text-muted">

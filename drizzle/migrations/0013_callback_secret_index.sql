@@ -1,0 +1,1 @@
+CREATE INDEX `analysis_jobs_secret_idx` ON `analysis_jobs` (`secret`);

@@ -12,7 +12,7 @@ import { enqueueJob } from '../jobs/queue';
 import { PRIORITY } from '../jobs/catalogue';
 import { startScan } from '../scan/start-scan';
 import { listDirectories } from './directories.repo';
-import { assertCleanPath, isInside, realpathOrInvalid } from './paths';
+import { assertCleanPath, forbiddenFolderProblem, isInside, realpathOrInvalid } from './paths';
 import { CreateDirectoryInput } from './schemas';
 
 /** The first conflict between a candidate path and the existing directories, if any. */
@@ -25,6 +25,8 @@ export function overlapProblem(candidate: string, existing: Pick<LibraryDirector
   return undefined;
 }
 
+const dataDirReal = async (dir: string) => fs.realpath(dir).catch(() => path.resolve(dir));
+
 /**
  * Adds a music folder. The path must exist, be a readable directory, and neither nest in nor
  * contain another library folder; it is stored as its realpath with its volume identity, so an
@@ -35,6 +37,8 @@ export async function createDirectory(ctx: AppContext, raw: CreateDirectoryInput
   assertCleanPath(input.path, 'Folder path');
   if (!path.isAbsolute(input.path)) throw new InvalidError('Folder path must be absolute');
   const real = await realpathOrInvalid(input.path, 'Folder');
+  const forbidden = forbiddenFolderProblem(real, await dataDirReal(ctx.env.dataDir));
+  if (forbidden) throw forbidden;
   const st = await fs.stat(real);
   if (!st.isDirectory()) throw new InvalidError(`Not a directory: ${real}`);
   try {

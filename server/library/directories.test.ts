@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { jobs, playlistTracks, playlists, tracks } from '@/drizzle/schema';
+import { dbFingerprint } from '../testing/db-fingerprint';
 import { createTestContext, type TestContext } from '../testing/create-test-context';
 import { ConflictError, InvalidError, NotFoundError } from '../errors';
 import { createDirectory } from './create-directory';
@@ -75,6 +76,31 @@ describe('createDirectory', () => {
     await expect(createDirectory(t.ctx, { path: `${t.tmp}/bad\u0007name` })).rejects.toThrow(/control characters/);
     expect(listDirectoryViews(t.db)).toEqual([]);
     expect(t.events()).toEqual([]);
+  });
+
+  it('refuses system folders and the data folder, whatever link leads there, changing nothing', async () => {
+    t = createTestContext();
+    fs.mkdirSync(t.ctx.env.dataDir, { recursive: true });
+    fs.mkdirSync(path.join(t.ctx.env.dataDir, 'stems'), { recursive: true });
+    fs.symlinkSync('/etc', path.join(t.tmp, 'innocent'));
+    const before = dbFingerprint(t.db);
+    for (const [p, reason] of [
+      ['/', /system folder/],
+      ['/etc', /system folder/],
+      [path.join(t.tmp, 'innocent'), /system folder \(inside \/etc\)/],
+      ['/proc/self', /system folder/],
+      ['/sys', /system folder/],
+      ['/dev', /system folder/],
+      ['/boot', /system folder|does not exist/],
+      ['/root', /system folder/],
+      ['/usr/share', /system folder/],
+      [t.ctx.env.dataDir, /inside the library's own data folder/],
+      [path.join(t.ctx.env.dataDir, 'stems'), /inside the library's own data folder/],
+      [t.tmp, /holds the library's own data folder/],
+    ] as const) {
+      await expect(createDirectory(t.ctx, { path: p }), p).rejects.toThrow(reason);
+    }
+    expect(dbFingerprint(t.db)).toBe(before);
   });
 
   it('refuses duplicates and folders nested in (or containing) another library folder', async () => {

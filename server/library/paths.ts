@@ -42,3 +42,18 @@ export function assertRelPath(rel: string, what = 'relative path'): string {
   if (norm === '..' || norm.startsWith(`..${path.sep}`)) throw new InvalidError(`${what} leaves the library folder`);
   return norm === '.' ? '' : norm.replace(/\/+$/, '');
 }
+
+/** System folders: never music, and serving their files would hand out the machine's secrets. */
+const SYSTEM_TREES = ['/etc', '/proc', '/sys', '/dev', '/boot', '/run', '/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/var/lib', '/var/log'];
+const SYSTEM_EXACT = ['/', '/root', '/var', '/tmp'];
+
+/** Why this (real) folder can never be a library folder, or undefined. */
+export function forbiddenFolderProblem(real: string, dataDirReal: string): InvalidError | undefined {
+  if (SYSTEM_EXACT.includes(real)) return new InvalidError(`${real} is a system folder, not a music folder; choose the folder that holds your music`);
+  // /dev/shm is a RAM disk anyone may write to, not device nodes (handy for scratch crates)
+  const tree = isInside('/dev/shm', real) && real !== '/dev/shm' ? undefined : SYSTEM_TREES.find((t) => isInside(t, real));
+  if (tree) return new InvalidError(`${real} is a system folder (inside ${tree}), not a music folder`);
+  if (isInside(dataDirReal, real)) return new InvalidError(`${real} is inside the library's own data folder (${dataDirReal})`);
+  if (isInside(real, dataDirReal)) return new InvalidError(`${real} holds the library's own data folder (${dataDirReal}); choose the music folder inside it`);
+  return undefined;
+}

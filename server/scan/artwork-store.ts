@@ -15,6 +15,7 @@ export interface StoredArtwork {
 
 const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/jpg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif', 'image/bmp': 'bmp' };
 export const THUMB_PX = 160;
+const SERVED = new Set(['image/jpeg', 'image/png', 'image/webp']);
 
 type SharpFn = (input?: Uint8Array, options?: SharpOptions) => Sharp;
 let sharpModule: Promise<SharpFn> | undefined;
@@ -52,13 +53,23 @@ export async function storeArtwork(dataDir: string, picture: { data: Uint8Array;
   } catch {
     return null;
   }
-  const mime = meta.format ? `image/${meta.format === 'jpeg' ? 'jpeg' : meta.format}` : picture.mime;
+  let mime = meta.format ? `image/${meta.format === 'jpeg' ? 'jpeg' : meta.format}` : picture.mime;
+  let full: Uint8Array = picture.data;
+  if (!SERVED.has(mime)) {
+    // GIF, BMP, SVG, TIFF…: stored as PNG, because only PNG, JPEG and WebP are ever served
+    try {
+      full = await sharp(picture.data).png().toBuffer();
+      mime = 'image/png';
+    } catch {
+      return null;
+    }
+  }
   const ext = EXT[mime] ?? 'img';
   const dir = path.join(dataDir, 'artwork', id.slice(0, 2));
   const relPath = path.join('artwork', id.slice(0, 2), `${id}.${ext}`);
   const thumbRelPath = path.join('artwork', id.slice(0, 2), `${id}.thumb.webp`);
   fs.mkdirSync(dir, { recursive: true });
-  if (!fs.existsSync(path.join(dataDir, relPath))) writeAtomic(path.join(dataDir, relPath), picture.data);
+  if (!fs.existsSync(path.join(dataDir, relPath))) writeAtomic(path.join(dataDir, relPath), full);
   let thumb: string | null = thumbRelPath;
   if (!fs.existsSync(path.join(dataDir, thumbRelPath))) {
     try {

@@ -238,6 +238,43 @@ describe('missing files', () => {
   });
 });
 
+describe('links and patterns that would reach outside the folder', () => {
+  it('a link leading outside is never followed, whatever the setting; a link inside the folder is fine (its files count once)', async () => {
+    const root = scratch();
+    const outside = path.join(t!.tmp, 'outside');
+    fs.mkdirSync(outside);
+    fs.copyFileSync(path.join(root, firstMp3()), path.join(outside, 'secret.mp3'));
+    fs.symlinkSync('/etc/passwd', path.join(root, 'evil.mp3'));
+    fs.symlinkSync(path.join(outside, 'secret.mp3'), path.join(root, 'leak.mp3'));
+    fs.symlinkSync(outside, path.join(root, 'elsewhere'));
+    fs.mkdirSync(path.join(root, 'Inside'));
+    fs.symlinkSync(path.join(root, '_Formats'), path.join(root, 'Inside', 'formats-link'));
+    const { dir, scanId } = await addFolder(t!.ctx, root, { followSymlinks: true });
+    await runQueuedScan(t!.ctx, scanId);
+    const paths = allTracks(t!.ctx).map((x) => x.relPath);
+    expect(paths.filter((p) => /evil|leak|elsewhere/.test(p))).toEqual([]);
+    const scan = t!.db.select().from(scans).orderBy(scans.id).all().at(-1)!;
+    expect(scan.issues.map((i) => i.relPath).sort()).toEqual(['elsewhere', 'evil.mp3', 'leak.mp3']);
+    expect(scan.issues.every((i) => i.problem.includes('outside this folder'))).toBe(true);
+    // a single file named by a watcher event is held to the same rule
+    const one = await scanNow(t!.ctx, dir.id, 'hybrid', { relPath: 'leak.mp3' });
+    expect(one.stats.found).toBe(0);
+    expect(trackAt(t!.ctx, 'leak.mp3')).toBeUndefined();
+  });
+
+  it('include patterns only narrow the audio files: passwd and text never become tracks', async () => {
+    const root = scratch();
+    fs.writeFileSync(path.join(root, 'passwd'), 'root:x:0:0');
+    fs.writeFileSync(path.join(root, 'notes.txt'), 'hello');
+    const { scanId } = await addFolder(t!.ctx, root, { includePatterns: ['**/passwd', '**/*.txt', '_Formats/**'] });
+    await runQueuedScan(t!.ctx, scanId);
+    const paths = allTracks(t!.ctx).map((x) => x.relPath);
+    expect(paths).not.toContain('passwd');
+    expect(paths).not.toContain('notes.txt');
+    expect(paths.length).toBe(lib.truth.tracks.filter((x) => x.path.startsWith('_Formats/')).length);
+  });
+});
+
 describe('cancel and concurrency', () => {
   it('cancelling mid-scan keeps only whole rows, marks nothing missing, and the next scan finishes the job', async () => {
     const root = scratch();

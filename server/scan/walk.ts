@@ -45,14 +45,13 @@ const MAX_DEPTH = 128;
 
 export function compileFilters(include: string[] | null, exclude: string[]) {
   const exc = exclude.length ? picomatch(exclude, { nocase: true, dot: true }) : () => false;
-  // the default rule is only "an audio extension": a set lookup instead of a glob per file
-  const inc = include?.length
-    ? picomatch(include, { nocase: true, dot: false })
-    : (rel: string) => {
-        const dot = rel.lastIndexOf('.');
-        return dot > rel.lastIndexOf('/') && AUDIO.has(rel.slice(dot + 1).toLowerCase());
-      };
-  return { include: (rel: string) => inc(rel) && !exc(rel), excludeDir: (rel: string) => exc(rel) || exc(`${rel}/`) };
+  const audio = (rel: string) => {
+    const dot = rel.lastIndexOf('.');
+    return dot > rel.lastIndexOf('/') && AUDIO.has(rel.slice(dot + 1).toLowerCase());
+  };
+  // include patterns only narrow the audio files: a pattern can never bring in passwd or a .txt
+  const inc = include?.length ? picomatch(include, { nocase: true, dot: false }) : () => true;
+  return { include: (rel: string) => audio(rel) && inc(rel) && !exc(rel), excludeDir: (rel: string) => exc(rel) || exc(`${rel}/`) };
 }
 
 const toPosix = (p: string) => (path.sep === '/' ? p : p.split(path.sep).join('/'));
@@ -69,9 +68,23 @@ export function* walk(opts: WalkOptions): Generator<WalkFile | WalkIssue, WalkSt
   const seenDirs = new Set<string>();
   const seenFiles = new Set<string>();
   const start = opts.relPath ? path.join(opts.root, opts.relPath) : opts.root;
+  // a link is only ever followed to somewhere inside the folder, whatever the symlink setting
+  let rootReal: string | undefined;
+  const leadsOutside = (abs: string) => {
+    try {
+      rootReal ??= fs.realpathSync(opts.root);
+      const real = fs.realpathSync(abs);
+      return real !== rootReal && !real.startsWith(rootReal + path.sep);
+    } catch {
+      return true;
+    }
+  };
   // a single file (added by hand): yield it alone
   if (opts.relPath) {
-    const st = fs.statSync(start, { throwIfNoEntry: false });
+    const link = fs.lstatSync(start, { throwIfNoEntry: false });
+    const st = link?.isSymbolicLink() ? (opts.followSymlinks && !leadsOutside(start) ? fs.statSync(start, { throwIfNoEntry: false }) : undefined) : link;
+    if (link?.isSymbolicLink() && !st) return stats;
+    if (st?.isFile() && !filters.include(toPosix(opts.relPath))) return stats;
     if (st?.isFile()) {
       stats.files = 1;
       yield { relPath: opts.relPath, sizeBytes: st.size, mtimeMs: Math.floor(st.mtimeMs), inode: st.ino };
@@ -124,6 +137,11 @@ export function* walk(opts: WalkOptions): Generator<WalkFile | WalkIssue, WalkSt
       if (e.isSymbolicLink()) {
         if (!opts.followSymlinks) {
           stats.skipped++;
+          continue;
+        }
+        if (leadsOutside(abs)) {
+          stats.issues++;
+          yield { relPath: rel, problem: 'a link to somewhere outside this folder; not followed' };
           continue;
         }
         try {

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { libraryDirectories } from '@/drizzle/schema';
+import { libraryDirectories, tracks } from '@/drizzle/schema';
 import { fixtureSuite } from '../testing/fixture-suite';
 import { trackAt } from '../scan/testing';
-import { audioResponse, parseRange, previewResponse } from './audio';
+import { MAX_TRANSCODES, MAX_TRANSCODES_PER_CLIENT, audioResponse, parseRange, previewResponse, transcodesRunning } from './audio';
+import { CLIENT_HEADER } from './gate';
 
 const suite = fixtureSuite();
 
@@ -102,6 +103,45 @@ describe('GET /api/tracks/:id/audio', () => {
     expect(((await off.json()) as { error: string }).error).toMatch(/not available/);
   });
 
+  it('never serves a file outside its library folder: a link planted, swapped in, or left after a folder stopped following links', async () => {
+    const { t, rt, probe, dir, root } = await library();
+    const outside = path.join(t.tmp, 'secret.txt');
+    fs.writeFileSync(outside, 'the host name and other secrets');
+    const body = async (res: Response) => (res.body ? (await bytes(res)).toString('latin1') : '');
+    // an indexed file replaced by a link to a file outside the folder
+    const mp3 = probe('mp3-cbr320');
+    fs.rmSync(mp3.file);
+    fs.symlinkSync(outside, mp3.file);
+    for (const respond of [audioResponse, previewResponse]) {
+      const res = respond(rt, get(mp3.track.id), mp3.track.id);
+      expect(res.status).toBe(403);
+      expect(await body(res)).not.toContain('secrets');
+    }
+    // a track row that is marked missing is not served, even if a file turns up at its path
+    const flac = probe('flac');
+    t.db.update(tracks).set({ isMissing: true }).where(eq(tracks.id, flac.track.id)).run();
+    expect(audioResponse(rt, get(flac.track.id), flac.track.id).status).toBe(404);
+    // a link to another file inside the same folder is fine (links the folder follows)
+    const ogg = probe('ogg');
+    fs.rmSync(ogg.file);
+    fs.symlinkSync(probe('wav').file, ogg.file);
+    expect(audioResponse(rt, get(ogg.track.id), ogg.track.id).status).toBe(200);
+    // a folder switched off is not served
+    t.db.update(libraryDirectories).set({ isActive: false }).where(eq(libraryDirectories.id, dir.id)).run();
+    expect(audioResponse(rt, get(probe('wav').track.id), probe('wav').track.id).status).toBe(404);
+    expect(root).toBeTruthy();
+  });
+
+  it('refuses files of a system folder added before folders were checked', async () => {
+    const { t, rt, probe, dir } = await library();
+    const { track } = probe('wav');
+    t.db.update(libraryDirectories).set({ path: '/etc' }).where(eq(libraryDirectories.id, dir.id)).run();
+    t.db.update(tracks).set({ relPath: 'passwd' }).where(eq(tracks.id, track.id)).run();
+    const res = audioResponse(rt, get(track.id), track.id);
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: string }).error).toMatch(/system folder/);
+  });
+
   it('needs a session or token when a password is set', async () => {
     const { rt, probe } = await library({ MISMO_PASSWORD: 'correct horse' });
     const { track } = probe('mp3-cbr320');
@@ -111,6 +151,28 @@ describe('GET /api/tracks/:id/audio', () => {
 });
 
 describe('GET /api/tracks/:id/preview', () => {
+  it(`converts at most ${MAX_TRANSCODES_PER_CLIENT} previews per client and ${MAX_TRANSCODES} overall at once; the rest wait their turn (429)`, async () => {
+    const { rt, probe } = await library();
+    const { track } = probe('aiff');
+    const from = (client: string) => new Request(`http://127.0.0.1/api/tracks/${track.id}/preview`, { headers: { [CLIENT_HEADER]: client } });
+    const open: Response[] = [];
+    const statuses = (client: string, n: number) =>
+      Array.from({ length: n }, () => {
+        const res = previewResponse(rt, from(client), track.id);
+        if (res.status === 200) open.push(res);
+        return res.status;
+      });
+    expect(statuses('10.0.0.1', 3)).toEqual([200, 200, 429]);
+    expect(statuses('10.0.0.2', 3)).toEqual([200, 200, 429]);
+    expect(statuses('10.0.0.3', 1)).toEqual([429]); // four running overall
+    expect(transcodesRunning()).toBe(MAX_TRANSCODES);
+    // reading them to the end frees the slots
+    for (const res of open) await res.arrayBuffer();
+    await vi.waitFor(() => expect(transcodesRunning()).toBe(0));
+    expect(statuses('10.0.0.3', 1)).toEqual([200]);
+    await open.at(-1)!.arrayBuffer();
+  });
+
   it('passes formats the browser plays straight through', async () => {
     const { rt, probe } = await library();
     const { track, file } = probe('mp3-v0');

@@ -5,8 +5,10 @@ import { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { libraryDirectories, stemSets, tracks } from '@/drizzle/schema';
 import type { Db } from '../db/client';
+import { forbiddenFolderProblem, isInside } from '../library/paths';
 import { findExecutable } from '../system/executables';
 import { unauthorized } from './bytes';
+import { CLIENT_HEADER } from './gate';
 import type { WebRuntime } from './runtime';
 
 type Rt = Pick<WebRuntime, 'app' | 'signingKey'>;
@@ -39,12 +41,18 @@ const json = (status: number, error: string, headers: Record<string, string> = {
 
 interface Located {
   track: typeof tracks.$inferSelect;
+  /** The file's real path: symlinks resolved, checked to lie inside its library folder. */
   file: string;
   stat: fs.Stats;
 }
 
-/** Finds a library track's file on disk, or the response that says why it cannot be served. */
-function locate(db: Db, id: string): Located | Response {
+/**
+ * Finds a library track's file on disk, or the response that says why it cannot be served. Only
+ * a present track in an active, available folder is served, and only when the file's real path
+ * (every symlink resolved) is a regular file inside that folder — a link to /etc/passwd planted
+ * in a folder, or swapped in for an indexed file, is refused whatever the symlink setting.
+ */
+function locate(db: Db, dataDir: string, id: string): Located | Response {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return json(400, 'Invalid track id');
   const row = db
     .select({ track: tracks, dir: libraryDirectories })
@@ -53,20 +61,42 @@ function locate(db: Db, id: string): Located | Response {
     .where(eq(tracks.id, id))
     .get();
   if (!row) return json(404, 'Track not found');
-  if (!row.dir) return json(404, 'The track is no longer in a library folder');
+  if (!row.dir?.isActive) return json(404, 'The track is no longer in a library folder');
+  if (forbiddenFolderProblem(row.dir.path, realDataDir(dataDir))) return json(403, `"${row.dir.name}" is a system folder; its files are not served`);
   if (!row.dir.isAvailable) return json(503, `"${row.dir.name}" is not available (is the drive plugged in?)`);
+  if (row.track.isMissing) return json(404, 'The file is missing');
   const rel = path.normalize(row.track.relPath);
   if (path.isAbsolute(rel) || rel === '..' || rel.startsWith(`..${path.sep}`)) return json(404, 'Track not found');
-  const file = path.join(row.dir.path, rel);
+  let file: string;
   let stat: fs.Stats;
   try {
-    stat = fs.statSync(file);
+    file = fs.realpathSync(path.join(row.dir.path, rel));
+    stat = fs.lstatSync(file);
   } catch {
     return json(404, 'The file is missing');
   }
+  if (!isInside(row.dir.path, file)) return json(403, 'The file is a link to somewhere outside its library folder');
   if (!stat.isFile()) return json(404, 'The file is missing');
   return { track: row.track, file, stat };
 }
+
+const realDataDirs = new Map<string, string>();
+function realDataDir(dir: string): string {
+  let real = realDataDirs.get(dir);
+  if (!real) {
+    try {
+      real = fs.realpathSync(dir);
+    } catch {
+      real = path.resolve(dir);
+    }
+    realDataDirs.set(dir, real);
+  }
+  return real;
+}
+
+/** A byte stream of a checked file that refuses to follow a link swapped in since the check. */
+const fileStream = (file: string, r: ByteRange) =>
+  Readable.toWeb(fs.createReadStream('', { fd: fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW), start: r.start, end: r.end })) as ReadableStream;
 
 interface ByteRange {
   start: number;
@@ -126,13 +156,13 @@ function fileHeaders(loc: Located, contentType: string, etag: string) {
 export function audioResponse(rt: Rt, req: Request, id: string, opts: { download?: boolean } = {}): Response {
   const denied = unauthorized(rt, req);
   if (denied) return denied;
-  const loc = locate(rt.app.db, id);
+  const loc = locate(rt.app.db, rt.app.env.dataDir, id);
   if (loc instanceof Response) return loc;
   const etag = `"${loc.stat.size.toString(36)}-${Math.floor(loc.stat.mtimeMs).toString(36)}"`;
   const headers: Record<string, string> = fileHeaders(loc, CONTENT_TYPES[loc.track.fileExt] ?? 'application/octet-stream', etag);
   if (opts.download) headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(loc.track.fileName)}`;
   if (req.headers.get('if-none-match') === etag && !req.headers.get('range')) return new Response(null, { status: 304, headers });
-  return rangedResponse(req, loc.stat.size, headers, (r) => Readable.toWeb(fs.createReadStream(loc.file, { start: r.start, end: r.end })) as ReadableStream);
+  return rangedResponse(req, loc.stat.size, headers, (r) => fileStream(loc.file, r));
 }
 
 // ---- previews of formats browsers cannot decode: 16-bit stereo WAV made by ffmpeg on demand.
@@ -158,11 +188,36 @@ function wavHeader(dataBytes: number): Buffer {
   return h;
 }
 
+/** ffmpeg processes previews may run at once, overall and for one client address. */
+export const MAX_TRANSCODES = 4;
+export const MAX_TRANSCODES_PER_CLIENT = 2;
+const running = { total: 0, byClient: new Map<string, number>() };
+
+/** A transcode slot for this client, or null when the caps are reached; the function frees it (once). */
+function takeTranscode(client: string): (() => void) | null {
+  const mine = running.byClient.get(client) ?? 0;
+  if (running.total >= MAX_TRANSCODES || mine >= MAX_TRANSCODES_PER_CLIENT) return null;
+  running.total++;
+  running.byClient.set(client, mine + 1);
+  let freed = false;
+  return () => {
+    if (freed) return;
+    freed = true;
+    running.total--;
+    const n = (running.byClient.get(client) ?? 1) - 1;
+    if (n > 0) running.byClient.set(client, n);
+    else running.byClient.delete(client);
+  };
+}
+
+/** Previews converting right now (metrics, tests). */
+export const transcodesRunning = () => running.total;
+
 /**
  * Bytes [start, end] of the preview WAV: the header part, then PCM decoded by ffmpeg from the
  * matching time, trimmed to frame alignment and padded with silence if the decoder ends early.
  */
-function previewStream(ffmpeg: string, file: string, dataBytes: number, r: ByteRange, signal: AbortSignal): ReadableStream<Uint8Array> {
+function previewStream(ffmpeg: string, file: string, dataBytes: number, r: ByteRange, signal: AbortSignal, release: () => void): ReadableStream<Uint8Array> {
   let remaining = r.end - r.start + 1;
   const header = r.start < HEADER ? wavHeader(dataBytes).subarray(r.start, Math.min(HEADER, r.end + 1)) : null;
   const pcmStart = Math.max(0, r.start - HEADER);
@@ -178,11 +233,19 @@ function previewStream(ffmpeg: string, file: string, dataBytes: number, r: ByteR
         controller.enqueue(new Uint8Array(header));
         remaining -= header.length;
       }
-      if (remaining <= 0) return controller.close();
+      if (remaining <= 0) {
+        release();
+        return controller.close();
+      }
       signal.addEventListener('abort', kill, { once: true });
-      proc = spawn(ffmpeg, ['-nostdin', '-v', 'error', '-ss', (frame / RATE).toFixed(6), '-i', file, '-vn', '-map', '0:a:0', '-ac', '2', '-ar', String(RATE), '-f', 's16le', '-'], {
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
+      // file: — a path is never read as another ffmpeg protocol
+      proc = spawn(
+        ffmpeg,
+        ['-nostdin', '-v', 'error', '-ss', (frame / RATE).toFixed(6), '-i', `file:${file}`, '-vn', '-map', '0:a:0', '-ac', '2', '-ar', String(RATE), '-f', 's16le', '-'],
+        {
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      );
       const out = proc.stdout!;
       out.on('data', (chunk: Buffer) => {
         let c = chunk;
@@ -201,6 +264,7 @@ function previewStream(ffmpeg: string, file: string, dataBytes: number, r: ByteR
         } else if ((controller.desiredSize ?? 1) <= 0) out.pause();
       });
       proc.on('close', () => {
+        release();
         signal.removeEventListener('abort', kill);
         if (remaining > 0) {
           // the decoder's idea of the length fell short of the duration: finish with silence
@@ -209,7 +273,10 @@ function previewStream(ffmpeg: string, file: string, dataBytes: number, r: ByteR
           controller.close();
         }
       });
-      proc.on('error', (e) => controller.error(e));
+      proc.on('error', (e) => {
+        release();
+        controller.error(e);
+      });
     },
     pull() {
       proc?.stdout?.resume();
@@ -226,7 +293,7 @@ function previewStream(ffmpeg: string, file: string, dataBytes: number, r: ByteR
 export function previewResponse(rt: Rt, req: Request, id: string): Response {
   const denied = unauthorized(rt, req);
   if (denied) return denied;
-  const loc = locate(rt.app.db, id);
+  const loc = locate(rt.app.db, rt.app.env.dataDir, id);
   if (loc instanceof Response) return loc;
   if (browserPlays(loc.track)) return audioResponse(rt, req, id);
   const ffmpeg = findExecutable('ffmpeg');
@@ -236,7 +303,12 @@ export function previewResponse(rt: Rt, req: Request, id: string): Response {
   const dataBytes = Math.round((loc.track.durationMs / 1000) * RATE) * FRAME;
   const etag = `"p-${loc.stat.size.toString(36)}-${Math.floor(loc.stat.mtimeMs).toString(36)}"`;
   const headers = fileHeaders(loc, 'audio/wav', etag);
-  return rangedResponse(req, HEADER + dataBytes, headers, (r) => previewStream(ffmpeg, loc.file, dataBytes, r, req.signal));
+  if (req.method === 'HEAD') return rangedResponse(req, HEADER + dataBytes, headers, () => null);
+  const release = takeTranscode(req.headers.get(CLIENT_HEADER) ?? 'unknown');
+  if (!release) return json(429, 'Too many previews are being converted at once; try again in a moment', { 'retry-after': '2' });
+  const res = rangedResponse(req, HEADER + dataBytes, headers, (r) => previewStream(ffmpeg, loc.file, dataBytes, r, req.signal, release));
+  if (!res.body) release(); // 304/416: nothing to convert
+  return res;
 }
 
 /**
@@ -251,16 +323,23 @@ export function stemResponse(rt: Rt, req: Request, id: string, stem: string): Re
   const set = rt.app.db.select().from(stemSets).where(eq(stemSets.audioHash, t.hash)).get();
   const rel = set && Object.hasOwn(set.files, stem) ? set.files[stem]! : undefined;
   if (!set || !rel) return json(404, set ? `No "${stem}" stem for this track` : 'No stems for this track yet');
-  const file = path.resolve(rt.app.env.dataDir, rel);
-  if (!file.startsWith(path.resolve(rt.app.env.dataDir, 'stems') + path.sep)) return json(404, 'No stems for this track yet');
+  let file: string;
   let stat: fs.Stats;
   try {
-    stat = fs.statSync(file);
+    file = fs.realpathSync(path.resolve(rt.app.env.dataDir, rel));
+    stat = fs.lstatSync(file);
   } catch {
     return json(404, 'The stem file is gone from the cache; separate the stems again');
   }
+  let cache: string;
+  try {
+    cache = fs.realpathSync(path.resolve(rt.app.env.dataDir, 'stems'));
+  } catch {
+    return json(404, 'No stems for this track yet');
+  }
+  if (!file.startsWith(cache + path.sep) || !stat.isFile()) return json(404, 'No stems for this track yet');
   const etag = `"s-${t.hash}-${stem}-${stat.size.toString(36)}"`;
   const headers = { 'content-type': CONTENT_TYPES[set.format] ?? 'application/octet-stream', etag, 'cache-control': 'private, no-cache' };
   if (req.headers.get('if-none-match') === etag && !req.headers.get('range')) return new Response(null, { status: 304, headers });
-  return rangedResponse(req, stat.size, headers, (r) => Readable.toWeb(fs.createReadStream(file, { start: r.start, end: r.end })) as ReadableStream);
+  return rangedResponse(req, stat.size, headers, (r) => fileStream(file, r));
 }

@@ -6,8 +6,6 @@ import { appendEvent } from '@/server/events/outbox';
 import { createLogger, type Logger } from '@/server/log';
 import { recoverOperations } from '@/server/files/recover';
 import { migrateWithBackup } from '@/server/ops/backup';
-import { currentWorker } from '@/server/system/worker-status';
-import { appVersion } from '@/server/version';
 import { Components } from './components';
 import { Heartbeat } from './heartbeat';
 import { WorkerHttp, sendJson } from './http';
@@ -61,17 +59,9 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
   components.set('jobs', { state: 'running', active: 0 });
 
   const http = new WorkerHttp(log.child({ module: 'http' }));
-  http.route('GET', '/health', (_req, res) => {
-    const w = currentWorker(db, ctx.clock.now());
-    sendJson(res, 200, {
-      status: 'ok',
-      version: appVersion(),
-      pid: process.pid,
-      uptimeMs: Math.round(process.uptime() * 1000),
-      components: components.snapshot(),
-      heartbeatAgeMs: w.heartbeatAgeMs,
-    });
-  });
+  // up or down only: anyone who can reach this port may ask. Details (components, jobs, analysis
+  // URLs) are on the System page and in the web's signed-in /api/health.
+  http.route('GET', '/health', (_req, res) => sendJson(res, 200, { status: 'ok' }));
   const httpPort = await http.listen(env.worker.host, env.worker.port);
   components.set('http', { state: 'listening', port: httpPort });
 

@@ -24,6 +24,10 @@ const secretsMatch = (a: string, b: string) => {
   return x.length === y.length && crypto.timingSafeEqual(x, y);
 };
 
+/** Whether any job was ever dispatched with this secret: checked before a byte of the body is read. */
+export const callbackSecretKnown = (ctx: Pick<AppContext, 'db'>, secret: string) =>
+  ctx.db.select({ id: analysisJobs.id }).from(analysisJobs).where(eq(analysisJobs.secret, secret)).get() !== undefined;
+
 /**
  * Checks one callback delivery and stores it durably before it is acknowledged: the secret in the
  * URL must be the one issued with the job's current dispatch (else 401, nothing stored), the

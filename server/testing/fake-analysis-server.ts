@@ -28,6 +28,12 @@ export interface FakeBehaviour {
   stemDelivery: 'path' | 'base64' | 'url';
   /** URL delivery pointing at another host than this server (must be refused). */
   foreignStemHost: boolean;
+  /** URL delivery from this base instead (e.g. another port on the same host: must be refused). */
+  stemUrlBase?: string;
+  /** The stem files answer with a redirect there (must not be followed). */
+  stemRedirectTo?: string;
+  /** Path delivery naming these files instead of its own (hostile paths: must be refused). */
+  stemPaths?: Record<string, string>;
 }
 
 export interface Submitted {
@@ -134,10 +140,11 @@ function stageData(stage: string, hash: string, behaviour: FakeBehaviour, baseUr
       fs.mkdirSync(dir, { recursive: true });
       stems = Object.fromEntries(names.map((n) => [n, path.join(dir, `${n}.wav`)]));
       for (const p of Object.values(stems)) fs.writeFileSync(p, wav);
+      if (behaviour.stemPaths) stems = behaviour.stemPaths;
     } else if (behaviour.stemDelivery === 'base64') {
       stems = Object.fromEntries(names.map((n) => [n, wav.toString('base64')]));
     } else {
-      const base = behaviour.foreignStemHost ? baseUrl.replace('127.0.0.1', 'localhost') : baseUrl;
+      const base = behaviour.stemUrlBase ?? (behaviour.foreignStemHost ? baseUrl.replace('127.0.0.1', 'localhost') : baseUrl);
       stems = Object.fromEntries(names.map((n) => [n, `${base}/files/${hash}/${n}.wav`]));
     }
     const stemWave = {
@@ -272,6 +279,10 @@ export async function startFakeAnalysisServer(opts: { port?: number; behaviour?:
       }
       const f = /^\/files\/([0-9a-f]+)\/(\w+)\.wav$/.exec(url.pathname);
       if (f && req.method === 'GET') {
+        if (behaviour.stemRedirectTo) {
+          res.writeHead(302, { location: behaviour.stemRedirectTo });
+          return res.end();
+        }
         res.writeHead(200, { 'content-type': 'audio/wav' });
         return res.end(tinyWav());
       }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { closeDatabase, openDatabase } from '@/server/db/client';
 import { silentLogger } from '@/server/log';
 import { SettingsStore } from '@/server/settings/store';
 import { freePort } from '@/server/testing/free-port';
-import { fakeResults, startFakeAnalysisServer, type FakeAnalysisServer } from '@/server/testing/fake-analysis-server';
+import { fakeResults, startFakeAnalysisServer, type FakeAnalysisServer, type FakeBehaviour } from '@/server/testing/fake-analysis-server';
 import { startWorker, type WorkerHandle } from '../app';
 import { analysisFixture, jobsByStatus, until } from './testing';
 
@@ -201,6 +202,37 @@ describe('analysis with a real HTTP peer', () => {
     expect(w.ctx.db.select().from(audioAnalysis).get()!.bpm).not.toBe(999);
   });
 
+  it('refuses a callback with an unknown secret before reading a byte of its body, and stays responsive', async () => {
+    const f = await fake({ behaviour: { delayMs: 2 } });
+    const fx = fixture(1, { PYTHON_SERVER_URL: f.url });
+    const w = await worker(fx);
+    await until('completed', () => completed(w) === 1);
+    const callbacksBefore = w.ctx.db.select().from(analysisCallbacks).all().length;
+    // a 600 MB body is announced; only its first megabyte is ever offered
+    const answer = await new Promise<{ status: number; closed: boolean }>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: w.httpPort,
+          method: 'POST',
+          path: '/api/analysis/callback/forged-secret-0123456789',
+          headers: { 'content-type': 'application/json', 'content-length': String(600 * 1024 * 1024) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, closed: res.headers.connection === 'close' }));
+        },
+      );
+      req.on('error', reject);
+      req.write(Buffer.alloc(1024 * 1024, 0x20));
+    });
+    expect(answer).toEqual({ status: 401, closed: true });
+    expect((await fetch(`http://127.0.0.1:${w.httpPort}/health`)).status).toBe(200);
+    expect(w.ctx.db.select().from(analysisCallbacks).all()).toHaveLength(callbacksBefore);
+    const incoming = path.join(fx.env.dataDir, 'analysis-callbacks');
+    expect(fs.existsSync(incoming) ? fs.readdirSync(incoming).filter((n) => n.startsWith('.incoming')) : []).toEqual([]);
+  });
+
   it('rejects a forged or invalid callback and changes nothing', async () => {
     const f = await fake({ behaviour: { hold: true } });
     const fx = fixture(1, { PYTHON_SERVER_URL: f.url });
@@ -254,22 +286,63 @@ describe('analysis with a real HTTP peer', () => {
     }, 30_000);
   }
 
-  it('refuses stem URLs from any other host than the analysis server', async () => {
-    const f = await fake({ behaviour: { stemDelivery: 'url', foreignStemHost: true } });
-    const fx = fixture(1, { PYTHON_SERVER_URL: f.url, ANALYSIS_MAX_RETRIES: '1' });
-    const w = await worker(fx);
-    await until('basic analysis', () => completed(w) === 1);
-    requestAnalysis(w.ctx.db, { audioHash: fx.hashes[0]!, stages: ['stems'], priority: ANALYSIS_PRIORITY.engine }, Date.now());
-    const errors = () =>
-      w.ctx.db
-        .select()
-        .from(analysisCallbacks)
-        .all()
-        .filter((c) => c.error);
-    await until('the stems callback failed', () => errors().length === 1);
-    expect(errors()[0]!.error).toMatch(/refusing to download from localhost/);
-    expect(w.analysis.stems.has(fx.hashes[0]!)).toBe(false);
-  }, 30_000);
+  // each hostile delivery fails the stems stage with a clear reason and nothing enters the cache
+  const hostile: [string, (f: { url: string; jobsDir: string }, hash: string, dataDir: string) => Partial<FakeBehaviour>, RegExp][] = [
+    ['another host', () => ({ stemDelivery: 'url', foreignStemHost: true }), /refusing to download from http:\/\/localhost:\d+/],
+    [
+      'another port on the same host',
+      (f) => ({ stemDelivery: 'url', stemUrlBase: f.url.replace(/:(\d+)$/, (_, p: string) => `:${Number(p) + 1}`) }),
+      /refusing to download from http:\/\/127\.0\.0\.1:\d+/,
+    ],
+    ['a redirect', (f) => ({ stemDelivery: 'url', stemRedirectTo: `${f.url.replace('127.0.0.1', 'localhost')}/secret.wav` }), /refusing to follow a redirect/],
+    [
+      'a path outside the allowed folders (/etc/passwd)',
+      () => ({ stemDelivery: 'path', stemPaths: { vocals: '/etc/passwd', drums: '/etc/passwd', bass: '/etc/passwd', other: '/etc/passwd' } }),
+      /outside the allowed folders/,
+    ],
+    [
+      "the library's own session secret",
+      (_f, _h, dataDir) => {
+        const secret = path.join(dataDir, 'session-secret');
+        fs.mkdirSync(dataDir, { recursive: true });
+        fs.writeFileSync(secret, 'top secret');
+        return { stemDelivery: 'path', stemPaths: { vocals: secret, drums: secret, bass: secret, other: secret } };
+      },
+      /not in this job's folder/,
+    ],
+    [
+      "a link in the job's folder to /etc/passwd",
+      (f, hash) => {
+        const dir = path.join(f.jobsDir, hash, 'evil');
+        fs.mkdirSync(dir, { recursive: true });
+        fs.symlinkSync('/etc/passwd', path.join(dir, 'vocals.wav'));
+        const p = path.join(dir, 'vocals.wav');
+        return { stemDelivery: 'path', stemPaths: { vocals: p, drums: p, bass: p, other: p } };
+      },
+      /outside the allowed folders/,
+    ],
+  ];
+  for (const [what, behaviour, reason] of hostile) {
+    it(`refuses stems delivered by ${what}`, async () => {
+      const f = await fake({ behaviour: { stemDelivery: 'url' } });
+      const fx = fixture(1, { PYTHON_SERVER_URL: f.url, ANALYSIS_MAX_RETRIES: '1' });
+      const w = await worker(fx);
+      await until('basic analysis', () => completed(w) === 1);
+      Object.assign(f.behaviour, behaviour(f, fx.hashes[0]!, fx.env.dataDir));
+      requestAnalysis(w.ctx.db, { audioHash: fx.hashes[0]!, stages: ['stems'], priority: ANALYSIS_PRIORITY.engine }, Date.now());
+      w.analysis.wake();
+      const errors = () =>
+        w.ctx.db
+          .select()
+          .from(analysisCallbacks)
+          .all()
+          .filter((c) => c.error);
+      await until('the stems callback failed', () => errors().length === 1);
+      expect(errors()[0]!.error).toMatch(reason);
+      expect(w.analysis.stems.has(fx.hashes[0]!)).toBe(false);
+      expect(fs.existsSync(path.join(fx.env.dataDir, 'stems', fx.hashes[0]!))).toBe(false);
+    }, 30_000);
+  }
 });
 
 describe('analysis across a worker crash', () => {

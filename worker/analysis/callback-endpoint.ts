@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import type { AppContext } from '@/server/context';
-import { callbacksDir, INLINE_BODY_MAX, receiveCallback } from '@/server/analysis/callbacks';
+import { callbackSecretKnown, callbacksDir, INLINE_BODY_MAX, receiveCallback } from '@/server/analysis/callbacks';
 import { sendJson } from '../http';
 
 /** Largest callback body accepted (base64 stems can reach a few hundred MB). */
@@ -51,10 +51,14 @@ export function callbackEndpoint(ctx: AppContext, stored: () => void) {
 
   return async (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
     const secret = url.pathname.slice('/api/analysis/callback/'.length);
-    if (!/^[\w-]{10,100}$/.test(secret)) {
-      req.resume();
-      return sendJson(res, 401, { error: 'Unauthorized', message: 'Missing or malformed callback secret' });
-    }
+    // refused before a byte of the body is read, and the connection is dropped rather than drained
+    const refuse = (message: string) => {
+      const text = JSON.stringify({ error: 'Unauthorized', message });
+      res.writeHead(401, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' });
+      res.end(text, () => req.socket.destroySoon());
+    };
+    if (!/^[\w-]{10,100}$/.test(secret)) return refuse('Missing or malformed callback secret');
+    if (!callbackSecretKnown(ctx, secret)) return refuse('Unknown callback secret');
     const body = await readBody(req);
     if (body.tooLarge) return sendJson(res, 413, { error: 'Too large', message: `Callback bodies are limited to ${MAX_BODY / 1024 / 1024} MB` });
     let parsed: unknown;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -100,9 +101,50 @@ export class StemCache {
 }
 
 async function download(url: string, dest: string, timeoutMs: number) {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  // a redirect could lead anywhere (another port, another host): refused, not followed
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+  if (res.status >= 300 && res.status < 400) throw new Error(`downloading ${url}: refusing to follow a redirect`);
   if (!res.ok || !res.body) throw new Error(`downloading ${url}: HTTP ${res.status}`);
   await pipeline(Readable.fromWeb(res.body as never), fs.createWriteStream(dest));
+}
+
+const STEM_EXTENSIONS = new Set(['.wav', '.flac', '.mp3', '.ogg', '.opus', '.m4a', '.aac', '.aiff', '.aif']);
+
+const isLoopbackUrl = (u: string) => {
+  const h = new URL(u).hostname.replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || h.startsWith('127.');
+};
+
+/** Where a local server may hand stems over: ANALYSIS_STEMS_PATHS, else the temp folder and the server's app folder (real paths). */
+function stemPathPrefixes(ctx: AppContext): string[] {
+  const configured = ctx.env.stems.pathPrefixes.length ? ctx.env.stems.pathPrefixes : [os.tmpdir(), ...(ctx.env.analysis.appDir ? [ctx.env.analysis.appDir] : [])];
+  return configured.flatMap((p) => {
+    try {
+      return [fs.realpathSync(p)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * A stem file a local server named, checked: an absolute path whose real path (links resolved) is
+ * a regular audio file under an allowed folder, in a folder named for this job's hash — never the
+ * session secret, the database or /etc/passwd.
+ */
+function checkedStemPath(p: string, hash: string, prefixes: string[]): string {
+  if (!path.isAbsolute(p)) throw new Error('a stem path is not absolute');
+  let real: string;
+  try {
+    real = fs.realpathSync(p);
+  } catch {
+    throw new Error(`a stem file is not there: ${p}`);
+  }
+  if (!prefixes.some((pre) => real.startsWith(pre + path.sep))) throw new Error(`refusing a stem outside the allowed folders: ${p}`);
+  if (!real.split(path.sep).includes(hash)) throw new Error(`refusing a stem that is not in this job's folder: ${p}`);
+  if (!STEM_EXTENSIONS.has(path.extname(real).toLowerCase())) throw new Error(`refusing a stem that is not an audio file: ${p}`);
+  if (!fs.lstatSync(real).isFile()) throw new Error(`a stem is not a regular file: ${p}`);
+  return real;
 }
 
 /**
@@ -120,17 +162,21 @@ export async function acceptStems(ctx: AppContext, cache: StemCache, job: Analys
     const byUrl = d.delivery_mode === 'callback' && /^https?:\/\//i.test(first);
     const format = d.format ?? (d.delivery_mode === 'path' ? path.extname(first).slice(1) || 'wav' : byUrl ? 'flac' : 'wav');
     const staged: Record<string, string> = {};
+    if (!job.stagesDispatched.includes('stems')) throw new Error('stems arrived for a job that did not ask for them');
     if (d.delivery_mode === 'path') {
+      const prefixes = stemPathPrefixes(ctx);
+      if (!job.serverUrl || !isLoopbackUrl(job.serverUrl)) throw new Error('stems by path are only taken from an analysis server on this machine');
       for (const [stem, p] of entries) {
-        if (!path.isAbsolute(p)) throw new Error(`stem ${stem}: not an absolute path`);
+        const real = checkedStemPath(p, hash, prefixes);
         staged[stem] = path.join(staging, `${stem}.${format}`);
-        await fs.promises.copyFile(p, staged[stem]);
+        await fs.promises.copyFile(real, staged[stem], fs.constants.COPYFILE_EXCL);
       }
     } else if (byUrl) {
-      const allowed = job.serverUrl ? new URL(job.serverUrl).hostname : undefined;
+      // scheme, host and port of the server that ran the job: another port on the same host is another service
+      const allowed = job.serverUrl ? new URL(job.serverUrl).origin : undefined;
       for (const [stem, u] of entries) {
-        const host = new URL(u).hostname;
-        if (!allowed || host !== allowed) throw new Error(`stem ${stem}: refusing to download from ${host} (only ${allowed ?? 'the analysis server'} is trusted)`);
+        const origin = new URL(u).origin;
+        if (!allowed || origin !== allowed) throw new Error(`stem ${stem}: refusing to download from ${origin} (only ${allowed ?? 'the analysis server'} is trusted)`);
       }
       await Promise.all(
         entries.map(async ([stem, u]) => {

@@ -136,6 +136,9 @@ describe('file operations', () => {
     expect(fs.existsSync(path.join(root, path.dirname(t!.relPath), `Warm-up opener${ext}`))).toBe(true);
 
     for (const name of ['../escape', 'a/b', 'bad\u0007name', '.hidden', '..', ' ']) await expect(planRename(ctx, { trackId: t!.id, name })).rejects.toThrow(/name/);
+    // bidirectional overrides would make "invoice\u202Egnp.mp3" read "invoicepng…": refused, all of them
+    for (const bidi of ['\u202e', '\u202d', '\u2066', '\u2067', '\u2068', '\u2069', '\u200f', '\u061c'])
+      await expect(planRename(ctx, { trackId: t!.id, name: `track${bidi}3pm.exe` })).rejects.toThrow(/reverse the text direction/);
     const outside = fs.mkdtempSync(path.join(tc.tmp, 'outside-'));
     await expect(planMove(ctx, { trackIds: [t!.id], folder: outside })).rejects.toThrow(/not inside a library folder/);
     await expect(planMove(ctx, { trackIds: [t!.id], folder: `${root}/../x` })).rejects.toThrow(/\.\./);

@@ -13,11 +13,14 @@ export const TRASH_FOLDER = '.mismo-trash';
 const MAX_NAME_BYTES = 255;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
+/** Bidirectional overrides and isolates: "mp3.exe" can be made to read "exe.mp3". */
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** A single file or folder name: no separators, no control characters, not `.`/`..`, not hidden. */
 export function checkName(name: string, what = 'name'): string {
   if (name.trim() === '') throw new InvalidError(`${what} must not be empty`);
   if (CONTROL.test(name)) throw new InvalidError(`${what} contains control characters`);
+  if (BIDI.test(name)) throw new InvalidError(`${what} contains characters that reverse the text direction (they can disguise a name)`);
   if (name.includes('/') || name.includes('\\')) throw new InvalidError(`${what} must not contain a slash`);
   if (name === '.' || name === '..') throw new InvalidError(`${what} must not be "${name}"`);
   if (name.startsWith('.')) throw new InvalidError(`${what} must not start with a dot (the file would be hidden from the library)`);

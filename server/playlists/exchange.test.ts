@@ -3,9 +3,9 @@ import { sql } from 'drizzle-orm';
 import { writeTx } from '../db/tx';
 import { createTestContext, type TestContext } from '../testing/create-test-context';
 import { dbFingerprint } from '../testing/db-fingerprint';
-import { insertFolder, insertTrack } from '../testing/seed-tracks';
+import { insertFolder, insertTrack, seedTracks } from '../testing/seed-tracks';
 import { removeTracksTx } from '../tracks/remove-tracks';
-import { exportPlaylist, importPlaylist, normaliseTag, parseM3u, type ImportOptions } from './exchange';
+import { MAX_IMPORT_ENTRIES, exportPlaylist, importPlaylist, normaliseTag, parseM3u, type ImportOptions } from './exchange';
 import { addTracks, createPlaylist, updateEntry } from './playlists';
 
 let t: TestContext;
@@ -37,7 +37,7 @@ const order = (playlistId: string) =>
     )
     .map((r) => r.trackId ?? (JSON.parse(r.placeholder!) as { title: string }).title);
 
-const importIt = (opts: ImportOptions) => writeTx(t.db, (tx) => importPlaylist(tx, opts, 2));
+const importIt = (opts: ImportOptions) => importPlaylist(t.db, opts, 2);
 
 describe('playlist export', () => {
   it('writes M3U8 with #EXTINF and absolute paths', () => {
@@ -78,18 +78,18 @@ describe('playlist export', () => {
 });
 
 describe('playlist import', () => {
-  it('round-trips an M3U8 export, absolute or relative, to the same tracks in the same order', () => {
+  it('round-trips an M3U8 export, absolute or relative, to the same tracks in the same order', async () => {
     const { ids, p } = library();
     for (const opts of [{ paths: 'absolute' }, { paths: 'relative', relativeTo: '/music/House' }] as const) {
       const file = exportPlaylist(t.db, p.id, { format: 'm3u8', ...opts });
-      const r = importIt({ fileName: file.fileName, content: file.content, baseDir: opts.paths === 'relative' ? opts.relativeTo : null });
+      const r = await importIt({ fileName: file.fileName, content: file.content, baseDir: opts.paths === 'relative' ? opts.relativeTo : null });
       expect(r).toMatchObject({ total: 4, matched: { hash: 0, path: 4, tags: 0 }, unmatched: [] });
       expect(r.playlist.name).toBe('Friday / late');
       expect(order(r.playlist.id)).toEqual(ids);
     }
   });
 
-  it('finds files moved to another drive or computer by their path tail, then by artist + title + duration, and reports the rest', () => {
+  it('finds files moved to another drive or computer by their path tail, then by artist + title + duration, and reports the rest', async () => {
     const { ids } = library();
     const m3u = [
       '\uFEFF#EXTM3U',
@@ -104,7 +104,7 @@ describe('playlist import', () => {
       '',
       'Untitled.wav', // relative, no base folder: the file name with the longest tail wins
     ].join('\r\n');
-    const r = importIt({ fileName: 'from-windows.m3u', content: m3u });
+    const r = await importIt({ fileName: 'from-windows.m3u', content: m3u });
     expect(r.matched).toEqual({ hash: 0, path: 2, tags: 1 });
     expect(r.unmatched).toEqual([
       { line: 3, path: '/elsewhere/x.flac', artist: 'o', title: 'Etude 1' },
@@ -113,25 +113,25 @@ describe('playlist import', () => {
     expect(r.playlist.name).toBe('from-windows');
     // unmatched lines stay in place as placeholders, ready to be relinked
     expect(order(r.playlist.id)).toEqual([ids[0], ids[2], 'Etude 1', 'Rain', ids[3]]);
-    const dropped = importIt({ fileName: 'again.m3u', content: m3u, keepUnmatched: false, name: 'Matched only' });
+    const dropped = await importIt({ fileName: 'again.m3u', content: m3u, keepUnmatched: false, name: 'Matched only' });
     expect(order(dropped.playlist.id)).toEqual([ids[0], ids[2], ids[3]]);
   });
 
-  it('refuses an ambiguous file name rather than guessing', () => {
+  it('refuses an ambiguous file name rather than guessing', async () => {
     library();
     insertTrack(t.db, { directoryId: 'd2', relPath: 'Other/Untitled.wav' });
-    const r = importIt({ fileName: 'a.m3u8', content: '#EXTM3U\nUntitled.wav\n' });
+    const r = await importIt({ fileName: 'a.m3u8', content: '#EXTM3U\nUntitled.wav\n' });
     expect(r.unmatched).toHaveLength(1);
-    expect(importIt({ fileName: 'b.m3u8', content: '#EXTM3U\nHouse/Untitled.wav\n' }).unmatched).toHaveLength(0);
+    expect((await importIt({ fileName: 'b.m3u8', content: '#EXTM3U\nHouse/Untitled.wav\n' })).unmatched).toHaveLength(0);
   });
 
-  it('round-trips JSON with notes, cues, ratings and placeholders; a smart playlist comes back with its rules', () => {
+  it('round-trips JSON with notes, cues, ratings and placeholders; a smart playlist comes back with its rules', async () => {
     const { ids, p } = library();
     const [first] = t.db.all<{ id: number }>(sql`SELECT id FROM playlist_tracks WHERE playlist_id = ${p.id} ORDER BY position`);
     writeTx(t.db, (tx) => updateEntry(tx, first!.id, { notes: 'opener', cueInSec: 32, cueOutSec: 380.5, ratingInContext: 5 }, 1));
     writeTx(t.db, (tx) => removeTracksTx(tx, [ids[1]!], 1)); // leaves a placeholder
     const file = exportPlaylist(t.db, p.id, { format: 'json' });
-    const back = importIt({ fileName: file.fileName, content: file.content, name: 'Copy' });
+    const back = await importIt({ fileName: file.fileName, content: file.content, name: 'Copy' });
     expect(back.matched).toEqual({ hash: 3, path: 0, tags: 0 });
     expect(back.unmatched).toEqual([{ line: 2, path: '/music/Techno/Ø - Étude #1.flac', artist: 'Ø', title: 'Étude #1' }]);
     expect(order(back.playlist.id)).toEqual([ids[0], 'Étude #1', ids[2], ids[3]]);
@@ -143,17 +143,17 @@ describe('playlist import', () => {
     const smart = writeTx(t.db, (tx) =>
       createPlaylist(tx, { name: 'Disco', type: 'smart', smart: { rules: { field: 'artist', op: 'is', value: 'chic' }, sort: [], limit: null } }, 1),
     );
-    const again = importIt({ fileName: 'disco.json', content: exportPlaylist(t.db, smart.id, { format: 'json' }).content });
+    const again = await importIt({ fileName: 'disco.json', content: exportPlaylist(t.db, smart.id, { format: 'json' }).content });
     expect(again.playlist).toMatchObject({ type: 'smart', name: 'Disco', smartRules: { field: 'artist', op: 'is', value: 'chic' } });
     expect(order(again.playlist.id)).toEqual([ids[2]]);
   });
 
-  it('refuses broken or foreign files with a clear error and changes nothing', () => {
+  it('refuses broken or foreign files with a clear error and changes nothing', async () => {
     library();
     const before = dbFingerprint(t.db);
-    expect(() => importIt({ fileName: 'x.json', content: '{"format": "mismo.playlist", ' })).toThrow(/x.json is not valid JSON/);
-    expect(() => importIt({ fileName: 'y.json', content: '{"format":"other"}' })).toThrow(/not a Mismo playlist export/);
-    expect(() =>
+    await expect(importIt({ fileName: 'x.json', content: '{"format": "mismo.playlist", ' })).rejects.toThrow(/x.json is not valid JSON/);
+    await expect(importIt({ fileName: 'y.json', content: '{"format":"other"}' })).rejects.toThrow(/not a Mismo playlist export/);
+    await expect(
       importIt({
         fileName: 'z.json',
         content: JSON.stringify({
@@ -163,9 +163,40 @@ describe('playlist import', () => {
           entries: [],
         }),
       }),
-    ).toThrow(/smart rules in z.json are not valid/);
-    expect(() => importIt({ fileName: 'song.mp3', content: '\u0000\u0001ID3garbage' })).toThrow(/song.mp3 is not an M3U\/M3U8 playlist/);
-    expect(() => importIt({ fileName: 'list.m3u', content: '#EXTM3U\nok.mp3\n\u0000' })).toThrow(/not an M3U/);
+    ).rejects.toThrow(/smart rules in z.json are not valid/);
+    await expect(importIt({ fileName: 'song.mp3', content: '\u0000\u0001ID3garbage' })).rejects.toThrow(/song.mp3 is not an M3U\/M3U8 playlist/);
+    await expect(importIt({ fileName: 'list.m3u', content: '#EXTM3U\nok.mp3\n\u0000' })).rejects.toThrow(/not an M3U/);
+    expect(dbFingerprint(t.db)).toBe(before);
+  });
+});
+
+describe('big imports', () => {
+  it('reads the library and matches entries a page at a time, pausing between pages, with the same result', async () => {
+    t = createTestContext();
+    insertFolder(t.db, 'd1', '/music');
+    const seeded = seedTracks(t.db, 6_000, { seed: 3, directoryId: 'd1', now: 1 });
+    const lines = ['#EXTM3U'];
+    for (let i = 0; i < 5_500; i++) {
+      const s = seeded[(i * 7) % seeded.length]!;
+      lines.push(`#EXTINF:${Math.round(s.durationMs! / 1000)},${s.artist} - ${s.title}`, i % 2 ? `/music/${s.relPath}` : `/gone/${i}.mp3`);
+    }
+    let pauses = 0;
+    const r = await importPlaylist(t.db, { fileName: 'big.m3u8', content: lines.join('\n') }, 2, () => {
+      pauses++;
+      return Promise.resolve();
+    });
+    expect(pauses).toBeGreaterThanOrEqual(4); // library pages, entry pages, tag pages
+    expect(r.total).toBe(5_500);
+    expect(r.matched.path).toBe(2_750);
+    expect(r.matched.path + r.matched.tags + r.unmatched.length).toBe(5_500);
+    expect(t.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM playlist_tracks WHERE playlist_id = ${r.playlist.id}`).n).toBe(5_500);
+  });
+
+  it(`refuses more than ${MAX_IMPORT_ENTRIES.toLocaleString('en-US')} entries with a clear error, changing nothing`, async () => {
+    t = createTestContext();
+    const before = dbFingerprint(t.db);
+    const lines = ['#EXTM3U', ...Array.from({ length: MAX_IMPORT_ENTRIES + 1 }, (_, i) => `/music/${i}.mp3`)];
+    await expect(importPlaylist(t.db, { fileName: 'huge.m3u', content: lines.join('\n') }, 2)).rejects.toThrow(/20,001 entries; one import takes at most 20,000/);
     expect(dbFingerprint(t.db)).toBe(before);
   });
 });

@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { playlistTracks, type Playlist, type PlaylistTrack } from '@/drizzle/schema';
-import type { Executor } from '../db/client';
+import { type Playlist, type PlaylistTrack } from '@/drizzle/schema';
+import type { Db, Executor } from '../db/client';
+import { writeTx } from '../db/tx';
 import { InvalidError } from '../errors';
 import { appendEvent } from '../events/outbox';
 import { formatKey } from '../music/keys';
@@ -11,6 +12,9 @@ import { SmartDefinition } from './rules';
 import { refreshSmartPlaylist } from './smart';
 
 type Placeholder = NonNullable<PlaylistTrack['placeholder']>;
+
+/** Most entries one import takes (it runs in the web process; a whole collection is not a playlist). */
+export const MAX_IMPORT_ENTRIES = 20_000;
 
 /** One entry as exported: where the file was, what it was, and what the DJ noted about it here. */
 interface ExportEntry {
@@ -224,14 +228,15 @@ const JsonDoc = z.object({
         playDurationMs: z.number().int().min(0).nullish(),
       }),
     )
-    .max(100_000),
+    .max(MAX_IMPORT_ENTRIES, `at most ${MAX_IMPORT_ENTRIES.toLocaleString('en-US')} entries in one import`),
 });
 
 /** Lower case, accents and punctuation gone, "&" as "and": how two taggings of one song compare. */
 export function normaliseTag(s: string | null | undefined): string {
-  return (s ?? '')
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
+  const text = s ?? '';
+  // plain ASCII has no accents to strip: skip the (slow) Unicode decomposition
+  // eslint-disable-next-line no-control-regex
+  return (/^[\u0000-\u007f]*$/.test(text) ? text : text.normalize('NFKD').replace(/\p{M}+/gu, ''))
     .toLowerCase()
     .replace(/&/g, ' and ')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
@@ -255,27 +260,53 @@ class Matcher {
   private byTags = new Map<string, Candidate[]>();
   private byHash = new Map<string, Candidate[]>();
   private byPath = new Map<string, Candidate>();
+  private byId = new Map<string, Candidate>();
+  private tagsBuilt = false;
 
-  constructor(ex: Executor) {
-    const rows = ex.all<{ id: string; absPath: string; artist: string | null; title: string | null; durationMs: number | null; audioHash: string | null; missing: number }>(sql`
-      SELECT t.id, d.path || '/' || t.rel_path AS absPath, t.artist, t.title, t.duration_ms AS durationMs, t.audio_hash AS audioHash, t.is_missing AS missing
-      FROM tracks t JOIN library_directories d ON d.id = t.directory_id`);
-    const push = (m: Map<string, Candidate[]>, k: string, c: Candidate) => {
-      const list = m.get(k);
-      if (list) list.push(c);
-      else m.set(k, [c]);
-    };
-    for (const r of rows) {
-      const c: Candidate = { id: r.id, absPath: r.absPath, durationMs: r.durationMs, missing: !!r.missing };
-      this.byPath.set(r.absPath, c);
-      push(this.byName, path.posix.basename(r.absPath).toLowerCase(), c);
-      if (r.audioHash) push(this.byHash, r.audioHash, c);
-      const tags = tagKey(r.artist, r.title);
-      if (tags) push(this.byTags, tags, c);
-    }
+  private constructor(private readonly db: Db) {}
+
+  /** Reads the library a page at a time, pausing between pages so the process stays responsive. */
+  static async load(db: Db, pause: Pause): Promise<Matcher> {
+    const m = new Matcher(db);
+    await pages<[number, string, string, number | null, string | null, number]>(
+      db,
+      (after) =>
+        sql`SELECT t.rowid, t.id, d.path || '/' || t.rel_path, t.duration_ms, t.audio_hash, t.is_missing FROM tracks t JOIN library_directories d ON d.id = t.directory_id
+            WHERE t.rowid > ${after} ORDER BY t.rowid LIMIT ${PAGE}`,
+      pause,
+      ([, id, absPath, durationMs, audioHash, missing]) => {
+        const c: Candidate = { id, absPath, durationMs, missing: !!missing };
+        m.byId.set(id, c);
+        m.byPath.set(absPath, c);
+        push(m.byName, absPath.slice(absPath.lastIndexOf('/') + 1).toLowerCase(), c);
+        if (audioHash) push(m.byHash, audioHash, c);
+      },
+    );
+    return m;
   }
 
-  match(item: ImportItem, baseDir: string | null): { trackId: string; by: 'hash' | 'path' | 'tags' } | null {
+  /** Artist + title keys, built only when some entry is not found by audio or path. */
+  async loadTags(pause: Pause): Promise<void> {
+    if (this.tagsBuilt) return;
+    this.tagsBuilt = true;
+    const artists = new Map<string, string>(); // artists repeat across an album: normalise each once
+    await pages<[number, string, string | null, string | null]>(
+      this.db,
+      (after) => sql`SELECT rowid, id, artist, title FROM tracks WHERE rowid > ${after} ORDER BY rowid LIMIT ${PAGE}`,
+      pause,
+      ([, id, artist, title]) => {
+        const c = this.byId.get(id);
+        const t = normaliseTag(title);
+        if (!c || !t) return;
+        let a = artists.get(artist ?? '');
+        if (a === undefined) artists.set(artist ?? '', (a = normaliseTag(artist)));
+        push(this.byTags, `${a}\u0000${t}`, c);
+      },
+    );
+  }
+
+  /** By audio hash, then by path (exact, then the longest tail). */
+  matchByFile(item: ImportItem, baseDir: string | null): { trackId: string; by: 'hash' | 'path' } | null {
     const hashHit = item.audioHash ? best(this.byHash.get(item.audioHash) ?? [], item.durationMs) : null;
     if (hashHit) return { trackId: hashHit.id, by: 'hash' };
     if (item.path) {
@@ -285,6 +316,11 @@ class Matcher {
       const tail = this.byLongestTail(item.path);
       if (tail) return { trackId: tail.id, by: 'path' };
     }
+    return null;
+  }
+
+  /** By normalised artist + title with the duration within 3 s (after `loadTags`). */
+  matchByTags(item: ImportItem): { trackId: string; by: 'tags' } | null {
     const tags = tagKey(item.artist, item.title);
     const tagHit = tags
       ? best(
@@ -313,6 +349,29 @@ class Matcher {
     }
     return tie ? null : top;
   }
+}
+
+type Pause = () => Promise<void>;
+/** Rows read per page (and entries matched) between two pauses. */
+const PAGE = 5_000;
+const nextTick: Pause = () => new Promise((r) => setImmediate(r));
+
+/** Runs a keyset-paged query (first column: rowid) to the end, pausing between pages. */
+async function pages<R extends [number, ...unknown[]]>(db: Db, page: (after: number) => SQL, pause: Pause, each: (row: R) => void) {
+  let after = -1;
+  for (;;) {
+    const rows = db.values<R>(page(after));
+    for (const r of rows) each(r);
+    if (rows.length < PAGE) return;
+    after = rows[rows.length - 1]![0];
+    await pause();
+  }
+}
+
+function push(m: Map<string, Candidate[]>, k: string, c: Candidate) {
+  const list = m.get(k);
+  if (list) list.push(c);
+  else m.set(k, [c]);
 }
 
 const tagKey = (artist: string | null | undefined, title: string | null | undefined) => {
@@ -349,8 +408,12 @@ export interface ImportReport {
  * Imports an M3U/M3U8 file or our JSON export as a new playlist, matching each entry to a library
  * track and reporting the ones that found none (kept in place as placeholders unless asked not to).
  * A JSON export of a smart playlist comes back as a smart playlist with its rules.
+ *
+ * It runs in the web process, so the library is read and the entries matched a page at a time with
+ * a pause between pages (health and other requests answer meanwhile); the playlist and all its
+ * entries are then written in one short transaction.
  */
-export function importPlaylist(ex: Executor, opts: ImportOptions, now: number): ImportReport {
+export async function importPlaylist(db: Db, opts: ImportOptions, now: number, pause: Pause = nextTick): Promise<ImportReport> {
   const isJson = /\.json$/i.test(opts.fileName) || opts.content.trimStart().startsWith('{');
   let items: ImportItem[];
   let fileTitle: string | null;
@@ -373,6 +436,10 @@ export function importPlaylist(ex: Executor, opts: ImportOptions, now: number): 
     if (/[\u0000-\u0008\u000e-\u001f]/.test(opts.content) || (!extended && !/\.m3u8?$/i.test(opts.fileName)))
       throw new InvalidError(`${opts.fileName} is not an M3U/M3U8 playlist or a Mismo JSON export`);
     const m3u = parseM3u(opts.content);
+    if (m3u.items.length > MAX_IMPORT_ENTRIES)
+      throw new InvalidError(
+        `${opts.fileName} has ${m3u.items.length.toLocaleString('en-US')} entries; one import takes at most ${MAX_IMPORT_ENTRIES.toLocaleString('en-US')} (split the file)`,
+      );
     items = m3u.items;
     fileTitle = m3u.name;
   }
@@ -381,36 +448,62 @@ export function importPlaylist(ex: Executor, opts: ImportOptions, now: number): 
   const name = opts.name?.trim() || fileTitle || path.basename(opts.fileName).replace(/\.(m3u8?|json)$/i, '') || 'Imported playlist';
   const common = { name, parentId: opts.parentId ?? null, color: meta?.color ?? null, icon: meta?.icon ?? null, description: meta?.description ?? null };
   if (smart?.success) {
-    const p = createPlaylist(ex, { ...common, type: 'smart', smart: smart.data }, now);
-    const r = refreshSmartPlaylist(ex, p, now);
-    return { playlist: p, total: r.count, matched: { hash: 0, path: 0, tags: 0 }, unmatched: [] };
+    return writeTx(db, (tx) => {
+      const p = createPlaylist(tx, { ...common, type: 'smart', smart: smart.data }, now);
+      const r = refreshSmartPlaylist(tx, p, now);
+      return { playlist: p, total: r.count, matched: { hash: 0, path: 0, tags: 0 }, unmatched: [] };
+    });
   }
-  const p = createPlaylist(ex, { ...common, type: 'static' }, now);
-  const matcher = new Matcher(ex);
+  const matcher = await Matcher.load(db, pause);
+  const hits: ({ trackId: string; by: 'hash' | 'path' | 'tags' } | null)[] = [];
+  for (const [i, item] of items.entries()) {
+    hits.push(matcher.matchByFile(item, opts.baseDir ?? null));
+    if (i % PAGE === PAGE - 1) await pause();
+  }
+  if (hits.some((h, i) => !h && tagKey(items[i]!.artist, items[i]!.title))) {
+    await matcher.loadTags(pause);
+    for (const [i, item] of items.entries()) {
+      hits[i] ??= matcher.matchByTags(item);
+      if (i % PAGE === PAGE - 1) await pause();
+    }
+  }
   const matched = { hash: 0, path: 0, tags: 0 };
   const unmatched: ImportReport['unmatched'] = [];
-  let position = 0;
+  const rows: [string | null, string | null, number | null, number | null, number | null, number | null, number | null, string][] = [];
   for (const [i, item] of items.entries()) {
-    const hit = matcher.match(item, opts.baseDir ?? null);
+    const hit = hits[i];
     if (hit) matched[hit.by]++;
     else unmatched.push({ line: i + 1, path: item.path, artist: item.artist, title: item.title });
     if (!hit && opts.keepUnmatched === false) continue;
-    ex.insert(playlistTracks)
-      .values({
-        playlistId: p.id,
-        trackId: hit?.trackId ?? null,
-        position: position++,
-        addedAt: now,
-        notes: item.notes ?? null,
-        cueInSec: item.cueInSec ?? null,
-        cueOutSec: item.cueOutSec ?? null,
-        ratingInContext: item.ratingInContext ?? null,
-        playedAt: item.playedAt ?? null,
-        playDurationMs: item.playDurationMs ?? null,
-        placeholder: hit ? null : { artist: item.artist, title: item.title, durationMs: item.durationMs, path: item.path },
-      })
-      .run();
+    // the placeholder is used as well if the matched track is removed before the write below
+    const placeholder = JSON.stringify({ artist: item.artist, title: item.title, durationMs: item.durationMs, path: item.path });
+    rows.push([
+      hit?.trackId ?? null,
+      item.notes ?? null,
+      item.cueInSec ?? null,
+      item.cueOutSec ?? null,
+      item.ratingInContext ?? null,
+      item.playedAt ?? null,
+      item.playDurationMs ?? null,
+      placeholder,
+    ]);
   }
-  if (position) appendEvent(ex, 'playlist:track:added', { playlistId: p.id, count: position }, now);
-  return { playlist: p, total: items.length, matched, unmatched };
+  await pause();
+  const playlist = writeTx(db, (tx) => {
+    const p = createPlaylist(tx, { ...common, type: 'static' }, now);
+    // a matched track removed since the matching becomes a placeholder
+    const ids = rows.flatMap((r) => (r[0] ? [r[0]] : []));
+    const present = new Set(tx.values<[string]>(sql`SELECT id FROM tracks WHERE id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`).map((r) => r[0]));
+    // one plain prepared statement on the transaction's connection: a query built per row was most of a big import's time
+    const insert = db.$client.prepare(
+      'INSERT INTO playlist_tracks (playlist_id, track_id, position, added_at, notes, cue_in_sec, cue_out_sec, rating_in_context, played_at, play_duration_ms, placeholder) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const [position, [trackId, notes, cueIn, cueOut, rating, playedAt, playMs, placeholder]] of rows.entries()) {
+      const found = trackId !== null && present.has(trackId);
+      insert.run(p.id, found ? trackId : null, position, now, notes, cueIn, cueOut, rating, playedAt, playMs, found ? null : placeholder);
+    }
+    if (rows.length) appendEvent(tx, 'playlist:track:added', { playlistId: p.id, count: rows.length }, now);
+    return p;
+  });
+  return { playlist, total: items.length, matched, unmatched };
 }

@@ -14,9 +14,11 @@ export function playlistById(ex: Executor, id: string): Playlist {
   return p;
 }
 
-/** The one temporary "thinking" playlist, made the first time it is asked for. */
+export const existingThinking = (ex: Executor): Playlist | undefined => ex.select().from(playlists).where(eq(playlists.type, 'temp')).get();
+
+/** The one temporary "thinking" playlist (a migration creates it; made again if it is ever gone). */
 export function thinkingPlaylist(ex: Executor, now: number): Playlist {
-  const have = ex.select().from(playlists).where(eq(playlists.type, 'temp')).get();
+  const have = existingThinking(ex);
   if (have) return have;
   const p = ex.insert(playlists).values({ id: crypto.randomUUID(), name: THINKING_NAME, type: 'temp', sortOrder: -1, createdAt: now, updatedAt: now }).returning().get();
   appendEvent(ex, 'playlist:created', { playlistId: p.id }, now);

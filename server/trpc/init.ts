@@ -17,6 +17,16 @@ const CODE_MAP: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
 /** One readable line from a validation error: "filters.bpmMin: BPM range is reversed: 130 is above 120". */
 const zodMessage = (e: ZodError) => e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
 
+/** JavaScript's own errors ("Cannot read properties of null…") are bugs or unreadable input, never a message for people. */
+const isRuntimeError = (e: unknown) => e instanceof TypeError || e instanceof RangeError || e instanceof SyntaxError || e instanceof ReferenceError;
+
+function plainMessage(error: TRPCError, shapeMessage: string): string {
+  if (error.code === 'INTERNAL_SERVER_ERROR') return 'Internal error (see the server log)';
+  if (isRuntimeError(error.cause) || isRuntimeError(error))
+    return error.code === 'PARSE_ERROR' || error.code === 'BAD_REQUEST' ? 'The request could not be read' : 'The request failed';
+  return shapeMessage;
+}
+
 const t = initTRPC.context<TrpcContext>().create({
   transformer,
   sse: {
@@ -26,12 +36,13 @@ const t = initTRPC.context<TrpcContext>().create({
   errorFormatter({ shape, error }) {
     const zod = error.cause instanceof ZodError ? error.cause : undefined;
     const domain = error.cause instanceof DomainError ? error.cause : undefined;
+    // no stack, not even an empty key (superjson would annotate an undefined one)
+    const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
-      message: zod ? zodMessage(zod) : shape.message,
+      message: zod ? zodMessage(zod) : domain ? shape.message : plainMessage(error, shape.message),
       data: {
-        ...shape.data,
-        stack: undefined,
+        ...data,
         zodError: zod ? zod.flatten() : null,
         domainCode: domain?.code ?? null,
         details: domain?.details ?? null,

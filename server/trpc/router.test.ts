@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../testing/create-test-context';
 import { dbFingerprint } from '../testing/db-fingerprint';
+import { appRouter } from './router';
 import { callPath, procedurePaths, testCaller } from './test-caller';
 
 let t: TestContext | undefined;
@@ -25,6 +26,11 @@ const INVALID: Record<string, unknown[]> = {
   'analysis.control': [{}, { action: 'reboot' }],
   'analysis.forTrack': [{}, { trackId: 'x' }],
   'audioEngine.status': [42],
+  'auth.sessions': [42],
+  'auth.revokeSession': [{}, { id: 'x' }, { id: 'A'.repeat(64) }],
+  'auth.signOutEverywhere': [42],
+  'auth.createToken': [{}, { name: '' }, { name: 'x'.repeat(81) }, { name: 7 }],
+  'auth.revokeToken': [{}, { id: 'x' }],
   'audioEngine.control': [{}, { action: 'explode' }],
   'hotCues.list': [{}, { trackId: 'x' }],
   'hotCues.set': [
@@ -201,6 +207,19 @@ describe('the API router', () => {
     }
     expect(await caller.system.authStatus()).toEqual({ required: true, signedIn: false, via: 'none', passwordLogin: true });
     expect(dbFingerprint(t.db)).toBe(before);
+    hub.close();
+  });
+
+  it('reading never writes: every query on a fresh library leaves the database as it was', async () => {
+    t = createTestContext();
+    const { caller, hub } = testCaller(t);
+    const before = dbFingerprint(t.db);
+    const queries = procedurePaths().filter((p) => (appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)[p]!._def.type === 'query');
+    expect(queries.length).toBeGreaterThan(40);
+    for (const p of queries) await callPath(caller, p, {}).catch(() => undefined);
+    expect(dbFingerprint(t.db)).toBe(before);
+    // the thinking playlist is there from the start (a migration makes it)
+    expect((await caller.playlists.list()).map((p) => p.name)).toContain('Thinking');
     hub.close();
   });
 

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { requestAnalysis } from '../analysis/jobs';
 import { ANALYSIS_PRIORITY } from '../analysis/schemas';
 import { ENGINE_ERRORS, errorReply } from '../engine/protocol';
@@ -13,10 +14,15 @@ const STATUS: Record<string, number> = {
   [ENGINE_ERRORS.analysisInProgress]: 202,
 };
 
+/** Whether analysis of this audio is queued or running. */
+const analysisPending = (rt: Pick<WebRuntime, 'app'>, hash: string) =>
+  rt.app.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM analysis_jobs WHERE audio_hash = ${hash} AND status IN ('queued', 'dispatched')`).n > 0;
+
 /**
- * GET /api/audio-server/tracks/:id — the same body `getTrackInfo` gets over the WebSocket (REST
- * fallback). A track not analysed yet is queued at the engine's priority and answered 202 with
- * `Analysis in progress`; ask again after Retry-After.
+ * /api/audio-server/tracks/:id — the same body `getTrackInfo` gets over the WebSocket (REST
+ * fallback). GET only reads: a track not analysed yet answers 202 `Analysis in progress` when its
+ * analysis is queued or running, else 409 saying to POST. POST also queues the analysis at the
+ * engine's priority (202; ask again after Retry-After).
  */
 export function engineTrackInfoResponse(rt: Pick<WebRuntime, 'app' | 'signingKey'>, req: Request, id: string): Response {
   const denied = unauthorized(rt, req);
@@ -25,7 +31,14 @@ export function engineTrackInfoResponse(rt: Pick<WebRuntime, 'app' | 'signingKey
   if (r.ok) return Response.json(r.info, { headers: { 'cache-control': 'no-store' } });
   if (r.notAnalysed) {
     if (!r.audioHash) return Response.json(errorReply(r.trackId, ENGINE_ERRORS.analysisFailedToStart), { status: 503 });
-    requestAnalysis(rt.app.db, { audioHash: r.audioHash, stages: ['basic_features', 'characteristics'], priority: ANALYSIS_PRIORITY.engine }, rt.app.clock.now());
+    if (req.method === 'POST') {
+      requestAnalysis(rt.app.db, { audioHash: r.audioHash, stages: ['basic_features', 'characteristics'], priority: ANALYSIS_PRIORITY.engine }, rt.app.clock.now());
+    } else if (!analysisPending(rt, r.audioHash)) {
+      return Response.json(
+        { ...errorReply(r.trackId, 'Not analysed yet'), hint: 'POST to this address to queue its analysis' },
+        { status: 409, headers: { 'cache-control': 'no-store' } },
+      );
+    }
   }
   return Response.json(errorReply(r.trackId, r.error), { status: STATUS[r.error] ?? 500, headers: r.notAnalysed ? { 'retry-after': '5' } : {} });
 }

@@ -15,6 +15,7 @@ import {
   playlistById,
   playlistStats,
   promoteThinking,
+  existingThinking,
   relinkEntry,
   removeEntries,
   thinkingPlaylist,
@@ -57,7 +58,6 @@ export const playlistsRouter = router({
   /** Every playlist and folder (the sidebar), with its size; `q` searches names. */
   list: procedure.input(z.object({ q: z.string().max(200).optional() }).optional()).query(({ ctx, input }) => {
     const db = ctx.app.db;
-    thinkingPlaylist(db, ctx.app.clock.now());
     const q = input?.q?.trim();
     return db.all<{
       id: string;
@@ -203,7 +203,8 @@ export const playlistsRouter = router({
     const ids = smartTrackIds(db, input, now);
     return { count: smartCount(db, input, now), selected: ids.length, explain: explainRule(input.rules, namer(db)), tracks: tracksByIds(db, ids.slice(0, input.limitPreview)) };
   }),
-  thinking: procedure.input(z.object({}).optional()).query(({ ctx }) => thinkingPlaylist(ctx.app.db, ctx.app.clock.now())),
+  // created by a migration; a read never writes (only if it is somehow gone does this make it again)
+  thinking: procedure.input(z.object({}).optional()).query(({ ctx }) => existingThinking(ctx.app.db) ?? writeTx(ctx.app.db, (tx) => thinkingPlaylist(tx, ctx.app.clock.now()))),
   /** Adds or takes out tracks of the thinking playlist (the library's quick key). */
   think: procedure.input(z.object({ trackIds: TrackIds, add: z.boolean() })).mutation(({ ctx, input }) => {
     const now = ctx.app.clock.now();
@@ -249,7 +250,7 @@ export const playlistsRouter = router({
         keepUnmatched: z.boolean().default(true),
       }),
     )
-    .mutation(({ ctx, input }) => writeTx(ctx.app.db, (tx) => importPlaylist(tx, input, ctx.app.clock.now()))),
+    .mutation(({ ctx, input }) => importPlaylist(ctx.app.db, input, ctx.app.clock.now())),
   /** Splits a DJ session before an entry into two sessions. */
   splitSession: procedure
     .input(z.object({ id: Id, entryId: z.number().int().positive() }))

@@ -153,8 +153,10 @@ function checkedStemPath(p: string, hash: string, prefixes: string[]): string {
  * the job, all or nothing. Stem waveforms are stored beside the main ones, never replacing them.
  */
 export async function acceptStems(ctx: AppContext, cache: StemCache, job: AnalysisJob, raw: unknown, opts: { downloadTimeoutMs?: number } = {}): Promise<StemSet> {
+  if (!job.stagesDispatched.includes('stems')) throw new Error('stems arrived for a job that did not ask for them');
   const d = Stems.parse(raw);
   const hash = job.audioHash;
+  fs.mkdirSync(path.dirname(cache.root), { recursive: true });
   const staging = fs.mkdtempSync(path.join(cache.root + '-staging-'));
   try {
     const entries = Object.entries(d.stems);
@@ -162,7 +164,6 @@ export async function acceptStems(ctx: AppContext, cache: StemCache, job: Analys
     const byUrl = d.delivery_mode === 'callback' && /^https?:\/\//i.test(first);
     const format = d.format ?? (d.delivery_mode === 'path' ? path.extname(first).slice(1) || 'wav' : byUrl ? 'flac' : 'wav');
     const staged: Record<string, string> = {};
-    if (!job.stagesDispatched.includes('stems')) throw new Error('stems arrived for a job that did not ask for them');
     if (d.delivery_mode === 'path') {
       const prefixes = stemPathPrefixes(ctx);
       if (!job.serverUrl || !isLoopbackUrl(job.serverUrl)) throw new Error('stems by path are only taken from an analysis server on this machine');

@@ -88,9 +88,12 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     killWorker,
     async stop() {
       await killWorker('SIGTERM');
-      const exited = new Promise((r) => web.once('exit', r));
-      web.kill('SIGTERM');
-      await exited;
+      // a web that already died (and said so in stack.log) must not hang the teardown
+      if (web.exitCode === null && web.signalCode === null) {
+        const exited = new Promise((r) => web.once('exit', r));
+        web.kill('SIGTERM');
+        await exited;
+      }
       fs.closeSync(log);
       if (!process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
     },

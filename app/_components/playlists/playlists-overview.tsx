@@ -7,6 +7,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { FolderPlus, Import, ListMusic, ListPlus, Sparkles } from 'lucide-react';
 import type { AppRouter } from '@/server/trpc/router';
 import type { inferRouterOutputs } from '@trpc/server';
+import { useHydrated } from '../../_hooks/use-hydrated';
 import { useTRPC } from '../../_trpc/client';
 import { FirstSteps } from '../first-steps';
 import { formatCount } from '../format';
@@ -42,9 +43,11 @@ export function PlaylistsOverview() {
   const params = useSearchParams();
   const router = useRouter();
   const list = usePlaylistList();
+  // the sidebar shares this query and may have its answer before this Suspense boundary hydrates
+  const hydrated = useHydrated();
   const [importing, setImporting] = useState(false);
   const making = params.get('new') as 'static' | 'smart' | 'folder' | null;
-  const all = list.data ?? [];
+  const all = (hydrated ? list.data : undefined) ?? [];
   const playlists = all.filter((p) => p.type !== 'session' && p.type !== 'folder');
   const sessions = all.filter((p) => p.type === 'session').sort((a, b) => (b.sessionStartedAt ?? 0) - (a.sessionStartedAt ?? 0));
   const folders = all.filter((p) => p.type === 'folder');

@@ -152,8 +152,11 @@ describe('JobRunner (in process)', () => {
 });
 
 describe('JobRunner across processes', () => {
-  function startHarness(dbFile: string, logFile: string, sleepMs: number) {
-    const c = spawn(process.execPath, ['--import', 'tsx', 'worker/queue/testing/harness.ts', dbFile, logFile, String(sleepMs)], { cwd: process.cwd(), stdio: 'ignore' });
+  function startHarness(dbFile: string, logFile: string, sleepMs: number, waitForReady = 1) {
+    const c = spawn(process.execPath, ['--import', 'tsx', 'worker/queue/testing/harness.ts', dbFile, logFile, String(sleepMs), String(waitForReady)], {
+      cwd: process.cwd(),
+      stdio: 'ignore',
+    });
     children.push(c);
     return c;
   }
@@ -182,8 +185,9 @@ describe('JobRunner across processes', () => {
     const dbFile = t.ctx.env.db.path;
     const logFile = path.join(t.tmp, 'log.txt');
     const ids = Array.from({ length: 40 }, () => enqueueJob(t!.db, 'jobs.prune', {}, {}, Date.now()).job.id);
-    startHarness(dbFile, logFile, 30);
-    startHarness(dbFile, logFile, 30);
+    // both start claiming only once both are up, however slowly each process boots
+    startHarness(dbFile, logFile, 100, 2);
+    startHarness(dbFile, logFile, 100, 2);
     await until(() => t!.db.select().from(jobs).where(eq(jobs.status, 'succeeded')).all().length === ids.length, 30_000);
     const finishes = lines(logFile).filter((l) => l.startsWith('finish '));
     const starts = lines(logFile).filter((l) => l.startsWith('start '));

@@ -2,7 +2,9 @@
  * A real JobRunner in its own process, for crash and concurrency tests. The handler of
  * `jobs.prune` is replaced by one that logs "start <id> <pid>" / "finish <id> <pid>" lines to a
  * file and sleeps, so a test can kill the process mid-job and count what ran.
- *   node --import tsx worker/queue/testing/harness.ts <db> <log> <sleepMs>
+ *   node --import tsx worker/queue/testing/harness.ts <db> <log> <sleepMs> [<waitForReady>]
+ * With waitForReady = N, the runner starts only once N harnesses have written "ready" (so a test of
+ * several workers is not won by whichever process happened to boot first on a loaded machine).
  */
 import fs from 'node:fs';
 import { createAppContext } from '@/server/context';
@@ -16,7 +18,7 @@ import { defineJob } from '../define-job';
 import { makeOwnerId } from '../owner';
 import { JobRunner } from '../runner';
 
-const [dbFile, logFile, sleepText] = process.argv.slice(2);
+const [dbFile, logFile, sleepText, waitText] = process.argv.slice(2);
 const db = openDatabase(dbFile!);
 runMigrations(db.$client);
 const ctx = createAppContext({ env: makeTestEnv(), db, log: silentLogger, clock: systemClock, processKind: 'worker' });
@@ -35,8 +37,14 @@ const registry = {
   }),
 };
 const runner = new JobRunner(ctx, registry, { owner: makeOwnerId(), maxParallel: 4, pollMs: 20, leaseMs: 3_000, sweepMs: 200 });
-runner.start();
 line(`ready ${process.pid}`);
+const readyCount = () =>
+  fs
+    .readFileSync(logFile!, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('ready ')).length;
+while (readyCount() < Number(waitText ?? 1)) await sleep(20);
+runner.start();
 process.on('SIGTERM', () => {
   void runner.stop(5_000).then(() => process.exit(0));
 });

@@ -10,7 +10,7 @@ test('open mode (no password): a page on another origin cannot change anything w
   const before = fingerprint(stack, []);
   const { served } = await attackFrom(page, stack.url);
   expect(served).toContain('/done');
-  expect(fingerprint(stack, [])).toBe(before);
+  expect(fingerprint(stack, [])).toEqual(before);
   expect((await client.system.info.query()).backups.list.filter((b) => b.reason === 'manual')).toEqual([]);
   // the library still works for the victim
   await page.goto('/system');

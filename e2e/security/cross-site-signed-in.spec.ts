@@ -13,7 +13,7 @@ test('signed in: a page on another origin cannot change anything or sign the vic
   const before = fingerprint(stack, []);
   const { served } = await attackFrom(page, stack.url);
   expect(served).toContain('/done');
-  expect(fingerprint(stack, [])).toBe(before);
+  expect(fingerprint(stack, [])).toEqual(before);
   // still signed in: the forced logout did not happen
   await page.goto('/system');
   await expect(page).toHaveURL(/\/system$/);

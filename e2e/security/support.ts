@@ -24,6 +24,13 @@ const STATE_TABLES = [
   'api_tokens',
   'scans',
 ];
+/**
+ * Columns the worker's housekeeping rewrites on its own clock: the periodic presence check of each
+ * folder and its watcher coming up. What they record is not something an attack could change.
+ */
+const HOUSEKEEPING: Record<string, string[]> = {
+  library_directories: ['availability_checked_at', 'watch_state', 'watch_error'],
+};
 /** Job kinds that would change the library or its files; housekeeping jobs come and go on their own. */
 const STATE_JOBS = ['duplicates.resolveAll', 'library.cleanupMissing', 'backup.create', 'files.run', 'files.emptyTrash', 'library.relocate', 'library.scan'];
 
@@ -39,17 +46,23 @@ function listing(dir: string): string[] {
  * Everything an attack could change: the library's rows (sessions without their last-seen time),
  * the jobs that change things, the music folders on disk and the backups folder.
  */
-export function fingerprint(stack: Stack, folders: string[]): string {
+export function fingerprint(stack: Stack, folders: string[]): unknown {
   const db = new Database(path.join(stack.dataDir, 'library.db'), { readonly: true, fileMustExist: true });
   try {
-    const rows = STATE_TABLES.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).all()]);
+    const rows = STATE_TABLES.map((t): [string, Record<string, unknown>[]] => {
+      const skip = HOUSEKEEPING[t] ?? [];
+      const all = db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).all() as Record<string, unknown>[];
+      return [t, all.map((r) => Object.fromEntries(Object.entries(r).filter(([c]) => !skip.includes(c))))];
+    });
     const sessions = db.prepare('SELECT id, created_at, expires_at, revoked_at FROM auth_sessions ORDER BY id').all();
     // the worker's own daily backup may start at any moment: only backups someone asked for count
     const jobs = db
       .prepare(`SELECT id, kind, status, payload FROM jobs WHERE kind IN (${STATE_JOBS.map(() => '?').join(',')}) AND payload NOT LIKE '%"scheduled"%' ORDER BY id`)
       .all(...STATE_JOBS);
     const backups = listing(path.join(stack.dataDir, 'backups')).filter((b) => !b.includes('-scheduled'));
-    return JSON.stringify({ rows, sessions, jobs, disk: folders.map(listing), backups });
+    // plain data, so a failing comparison prints what changed
+    const plain: unknown = JSON.parse(JSON.stringify({ rows: Object.fromEntries(rows), sessions, jobs, disk: folders.map(listing), backups }));
+    return plain;
   } finally {
     db.close();
   }

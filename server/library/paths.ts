@@ -57,3 +57,16 @@ export function forbiddenFolderProblem(real: string, dataDirReal: string): Inval
   if (isInside(real, dataDirReal)) return new InvalidError(`${real} holds the library's own data folder (${dataDirReal}); choose the music folder inside it`);
   return undefined;
 }
+
+/** The deepest folder that contains every one of `folders` ('' when they share none). */
+export function commonFolder(folders: string[]): string {
+  if (!folders.length) return '';
+  let parts = folders[0]!.split('/').filter(Boolean);
+  for (const f of folders.slice(1)) {
+    const q = f.split('/').filter(Boolean);
+    let i = 0;
+    while (i < parts.length && i < q.length && parts[i] === q[i]) i++;
+    parts = parts.slice(0, i);
+  }
+  return parts.join('/');
+}

@@ -1,7 +1,9 @@
+import type { Stats } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { libraryDirectories, scans, tracks, type LibraryDirectory, type Scan } from '@/drizzle/schema';
+import { fileOperations, libraryDirectories, scans, tracks, type LibraryDirectory, type Scan } from '@/drizzle/schema';
 import type { AppContext } from '../context';
 import { writeTx } from '../db/tx';
 import type { Executor } from '../db/client';
@@ -9,12 +11,15 @@ import { appendEvent } from '../events/outbox';
 import { createCoalescer } from '../events/coalesce';
 import { NotFoundError, RetryLaterError, errorMessage } from '../errors';
 import { checkAvailability, sameVolume } from '../library/check-availability';
+import { commonFolder } from '../library/paths';
 import { refreshDuplicateGroups } from '../duplicates/groups';
 import type { FileAnalysis } from './analyze-file';
 import type { ScannerPort } from './scanner-port';
 import { FastRows } from '../db/fast-rows';
 import { analysisColumns, effectiveColumns, quickColumns, upsertArtwork, type AnalysisFacts } from './track-rows';
+import { removeTracksTx } from '../tracks/remove-tracks';
 import { isWalkIssue, type WalkFile } from './walk';
+import { startScan } from './start-scan';
 
 export interface ScanStats {
   found: number;
@@ -27,6 +32,10 @@ export interface ScanStats {
   restored: number;
   missing: number;
   broken: number;
+  /** Rows of broken files that vanished with nothing attached: removed rather than left missing. */
+  removed: number;
+  /** Files still being written: left for the watcher's settle and a follow-up scan. */
+  changing: number;
   duplicates: number;
   bytesHashed: number;
   issues: number;
@@ -49,6 +58,7 @@ interface Existing {
   audioHash: string | null;
   isMissing: boolean;
   isBroken: boolean;
+  inode: number | null;
 }
 
 type WorkKind = 'new' | 'changed';
@@ -57,6 +67,8 @@ interface WorkItem {
   kind: WorkKind;
   /** The row this file updates: an existing track, or a fast scan's quick registration. */
   trackId?: string;
+  /** A broken row of this folder whose file this is, renamed once it was whole (same inode). */
+  brokenFrom?: string;
 }
 interface Result extends WorkItem {
   analysis: FileAnalysis;
@@ -66,6 +78,14 @@ interface Result extends WorkItem {
 // well under the 20 ms main-loop budget; 50 measured p99 lag 22 ms, 20 measured 16 ms, same speed.
 const FLUSH_ROWS = 20;
 const FLUSH_MS = 250;
+/**
+ * A file that reads as cut short and was written less than this long ago may still be arriving
+ * (a copy in progress): it is looked at again once it has been quiet this long, as the watcher's
+ * settle does, before it is recorded as broken.
+ */
+const SETTLE_MS = 2_000;
+/** A file that changed while it was read is left for a scan of its folder this much later. */
+const FOLLOW_UP_MS = 5_000;
 
 const emptyStats = (): ScanStats => ({
   found: 0,
@@ -78,6 +98,8 @@ const emptyStats = (): ScanStats => ({
   restored: 0,
   missing: 0,
   broken: 0,
+  removed: 0,
+  changing: 0,
   duplicates: 0,
   bytesHashed: 0,
   issues: 0,
@@ -151,18 +173,25 @@ export async function runScan(ctx: AppContext, scanId: number, opts: RunScanOpti
     );
     const seen = new Set<string>();
     const issues: { relPath: string; problem: string }[] = [];
-    const writer = new ScanWriter(ctx, dir, scanId, stats, scan.strategy);
+    const writer = new ScanWriter(ctx, dir, scanId, stats, scan.strategy, existing);
     const timeoutMs = ctx.settings.get('library.perFileTimeoutMs');
     const inFlight = new Set<Promise<void>>();
     const maxInFlight = Math.max(2, opts.scanner.parallelism * 2);
+    const changing: string[] = [];
     const run = (item: WorkItem) => {
+      const absPath = path.join(dir.path, item.entry.relPath);
       const p = opts.scanner
-        .analyze({ absPath: path.join(dir.path, item.entry.relPath), relPath: item.entry.relPath, dataDir: ctx.env.dataDir }, { timeoutMs, signal: opts.signal })
-        .then((analysis) => {
+        .analyze({ absPath, relPath: item.entry.relPath, dataDir: ctx.env.dataDir }, { timeoutMs, signal: opts.signal })
+        .then(async (analysis) => {
           if (opts.signal.aborted) return;
           stats.processed++;
           stats.bytesHashed += analysis.hash.bytesRead;
-          writer.add({ ...item, analysis });
+          if (await stillBeingWritten(absPath, item.entry, analysis.broken !== null, opts.signal)) {
+            // what was read is not the file: its row (if any) stays as it was, and it is not missing
+            stats.changing++;
+            changing.push(item.entry.relPath);
+            log.info({ relPath: item.entry.relPath }, 'file still being written; left for a later scan');
+          } else if (!opts.signal.aborted) writer.add({ ...item, analysis });
           tick();
         })
         .catch((e: unknown) => {
@@ -242,6 +271,7 @@ export async function runScan(ctx: AppContext, scanId: number, opts: RunScanOpti
     writer.markVanished(existing, seen, scope, issues);
     tick('duplicates');
     writer.refreshDuplicates();
+    if (changing.length) followUp(ctx, dir, commonFolder(changing.map((p) => path.posix.dirname(p)).map((d) => (d === '.' ? '' : d))));
     return finish(ctx, scan, dir, 'completed', stats, null);
   } catch (e) {
     if (e instanceof RetryLaterError) throw e;
@@ -297,6 +327,40 @@ function finish(ctx: AppContext, scan: Scan, dir: LibraryDirectory, status: Scan
   return { status, stats, error };
 }
 
+/**
+ * A file is still being written (copied in, downloaded) when it changed while it was read, or
+ * when it reads as cut short, was written moments ago, and changes within the settle time.
+ */
+async function stillBeingWritten(absPath: string, entry: WalkFile, broken: boolean, signal: AbortSignal): Promise<boolean> {
+  const now = () =>
+    fs.stat(absPath).then(
+      (st) => st,
+      () => null,
+    );
+  const same = (st: Stats | null) => !!st && st.size === entry.sizeBytes && Math.floor(st.mtimeMs) === entry.mtimeMs;
+  const st = await now();
+  if (!same(st)) return true;
+  // file times are wall-clock times, whatever clock the app runs on
+  const quietFor = Date.now() - st!.mtimeMs;
+  if (!broken || quietFor >= SETTLE_MS) return false;
+  try {
+    await sleep(Math.min(SETTLE_MS, SETTLE_MS - quietFor), undefined, { signal });
+  } catch {
+    return true; // cancelled: nothing more is written anyway
+  }
+  return !same(await now());
+}
+
+/** Files were still being written: a change scan of their folder a little later picks them up. */
+function followUp(ctx: AppContext, dir: LibraryDirectory, relPath: string) {
+  try {
+    startScan(ctx, { directoryId: dir.id, relPath, strategy: 'hybrid', priority: 'normal' }, 'watcher', undefined, { delayMs: FOLLOW_UP_MS });
+  } catch (e) {
+    // the folder went offline or inactive meanwhile: its next scan takes it from here
+    ctx.log.warn({ err: e, directoryId: dir.id, relPath }, 'could not queue a follow-up scan');
+  }
+}
+
 async function onlineAndSameVolume(ctx: AppContext, dir: LibraryDirectory): Promise<boolean> {
   try {
     if (!(await fs.stat(dir.path)).isDirectory()) return false;
@@ -312,7 +376,7 @@ function loadExisting(ctx: AppContext, directoryId: string, scope: string): Map<
   // raw statement: Drizzle's row mapping costs more than the read itself at this volume
   const rows = ctx.db.$client
     .prepare(
-      'SELECT id, rel_path AS relPath, size_bytes AS sizeBytes, mtime_ms AS mtimeMs, audio_hash AS audioHash, is_missing AS isMissing, is_broken AS isBroken FROM tracks WHERE directory_id = ?',
+      'SELECT id, rel_path AS relPath, size_bytes AS sizeBytes, mtime_ms AS mtimeMs, audio_hash AS audioHash, is_missing AS isMissing, is_broken AS isBroken, inode FROM tracks WHERE directory_id = ?',
     )
     .all(directoryId) as (Omit<Existing, 'isMissing' | 'isBroken'> & { relPath: string; isMissing: number; isBroken: number })[];
   for (const r of rows)
@@ -325,6 +389,7 @@ function loadExisting(ctx: AppContext, directoryId: string, scope: string): Map<
         audioHash: r.audioHash,
         isMissing: r.isMissing === 1,
         isBroken: r.isBroken === 1,
+        inode: r.inode,
       });
   return out;
 }
@@ -340,6 +405,8 @@ class ScanWriter {
   private timer: NodeJS.Timeout | undefined;
   private fast: FastRows;
   private lookup: (hash: string) => AnalysisFacts | undefined;
+  /** Broken rows of the folder by inode: a half-written file renamed once whole is still that track. */
+  private readonly brokenByInode = new Map<number, Existing & { relPath: string }>();
 
   constructor(
     private readonly ctx: AppContext,
@@ -347,7 +414,9 @@ class ScanWriter {
     private readonly scanId: number,
     private readonly stats: ScanStats,
     private readonly strategy: Scan['strategy'],
+    existing: Map<string, Existing & { relPath: string }>,
   ) {
+    for (const e of existing.values()) if (e.isBroken && e.inode) this.brokenByInode.set(e.inode, e);
     this.fast = new FastRows(ctx.db);
     this.lookup = (hash) =>
       this.fast.get<AnalysisFacts>(
@@ -363,6 +432,37 @@ class ScanWriter {
       'SELECT bpm_override AS bpm, key_pitch_override AS keyPitch, key_mode_override AS keyMode, audio_hash AS audioHash, edited_fields AS editedFields FROM tracks WHERE id = ?',
       id,
     );
+  }
+
+  /** The track at a path of this folder now (a file operation may have put one there meanwhile). */
+  private rowAt(relPath: string): string | undefined {
+    return this.fast.get<{ id: string }>('row-at', 'SELECT id FROM tracks WHERE directory_id = ? AND rel_path = ?', this.dir.id, relPath)?.id;
+  }
+
+  /**
+   * Paths of this folder that an unfinished journaled file operation owns (its source and its
+   * destination). The journal records what becomes of them when the operation ends, so the scan
+   * neither records, nor moves, nor marks missing what it finds there. Read inside each write
+   * transaction: scans and file operations share the worker's one connection, so the answer
+   * holds for that write.
+   */
+  private owned(tx: Executor): Set<string> {
+    const ops = tx
+      .select({ src: fileOperations.srcPath, dst: fileOperations.dstPath, srcDir: fileOperations.srcDirectoryId, dstDir: fileOperations.dstDirectoryId })
+      .from(fileOperations)
+      .where(inArray(fileOperations.status, ['pending', 'in_progress']))
+      .all();
+    const out = new Set<string>();
+    const add = (abs: string | null, directoryId: string | null) => {
+      if (!abs || directoryId !== this.dir.id) return;
+      const rel = path.relative(this.dir.path, abs);
+      if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) out.add(rel.split(path.sep).join('/'));
+    };
+    for (const o of ops) {
+      add(o.src, o.srcDir);
+      add(o.dst, o.dstDir);
+    }
+    return out;
   }
 
   add(r: Result) {
@@ -426,11 +526,16 @@ class ScanWriter {
     this.timer = undefined;
     this.flushRestores();
     if (this.pending.length === 0) return;
-    const batch = this.pending;
+    const all = this.pending;
     this.pending = [];
     const now = this.ctx.clock.now();
     const started = performance.now();
     writeTx(this.ctx.db, (tx) => {
+      const owned = this.owned(tx);
+      const batch = all.filter((r) => !owned.has(r.entry.relPath));
+      if (batch.length < all.length) this.ctx.log.debug({ module: 'scan', files: all.length - batch.length }, 'files a file operation is working on were left to it');
+      // a row already at the path is this file's, whoever put it there
+      for (const r of batch) r.trackId ??= this.rowAt(r.entry.relPath);
       const added: string[] = [];
       const updated: string[] = [];
       const hashes = [...new Set(batch.filter((r) => r.kind === 'new' && r.analysis.hash.audioHash && !r.analysis.broken).map((r) => r.analysis.hash.audioHash))];
@@ -449,8 +554,13 @@ class ScanWriter {
         const a = r.analysis;
         upsertArtwork(this.fast, a.artwork, now);
         if (a.broken) this.stats.broken++;
-        // audio we already know (moved here, or a copy): decided once the whole folder was walked
-        if (r.kind === 'new' && a.hash.audioHash && !a.broken && known.has(a.hash.audioHash)) {
+        // audio we already know (moved here, or a copy), or a broken file renamed once whole:
+        // decided once the whole folder was walked
+        if (r.kind === 'new' && !r.trackId && !a.broken && r.entry.inode) {
+          const b = this.brokenByInode.get(r.entry.inode);
+          if (b && b.relPath !== r.entry.relPath) r.brokenFrom = b.id;
+        }
+        if (r.kind === 'new' && a.hash.audioHash && !a.broken && (known.has(a.hash.audioHash) || r.brokenFrom)) {
           this.deferred.push(r);
           continue;
         }
@@ -483,7 +593,7 @@ class ScanWriter {
       if (updated.length || fastCompleted.length) appendEvent(tx, 'track:updated', { trackIds: [...updated, ...fastCompleted], fields: ['tags', 'file'] }, now);
     });
     const ms = performance.now() - started;
-    if (ms > 15) this.ctx.log.debug({ module: 'scan', rows: batch.length, ms: Math.round(ms) }, 'slow scan write');
+    if (ms > 15) this.ctx.log.debug({ module: 'scan', rows: all.length, ms: Math.round(ms) }, 'slow scan write');
   }
 
   /**
@@ -501,15 +611,23 @@ class ScanWriter {
         .map((d) => [d.id, d]),
     );
     const claimed = new Set<string>();
-    const decisions: { r: Result; moveFrom?: { id: string; directoryId: string | null; relPath: string } }[] = [];
+    type Place = { id: string; directoryId: string | null; relPath: string };
+    const decisions: { r: Result; moveFrom?: Place }[] = [];
     for (const r of this.deferred) {
+      // a broken row whose file vanished while a whole file with its inode appeared: renamed
+      const b = r.brokenFrom ? this.brokenByInode.get(r.entry.inode) : undefined;
+      if (b && !claimed.has(b.id) && !seen.has(b.relPath)) {
+        claimed.add(b.id);
+        decisions.push({ r, moveFrom: { id: b.id, directoryId: this.dir.id, relPath: b.relPath } });
+        continue;
+      }
       const candidates = this.ctx.db
         .select({ id: tracks.id, directoryId: tracks.directoryId, relPath: tracks.relPath, isMissing: tracks.isMissing })
         .from(tracks)
         .where(eq(tracks.audioHash, r.analysis.hash.audioHash))
         .all()
         .filter((c) => c.id !== r.trackId && !claimed.has(c.id));
-      let moveFrom: (typeof candidates)[number] | undefined;
+      let moveFrom: Place | undefined;
       for (const c of candidates) {
         const d = c.directoryId ? dirs.get(c.directoryId) : undefined;
         const gone =
@@ -535,10 +653,27 @@ class ScanWriter {
     for (let i = 0; i < decisions.length; i += FLUSH_ROWS) {
       writeTx(this.ctx.db, (tx) => {
         const added: string[] = [];
-        for (const { r, moveFrom } of decisions.slice(i, i + FLUSH_ROWS)) {
+        const owned = this.owned(tx);
+        for (const decision of decisions.slice(i, i + FLUSH_ROWS)) {
+          const { r } = decision;
+          let { moveFrom } = decision;
+          if (owned.has(r.entry.relPath)) continue;
+          // what was decided may have changed since (a file operation ended in between): a row
+          // now at the path is this file's, and a track that moved elsewhere is not moved here
+          const at = this.rowAt(r.entry.relPath);
+          if (at && at !== r.trackId) {
+            r.trackId = at;
+            moveFrom = undefined;
+          }
+          if (moveFrom) {
+            const from = moveFrom;
+            const still = tx.select({ directoryId: tracks.directoryId, relPath: tracks.relPath }).from(tracks).where(eq(tracks.id, from.id)).get();
+            const unmoved = still?.directoryId === from.directoryId && still.relPath === from.relPath;
+            if (!unmoved || (from.directoryId === this.dir.id && owned.has(from.relPath))) moveFrom = undefined;
+          }
           const cols = analysisColumns(r.entry, r.analysis, now);
           this.touched.add(r.analysis.hash.audioHash);
-          if (moveFrom) {
+          if (moveFrom && moveFrom.id !== r.trackId) {
             // a fast scan's quick row for this file gives way to the track it really is
             if (r.trackId) {
               tx.delete(tracks).where(eq(tracks.id, r.trackId)).run();
@@ -591,7 +726,11 @@ class ScanWriter {
     this.deferred = [];
   }
 
-  /** Files of this folder (within the scope) that the walk did not find: missing, never deleted. */
+  /**
+   * Files of this folder (within the scope) that the walk did not find: missing, never deleted —
+   * except a broken file's row with nothing attached (no playlist entry, no cue): there is nothing
+   * to keep, and a ghost "missing" row would only wait for a file that never was whole.
+   */
   markVanished(existing: Map<string, Existing & { relPath: string }>, seen: Set<string>, scope: string, unreadable: { relPath: string }[] = []) {
     const now = this.ctx.clock.now();
     const candidates = [...existing.values()].filter(
@@ -604,12 +743,22 @@ class ScanWriter {
       const at = pathNow.get(e.id) as { relPath: string; directoryId: string | null } | undefined;
       return at?.relPath === e.relPath && at.directoryId === this.dir.id;
     });
+    const attached = this.ctx.db.$client.prepare('SELECT EXISTS (SELECT 1 FROM playlist_tracks WHERE track_id = ?) OR EXISTS (SELECT 1 FROM hot_cues WHERE track_id = ?) AS yes');
     for (let i = 0; i < vanished.length; i += 500) {
-      const ids = vanished.slice(i, i + 500).map((e) => e.id);
-      writeTx(this.ctx.db, (tx) => markMissingTx(tx, ids, 'deleted', now, this.dir.id));
+      const slice = vanished.slice(i, i + 500);
+      writeTx(this.ctx.db, (tx) => {
+        // a file operation at work on the path says what became of it when it ends
+        const owned = this.owned(tx);
+        const gone = slice.filter((e) => !owned.has(e.relPath));
+        const ghosts = gone.filter((e) => e.isBroken && !(attached.get(e.id, e.id) as { yes: number }).yes).map((e) => e.id);
+        const missing = gone.filter((e) => !ghosts.includes(e.id)).map((e) => e.id);
+        markMissingTx(tx, missing, 'deleted', now, this.dir.id);
+        removeTracksTx(tx, ghosts, now);
+        this.stats.missing += missing.length;
+        this.stats.removed += ghosts.length;
+        for (const e of gone) if (e.audioHash) this.touched.add(e.audioHash);
+      });
     }
-    this.stats.missing += vanished.length;
-    for (const e of vanished) if (e.audioHash) this.touched.add(e.audioHash);
   }
 
   refreshDuplicates() {

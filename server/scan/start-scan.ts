@@ -24,9 +24,10 @@ export interface StartScanResult {
  * request while one is queued or running returns that one (raising its priority if needed).
  *
  * Scans the watcher asks for join a *queued* scan that covers their folder, but never a running
- * one: it may have walked past the change already, so a new scan is queued behind it.
+ * one: it may have walked past the change already, so a new scan is queued behind it. A scan that
+ * met files still being written asks for its follow-up this way too, `delayMs` later.
  */
-export function startScan(ctx: AppContext, raw: StartScanInput, trigger: Scan['trigger'] = 'user', tx?: Tx): StartScanResult {
+export function startScan(ctx: AppContext, raw: StartScanInput, trigger: Scan['trigger'] = 'user', tx?: Tx, opts: { delayMs?: number } = {}): StartScanResult {
   const input = StartScanInput.parse(raw);
   const relPath = assertRelPath(input.relPath ?? '', 'Folder');
   const strategy = input.strategy ?? ctx.settings.get('library.defaultScanStrategy');
@@ -37,7 +38,7 @@ export function startScan(ctx: AppContext, raw: StartScanInput, trigger: Scan['t
     if (!dir) throw new NotFoundError('library directory', input.directoryId);
     if (!dir.isActive) throw new PreconditionError(`"${dir.name}" is inactive; activate it to scan it`);
     if (!dir.isAvailable) throw new PreconditionError(`"${dir.name}" is offline; plug in its drive or check the folder`);
-    if (trigger === 'watcher') return followUpScan(t, dir.id, relPath, strategy, priority, now);
+    if (trigger === 'watcher') return followUpScan(t, dir.id, relPath, strategy, priority, now, opts.delayMs ?? 0);
     const dedupeKey = relPath ? `scan:${dir.id}:${relPath}` : `scan:${dir.id}`;
     const active = t
       .select({ scan: scans, job: jobs })
@@ -57,17 +58,17 @@ export function startScan(ctx: AppContext, raw: StartScanInput, trigger: Scan['t
   return tx ? run(tx) : writeTx(ctx.db, run);
 }
 
-function followUpScan(t: Tx, directoryId: string, relPath: string, strategy: Scan['strategy'], priority: number, now: number): StartScanResult {
+function followUpScan(t: Tx, directoryId: string, relPath: string, strategy: Scan['strategy'], priority: number, now: number, delayMs: number): StartScanResult {
   const queued = t
     .select({ scan: scans, job: jobs })
     .from(scans)
     .innerJoin(jobs, eq(jobs.id, scans.jobId))
-    .where(and(eq(scans.directoryId, directoryId), eq(jobs.status, 'queued'), eq(scans.strategy, strategy)))
+    .where(and(eq(scans.directoryId, directoryId), eq(jobs.status, 'queued'), eq(scans.status, 'queued'), eq(scans.strategy, strategy)))
     .all()
     .find((q) => q.scan.relPath === '' || relPath === q.scan.relPath || relPath.startsWith(`${q.scan.relPath}/`));
   if (queued) return { ...queued, created: false };
   const scan = t.insert(scans).values({ directoryId, strategy, relPath, trigger: 'watcher', status: 'queued', createdAt: now }).returning().get();
-  const { job } = enqueueJob(t, 'library.scan', { scanId: scan.id }, { priority, dedupeKey: `scan:${directoryId}:watch:${scan.id}`, maxAttempts: 3 }, now);
+  const { job } = enqueueJob(t, 'library.scan', { scanId: scan.id }, { priority, dedupeKey: `scan:${directoryId}:watch:${scan.id}`, maxAttempts: 3, runAfter: now + delayMs }, now);
   const linked = t.update(scans).set({ jobId: job.id }).where(eq(scans.id, scan.id)).returning().get();
   return { scan: linked, job, created: true };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { watch as chokidarWatch } from 'chokidar';
 import type { LibraryDirectory } from '@/drizzle/schema';
 import { compileFilters, isSkippedName } from '@/server/scan/walk';
+import { commonFolder } from '@/server/library/paths';
 
 export type WatchEventKind = 'add' | 'change' | 'unlink' | 'addDir' | 'unlinkDir';
 
@@ -83,19 +84,6 @@ export interface DirectoryWatcherOptions {
   onError: (e: NodeJS.ErrnoException) => void;
   /** The folder itself vanished (unplugged, unmounted, renamed): check its presence now. */
   onRootGone?: () => void;
-}
-
-/** The deepest folder that contains every one of `folders` ('' when they share none). */
-export function commonFolder(folders: string[]): string {
-  if (!folders.length) return '';
-  let parts = folders[0]!.split('/').filter(Boolean);
-  for (const f of folders.slice(1)) {
-    const q = f.split('/').filter(Boolean);
-    let i = 0;
-    while (i < parts.length && i < q.length && parts[i] === q[i]) i++;
-    parts = parts.slice(0, i);
-  }
-  return parts.join('/');
 }
 
 const parentOf = (rel: string) => (rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '');

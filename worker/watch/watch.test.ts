@@ -9,7 +9,8 @@ import { createInlineScanner } from '@/server/scan/inline-scanner';
 import { addFolder, allTracks, trackAt } from '@/server/scan/testing';
 import { jobRegistry } from '../jobs';
 import { JobRunner } from '../queue/runner';
-import { commonFolder, type WatchFactory } from './directory-watcher';
+import { commonFolder } from '@/server/library/paths';
+import type { WatchFactory } from './directory-watcher';
 import { WatchService, type WatchServiceOptions } from './watch-service';
 
 let lib: { root: string; truth: Truth };

@@ -182,6 +182,8 @@ function Summary({
     ['moved', 'moved'],
     ['missing', 'missing'],
     ['restored', 'back'],
+    ['removed', 'broken gone'],
+    ['changing', 'still being copied (looked at again in a few seconds)'],
   ] as const)
     if (stats[k]) parts.push(`${formatCount(stats[k])} ${label}`);
   if (brokenTotal) parts.push(`${formatCount(brokenTotal)} broken`);

@@ -26,6 +26,8 @@ export interface Stack {
   workerPid(): number | undefined;
   startWorker(): Promise<void>;
   killWorker(signal?: NodeJS.Signals): Promise<void>;
+  /** Stops the web (SIGTERM, or `signal`) and starts it again on the same port. */
+  restartWeb(signal?: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,7 +63,14 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   const db = openDatabase(loadEnv(env, root).db.path);
   new SettingsStore(db).update({ 'analysis.engine': 'server' });
   closeDatabase(db);
-  const web = spawnNode(['--import', 'tsx', 'server/web/serve.ts']);
+  let web = spawnNode(['--import', 'tsx', 'server/web/serve.ts']);
+  const stopWeb = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    // a web that already died (and said so in stack.log) must not hang the teardown
+    if (web.exitCode !== null || web.signalCode !== null) return;
+    const exited = new Promise((r) => web.once('exit', r));
+    web.kill(signal);
+    await exited;
+  };
   let worker: ChildProcess | undefined;
   const url = `http://127.0.0.1:${port}`;
   const startWorker = async () => {
@@ -77,7 +86,8 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
   };
   await startWorker();
   // any answer (200, or 503 while a dependency is missing) means the web is serving
-  await waitFor(async () => [200, 503].includes((await fetch(`${url}/api/health`)).status), 'web', 60_000);
+  const webUp = () => waitFor(async () => [200, 503].includes((await fetch(`${url}/api/health`)).status), 'web', 60_000);
+  await webUp();
   return {
     url,
     dataDir,
@@ -86,14 +96,14 @@ export async function startStack(extraEnv: Record<string, string> = {}): Promise
     workerPid: () => worker?.pid,
     startWorker,
     killWorker,
+    async restartWeb(signal) {
+      await stopWeb(signal);
+      web = spawnNode(['--import', 'tsx', 'server/web/serve.ts']);
+      await webUp();
+    },
     async stop() {
       await killWorker('SIGTERM');
-      // a web that already died (and said so in stack.log) must not hang the teardown
-      if (web.exitCode === null && web.signalCode === null) {
-        const exited = new Promise((r) => web.once('exit', r));
-        web.kill('SIGTERM');
-        await exited;
-      }
+      await stopWeb();
       fs.closeSync(log);
       if (!process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
     },

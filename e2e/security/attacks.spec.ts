@@ -30,6 +30,8 @@ let world: World | undefined;
 /** A scanned library with a duplicate (so "resolve all" has work) and a missing file (so "clean up" has work), and a signed-in victim. */
 async function setup(stack: Stack): Promise<World> {
   if (world) return world;
+  // generating the library, a scan and the watcher's catch-up, on a loaded machine
+  test.setTimeout(180_000);
   const client = createMismoClient({ url: stack.url, token: TOKEN });
   const root = path.join(stack.tmp, 'Music');
   const lib = await fixtureLibrary({ n: 12, seed: 5, edgeCases: false });
@@ -40,9 +42,11 @@ async function setup(stack: Stack): Promise<World> {
   fs.copyFileSync(path.join(root, flac), path.join(root, 'Old USB', path.basename(flac)));
   const dir = await client.directories.create.mutate({ path: root, name: 'Music', followSymlinks: true });
   await expect.poll(async () => (await client.scans.status.query({ directoryId: dir.id }))?.status, { timeout: 90_000 }).toBe('completed');
-  // the scan row says "completed" a moment before its job does: the fingerprints need both at rest
-  const { jobId } = (await client.scans.status.query({ directoryId: dir.id }))!;
-  await expect.poll(async () => (await client.jobs.byId.query({ id: jobId! })).status, { timeout: 30_000 }).toBe('succeeded');
+  // The fingerprints need a library at rest: the folder's watcher comes up after the first scan and
+  // catches up with a change scan of its own, and a scan row says "completed" a moment before its
+  // job does. So: watching, then no scan job queued or running.
+  await expect.poll(async () => (await client.directories.list.query()).find((d) => d.id === dir.id)?.watchState, { timeout: 60_000 }).toBe('watching');
+  await expect.poll(async () => (await client.jobs.list.query({ view: 'active', kind: 'library.scan' })).items.length, { timeout: 60_000 }).toBe(0);
   const page = await client.tracks.list.query({ limit: 200 });
   const mp3 = page.items.find((t) => t.fileName.endsWith('.mp3'))!;
   const aiff = page.items.find((t) => /\.aiff?$/.test(t.fileName))!;

@@ -6,6 +6,10 @@ import { writeHeartbeat } from '@/server/system/worker-status';
 import { appVersion } from '@/server/version';
 import type { Components } from './components';
 
+const WATCHDOG_MS = 50;
+/** Nothing may hold the worker's main loop longer than this (issue 25); longer stalls are logged. */
+const STALL_MS = 100;
+
 /** Writes the worker's heartbeat row every `everyMs` and whenever a component changes state. */
 export class Heartbeat {
   private timer: NodeJS.Timeout | undefined;
@@ -13,6 +17,11 @@ export class Heartbeat {
   /** How long the main loop was kept waiting (a stalled loop delays the engine's replies and jobs). */
   private readonly lag = monitorEventLoopDelay({ resolution: 10 });
   private lagSince: number;
+  /** Notices each stall over `STALL_MS` as it ends, so the log says when (and next to what) it happened. */
+  private watchdog: NodeJS.Timeout | undefined;
+  private lastTick = 0;
+  /** The longest stall since the worker started, and how long after the start it happened. */
+  private worst = { ms: 0, upMs: 0 };
   state: WorkerStatus['state'] = 'starting';
 
   constructor(
@@ -31,7 +40,15 @@ export class Heartbeat {
     // over the last minute (the histogram starts again every minute); the resolution is 10 ms
     const p99Ms = Math.round(this.lag.percentile(99) / 1e5) / 10;
     const maxMs = Math.round(this.lag.max / 1e5) / 10;
-    this.components.set('mainLoop', { state: 'running', detail: `delay p99 ${p99Ms} ms, max ${maxMs} ms (this minute)`, p99Ms, maxMs, since: this.lagSince });
+    this.components.set('mainLoop', {
+      state: 'running',
+      detail: `delay p99 ${p99Ms} ms, max ${maxMs} ms (this minute)`,
+      p99Ms,
+      maxMs,
+      since: this.lagSince,
+      worstStallMs: this.worst.ms,
+      worstStallUpMs: this.worst.upMs,
+    });
     if (now - this.lagSince > 60_000) {
       this.lag.reset();
       this.lagSince = now;
@@ -56,6 +73,16 @@ export class Heartbeat {
     this.lag.enable();
     this.beat();
     this.timer = setInterval(() => this.beat(), this.everyMs);
+    this.lastTick = performance.now();
+    this.watchdog = setInterval(() => {
+      const now = performance.now();
+      const stalledMs = Math.round(now - this.lastTick - WATCHDOG_MS);
+      this.lastTick = now;
+      const upMs = this.ctx.clock.now() - this.startedAt;
+      if (stalledMs > this.worst.ms) this.worst = { ms: stalledMs, upMs };
+      if (stalledMs >= STALL_MS) this.ctx.log.warn({ stalledMs, upMs }, 'the main loop was blocked');
+    }, WATCHDOG_MS);
+    this.watchdog.unref();
   }
 
   setState(state: WorkerStatus['state']) {
@@ -65,6 +92,7 @@ export class Heartbeat {
 
   stop() {
     if (this.timer) clearInterval(this.timer);
+    if (this.watchdog) clearInterval(this.watchdog);
     this.lag.disable();
   }
 }

@@ -61,7 +61,9 @@ class Stats {
   kills = 0;
   webRestarts = 0;
   worstHeartbeatGapMs = 0;
-  worstLoopMaxMs = 0;
+  /** The worker's own watchdog: the longest main-loop stall, at start-up (first 10 s) and after. */
+  worstStartupStallMs = 0;
+  worstStallMs = 0;
   add(kind: string) {
     this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
   }
@@ -110,8 +112,11 @@ test('chaos: everything at once, and nothing lost', async ({ stack }) => {
       const row = d.prepare('SELECT heartbeat_at AS at, components FROM worker_status ORDER BY heartbeat_at DESC LIMIT 1').get() as { at: number; components: string } | undefined;
       if (!row) return;
       stats.worstHeartbeatGapMs = Math.max(stats.worstHeartbeatGapMs, Date.now() - row.at);
-      const loop = (JSON.parse(row.components) as Record<string, { maxMs?: number }>).mainLoop;
-      if (loop?.maxMs) stats.worstLoopMaxMs = Math.max(stats.worstLoopMaxMs, loop.maxMs);
+      const loop = (JSON.parse(row.components) as Record<string, { worstStallMs?: number; worstStallUpMs?: number }>).mainLoop;
+      if (loop?.worstStallMs) {
+        if ((loop.worstStallUpMs ?? 0) < 10_000) stats.worstStartupStallMs = Math.max(stats.worstStartupStallMs, loop.worstStallMs);
+        else stats.worstStallMs = Math.max(stats.worstStallMs, loop.worstStallMs);
+      }
     } finally {
       d.close();
     }
@@ -399,7 +404,7 @@ test('chaos: everything at once, and nothing lost', async ({ stack }) => {
   const ops = [...stats.counts].map(([k, v]) => `${k} ${v}`).join(', ');
   console.log(
     `chaos: ${ROUNDS} rounds green (seed ${SEED}) in ${Math.round((Date.now() - started) / 1000)} s; worker SIGKILLs ${stats.kills}, web restarts ${stats.webRestarts}; ${ops}; ` +
-      `longest heartbeat gap outside kills ${stats.worstHeartbeatGapMs} ms; worst main-loop delay the worker reported ${stats.worstLoopMaxMs} ms`,
+      `longest heartbeat gap outside kills ${stats.worstHeartbeatGapMs} ms; longest main-loop stall ${stats.worstStallMs} ms (${stats.worstStartupStallMs} ms in a start-up's first 10 s)`,
   );
   expect(stats.worstHeartbeatGapMs, 'the heartbeat was never stale for more than 5 s outside the kills').toBeLessThan(5_000);
   if (shm !== stack.tmp) fs.rmSync(shm, { recursive: true, force: true });

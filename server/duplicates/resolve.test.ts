@@ -9,6 +9,7 @@ import { listTrash } from '../files/plan';
 import { runBatch } from '../files/run-batch';
 import { scanNow } from '../scan/testing';
 import { fixtureSuite } from '../testing/fixture-suite';
+import { setUserCue } from '../hotcues/hot-cues';
 import { applyResolution, previewResolution, previewResolveAll, rankMembers, resolveAll, undoResolution } from './resolve';
 
 const suite = fixtureSuite({ n: 8, seed: 23, edgeCases: false });
@@ -167,6 +168,41 @@ describe('duplicate resolution', () => {
     for (const o of plan.others) expect(fs.existsSync(o.path)).toBe(true);
     expect(listTrash(ctx)).toEqual([]);
     expect(() => undoResolution(ctx, resolutionId)).toThrow(/already undone/);
+  });
+
+  it('undo puts back what the resolution changed and keeps what happened to the kept copy since (its move, a new cue, a new rating)', async () => {
+    const { ctx, group, members } = await withDuplicates();
+    decorate(ctx, members);
+    const plan = previewResolution(ctx, { groupId: group.id, canonicalTrackId: members[0]!.id, fileAction: 'keep' });
+    const { resolutionId } = applyResolution(ctx, { groupId: group.id, canonicalTrackId: members[0]!.id, fileAction: 'keep' });
+    const kept = plan.canonical.id;
+    const before = ctx.db.select().from(tracks).where(eq(tracks.id, kept)).get()!;
+    expect(before.title).toBe('The Real Title'); // filled from b
+    // since the resolution: the kept copy was moved, got a new cue, and a new rating
+    ctx.db
+      .update(tracks)
+      .set({ relPath: `Moved/${before.fileName}`, rating: 5 })
+      .where(eq(tracks.id, kept))
+      .run();
+    setUserCue(ctx.db, { trackId: kept, index: 6, positionSec: 30, name: 'added later' }, ctx.clock.now());
+
+    undoResolution(ctx, resolutionId);
+    const after = ctx.db.select().from(tracks).where(eq(tracks.id, kept)).get()!;
+    expect(after).toMatchObject({ relPath: `Moved/${before.fileName}`, rating: 5, title: null, label: null, playCount: 3 });
+    const cues = ctx.db.select().from(hotCues).all();
+    expect(
+      cues
+        .filter((c) => c.trackId === kept)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['A intro', 'added later']);
+    // b's cues went back to b
+    expect(
+      cues
+        .filter((c) => c.trackId === members[1]!.id)
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(['b0', 'b3']);
   });
 
   it('batch-resolves every open group by the rule, with a preview first', async () => {

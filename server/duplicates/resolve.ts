@@ -297,7 +297,12 @@ interface ResolutionSnapshot {
   hotCues: HotCue[];
   playlistEntries: PlaylistTrack[];
   exclusions: { directoryId: string; relPath: string }[];
+  /** What the resolution wrote on the kept copy (absent in resolutions made before it was kept). */
+  applied?: Partial<Track>;
 }
+
+/** Fields of the kept copy a resolution may change besides the filled ones (and what follows from them). */
+const MERGED_FIELDS: (keyof Track)[] = ['rating', 'playCount', 'lastPlayedAt', 'dateAdded', 'editedFields', 'bpm', 'keyPitch', 'keyMode', 'bpmSource', 'keySource'];
 
 /**
  * Resolves a group in one transaction: the kept copy gets the others' blank tags, the highest
@@ -329,6 +334,8 @@ export function applyResolution(ctx: AppContext, raw: ResolveInput, opts: { batc
     const after = { ...canonical, ...set };
     Object.assign(set, effectiveColumns(analysisLookup(tx), after, { bpm: after.bpmOverride, keyPitch: after.keyPitchOverride, keyMode: after.keyModeOverride }));
     tx.update(tracks).set(set).where(eq(tracks.id, canonical.id)).run();
+    const { updatedAt: _u, duplicateGroupId: _g, ...applied } = set;
+    snapshot.applied = applied;
     const cueMoves = mergeCues(cues, canonical.id).moves;
     if (cueMoves.length) tx.update(hotCues).set({ trackId: canonical.id, updatedAt: now }).where(inArray(hotCues.id, cueMoves)).run();
     // playlist entries
@@ -417,10 +424,37 @@ export function undoResolution(ctx: AppContext, resolutionId: number) {
     }
     const snap = r.snapshot as ResolutionSnapshot;
     const canonical = snap.tracks.find((t) => t.id === r.canonicalTrackId)!;
-    const { seq: _s, keySort: _k, id: _id, ...fields } = canonical;
-    tx.update(tracks).set(fields).where(eq(tracks.id, canonical.id)).run();
-    tx.delete(hotCues).where(eq(hotCues.trackId, canonical.id)).run();
-    restoreSnapshotTx(tx, { tracks: snap.tracks.filter((t) => t.id !== canonical.id), hotCues: snap.hotCues, playlistEntries: [] }, now);
+    // Only what the resolution changed goes back, and only where nobody changed it since: the kept
+    // copy may have been moved, renamed, re-tagged, rated or cued after it (its path and file
+    // facts are never touched here).
+    const current = tx.select().from(tracks).where(eq(tracks.id, canonical.id)).get();
+    if (current) {
+      const plan = r.plan as ResolutionPlan;
+      const touched = snap.applied
+        ? (Object.keys(snap.applied) as (keyof Track)[])
+        : [...MERGED_FIELDS, ...plan.fills.flatMap((f) => [f.field, ...(COMPANIONS[f.field] ?? [])] as (keyof Track)[])];
+      const back: Partial<Track> = {};
+      for (const k of touched) {
+        const unchangedSince = !snap.applied || JSON.stringify(current[k]) === JSON.stringify(snap.applied[k]);
+        if (unchangedSince) Object.assign(back, { [k]: canonical[k] });
+      }
+      if (Object.keys(back).length) tx.update(tracks).set(back).where(eq(tracks.id, canonical.id)).run();
+    }
+    // the others' cues the kept copy took over go back to their copies; its own cues stay as they are now
+    const moved = snap.hotCues.filter((c) => c.trackId !== canonical.id);
+    if (moved.length)
+      tx.delete(hotCues)
+        .where(
+          and(
+            eq(hotCues.trackId, canonical.id),
+            inArray(
+              hotCues.id,
+              moved.map((c) => c.id),
+            ),
+          ),
+        )
+        .run();
+    restoreSnapshotTx(tx, { tracks: snap.tracks.filter((t) => t.id !== canonical.id), hotCues: moved, playlistEntries: [] }, now);
     for (const e of snap.playlistEntries) {
       const exists = tx.select({ id: playlistTracks.id }).from(playlistTracks).where(eq(playlistTracks.id, e.id)).get();
       if (exists) tx.update(playlistTracks).set(e).where(eq(playlistTracks.id, e.id)).run();

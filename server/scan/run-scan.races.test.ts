@@ -206,6 +206,26 @@ describe('scans and journaled file operations on the same folder', () => {
     expect(allTracks(ctx).filter((t) => t.isMissing)).toEqual([]);
   });
 
+  it('a quick import that meets a row the operation put at the new path takes it as that file', async () => {
+    const { ctx, dir, track, op, dstRel, count } = await moveUnderWay();
+    fs.renameSync(op.srcPath, op.dstPath!);
+    const inner = createInlineScanner();
+    // the operation ends after the scan loaded the folder's rows, before it registers new names
+    const scanner: ScannerPort = {
+      parallelism: inner.parallelism,
+      walk: async function* (o, s) {
+        await commit(ctx, op, 'done');
+        return yield* inner.walk(o, s);
+      },
+      analyze: (t, o) => inner.analyze(t, o),
+      close: () => inner.close(),
+    };
+    const r = await scanNow(ctx, dir.id, 'fast', { scanner });
+    expect(r.status).toBe('completed');
+    expect(trackAt(ctx, dstRel)).toMatchObject({ id: track.id, isMissing: false });
+    expect(allTracks(ctx)).toHaveLength(count);
+  });
+
   it('while the operation is unfinished, the scan leaves both its paths to it (not the empty placeholder, not missing)', async () => {
     const { ctx, dir, track, op, dstRel, count } = await moveUnderWay();
     // the destination is still the empty placeholder the executor reserved

@@ -479,14 +479,22 @@ class ScanWriter {
       const slice = entries.slice(i, i + FLUSH_ROWS);
       writeTx(this.ctx.db, (tx) => {
         const ids: string[] = [];
+        const owned = this.owned(tx);
         for (const entry of slice) {
+          if (owned.has(entry.relPath)) continue;
+          // a row put at the path since the scan loaded the folder (a file operation ended) is this file's
+          const at = this.rowAt(entry.relPath);
+          if (at) {
+            out.push({ entry, trackId: at });
+            continue;
+          }
           const id = crypto.randomUUID();
           this.fast.insert(tracks, Object.assign(quickColumns(entry, now), { id, directoryId: this.dir.id, dateAdded: now, createdAt: now, lastScanId: this.scanId }));
           ids.push(id);
           out.push({ entry, trackId: id });
         }
         this.stats.added += ids.length;
-        appendEvent(tx, 'track:added', { trackIds: ids, directoryId: this.dir.id }, now);
+        if (ids.length) appendEvent(tx, 'track:added', { trackIds: ids, directoryId: this.dir.id }, now);
       });
     }
     return out;

@@ -365,7 +365,12 @@ test('chaos: everything at once, and nothing lost', async ({ stack }) => {
         await new Promise((r) => setTimeout(r, rnd.int(600)));
         // an answer lost to a restart is fine: what the server did is checked at rest
         await a().catch((e: unknown) => {
-          if (!/fetch failed|ECONNREFUSED|ECONNRESET|socket|Precondition|PRECONDITION|not there|nothing to do|already|went missing|offline/i.test(String(e))) throw e;
+          if (
+            !/fetch failed|terminated|other side closed|ECONNREFUSED|ECONNRESET|socket|Precondition|PRECONDITION|not there|nothing to do|already|went missing|offline/i.test(
+              String(e),
+            )
+          )
+            throw e;
         });
       };
       const chaos: Promise<void>[] = actions.map(run);

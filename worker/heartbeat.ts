@@ -9,6 +9,8 @@ import type { Components } from './components';
 const WATCHDOG_MS = 50;
 /** Nothing may hold the worker's main loop longer than this (issue 25); longer stalls are logged. */
 const STALL_MS = 100;
+/** Stalls this early belong to start-up (loading, recovery, first checks) and are reported apart. */
+const STARTUP_MS = 10_000;
 
 /** Writes the worker's heartbeat row every `everyMs` and whenever a component changes state. */
 export class Heartbeat {
@@ -20,8 +22,8 @@ export class Heartbeat {
   /** Notices each stall over `STALL_MS` as it ends, so the log says when (and next to what) it happened. */
   private watchdog: NodeJS.Timeout | undefined;
   private lastTick = 0;
-  /** The longest stall since the worker started, and how long after the start it happened. */
-  private worst = { ms: 0, upMs: 0 };
+  /** The longest stalls: during start-up (its first `STARTUP_MS`) and since. */
+  private worst = { startup: 0, after: 0 };
   state: WorkerStatus['state'] = 'starting';
 
   constructor(
@@ -46,8 +48,8 @@ export class Heartbeat {
       p99Ms,
       maxMs,
       since: this.lagSince,
-      worstStallMs: this.worst.ms,
-      worstStallUpMs: this.worst.upMs,
+      worstStallMs: this.worst.after,
+      worstStartupStallMs: this.worst.startup,
     });
     if (now - this.lagSince > 60_000) {
       this.lag.reset();
@@ -79,7 +81,8 @@ export class Heartbeat {
       const stalledMs = Math.round(now - this.lastTick - WATCHDOG_MS);
       this.lastTick = now;
       const upMs = this.ctx.clock.now() - this.startedAt;
-      if (stalledMs > this.worst.ms) this.worst = { ms: stalledMs, upMs };
+      const k = upMs < STARTUP_MS ? 'startup' : 'after';
+      this.worst[k] = Math.max(this.worst[k], stalledMs);
       if (stalledMs >= STALL_MS) this.ctx.log.warn({ stalledMs, upMs }, 'the main loop was blocked');
     }, WATCHDOG_MS);
     this.watchdog.unref();

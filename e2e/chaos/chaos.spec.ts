@@ -217,7 +217,8 @@ test('chaos: everything at once, and nothing lost', async ({ stack }) => {
       const entries = new Map((d.prepare('SELECT id, track_id AS t FROM playlist_tracks').all() as { id: number; t: string | null }[]).map((e) => [e.id, e.t]));
       for (const [entry, was] of attached.entries) {
         const now = entries.get(entry);
-        if (now === undefined) problems.push(`playlist entry ${entry} vanished`);
+        // a resolution drops an entry that would list the kept copy twice in one playlist
+        if (now === undefined && !goneFairly(was)) problems.push(`playlist entry ${entry} (track ${was}) vanished`);
         else if (now === null && !goneFairly(was)) problems.push(`playlist entry ${entry} lost track ${was}, which is neither in the trash nor merged`);
       }
       const cues = new Map(

@@ -205,6 +205,22 @@ describe('duplicate resolution', () => {
     ).toEqual(['b0', 'b3']);
   });
 
+  it('undo goes back in order: a later resolution that took in the same tracks must be undone first', async () => {
+    const { ctx, root, dir, group, members } = await withDuplicates();
+    const first = applyResolution(ctx, { groupId: group.id, canonicalTrackId: members[0]!.id, fileAction: 'keep' });
+    // another copy of the kept one arrives and is resolved too
+    fs.copyFileSync(path.join(root, members[0]!.relPath), path.join(root, 'Copies', `third ${members[0]!.fileName}`));
+    await scanNow(ctx, dir.id);
+    const again = ctx.db.select().from(duplicateGroups).where(eq(duplicateGroups.status, 'open')).all();
+    expect(again).toHaveLength(1);
+    const second = applyResolution(ctx, { groupId: again[0]!.id, canonicalTrackId: members[0]!.id, fileAction: 'keep' });
+    expect(() => undoResolution(ctx, first.resolutionId)).toThrow(new RegExp(`later resolution \\(#${second.resolutionId}\\).*undo that one first`));
+    undoResolution(ctx, second.resolutionId);
+    undoResolution(ctx, first.resolutionId);
+    // all four copies are in the library again, in one group
+    expect(ctx.db.select().from(tracks).where(eq(tracks.duplicateGroupId, group.id)).all()).toHaveLength(4);
+  });
+
   it('batch-resolves every open group by the rule, with a preview first', async () => {
     const { ctx, group } = await withDuplicates();
     const open = ctx.db.select().from(duplicateGroups).where(eq(duplicateGroups.status, 'open')).all().length;

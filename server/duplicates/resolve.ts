@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { and, asc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   duplicateGroups,
@@ -423,6 +423,15 @@ export function undoResolution(ctx: AppContext, resolutionId: number) {
       if (purged.length) throw new PreconditionError('The trash holding the other copies was emptied; this cannot be undone');
     }
     const snap = r.snapshot as ResolutionSnapshot;
+    // undo goes back in order: a later resolution that took in any of these tracks is undone first
+    const mine = new Set(snap.tracks.map((t) => t.id));
+    const later = tx
+      .select({ id: duplicateResolutions.id, snapshot: duplicateResolutions.snapshot })
+      .from(duplicateResolutions)
+      .where(and(gt(duplicateResolutions.id, r.id), eq(duplicateResolutions.status, 'applied')))
+      .all()
+      .find((l) => (l.snapshot as ResolutionSnapshot).tracks.some((t) => mine.has(t.id)));
+    if (later) throw new PreconditionError(`A later resolution (#${later.id}) involves these tracks; undo that one first`);
     const canonical = snap.tracks.find((t) => t.id === r.canonicalTrackId)!;
     // Only what the resolution changed goes back, and only where nobody changed it since: the kept
     // copy may have been moved, renamed, re-tagged, rated or cued after it (its path and file

@@ -221,6 +221,18 @@ describe('duplicate resolution', () => {
     expect(ctx.db.select().from(tracks).where(eq(tracks.duplicateGroupId, group.id)).all()).toHaveLength(4);
   });
 
+  it('undo refuses, changing nothing, when the old place of a copy holds another track now', async () => {
+    const { ctx, dir, group, members } = await withDuplicates();
+    const { resolutionId, plan } = applyResolution(ctx, { groupId: group.id, canonicalTrackId: members[0]!.id, fileAction: 'keep' });
+    // the kept-out file is let back in and scanned: a new track at the other copy's path
+    ctx.db.delete(trackExclusions).where(eq(trackExclusions.directoryId, dir.id)).run();
+    await scanNow(ctx, dir.id);
+    const before = state(ctx);
+    expect(() => undoResolution(ctx, resolutionId)).toThrow(/in the library again as another track/);
+    expect(state(ctx)).toEqual(before);
+    expect(plan.others.length).toBe(2);
+  });
+
   it('batch-resolves every open group by the rule, with a preview first', async () => {
     const { ctx, group } = await withDuplicates();
     const open = ctx.db.select().from(duplicateGroups).where(eq(duplicateGroups.status, 'open')).all().length;

@@ -432,6 +432,16 @@ export function undoResolution(ctx: AppContext, resolutionId: number) {
       .all()
       .find((l) => (l.snapshot as ResolutionSnapshot).tracks.some((t) => mine.has(t.id)));
     if (later) throw new PreconditionError(`A later resolution (#${later.id}) involves these tracks; undo that one first`);
+    // a copy comes back at its old place: another track there now (the file was added again) blocks it
+    for (const t of snap.tracks) {
+      if (t.id === r.canonicalTrackId || !t.directoryId || tx.select({ id: tracks.id }).from(tracks).where(eq(tracks.id, t.id)).get()) continue;
+      const there = tx
+        .select({ id: tracks.id })
+        .from(tracks)
+        .where(and(eq(tracks.directoryId, t.directoryId), eq(tracks.relPath, t.relPath)))
+        .get();
+      if (there) throw new PreconditionError(`${t.relPath} is in the library again as another track; remove that one first to undo this resolution`);
+    }
     const canonical = snap.tracks.find((t) => t.id === r.canonicalTrackId)!;
     // Only what the resolution changed goes back, and only where nobody changed it since: the kept
     // copy may have been moved, renamed, re-tagged, rated or cued after it (its path and file

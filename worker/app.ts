@@ -1,6 +1,6 @@
 import { createAppContext, type AppContext } from '@/server/context';
 import { systemClock } from '@/server/clock';
-import { closeDatabase, openDatabase } from '@/server/db/client';
+import { closeDatabase, openDatabase, optimizeQueryPlans } from '@/server/db/client';
 import { dialableHost, type Env } from '@/server/env';
 import { appendEvent } from '@/server/events/outbox';
 import { createLogger, type Logger } from '@/server/log';
@@ -43,6 +43,7 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
   const db = openDatabase(env.db.path);
   const applied = migrateWithBackup(db.$client, env, log);
   if (applied.length) log.info({ applied }, 'database migrated');
+  optimizeQueryPlans(db);
   const scanner = createThreadedScanner({ threads: env.worker.scanThreads, log: log.child({ module: 'scan' }) });
   const ctx = createAppContext({ env, db, log, clock: systemClock, processKind: 'worker', ports: { scanner } });
   const id = makeOwnerId();
@@ -55,6 +56,15 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
 
   const runner = new JobRunner(ctx, jobRegistry, { owner: id, maxParallel: Math.max(2, env.worker.concurrency * 2) });
   runner.start();
+  // the library grows and shrinks by whole folders: statistics are looked at again every hour
+  const optimize = setInterval(() => {
+    try {
+      optimizeQueryPlans(db);
+    } catch (e) {
+      log.warn({ err: e }, 'refreshing query statistics failed');
+    }
+  }, 3_600_000);
+  optimize.unref();
   const reportJobs = setInterval(() => components.set('jobs', { state: 'running', active: runner.activeCount, jobs: runner.activeJobs() }), 1_000);
   components.set('jobs', { state: 'running', active: 0 });
 
@@ -102,6 +112,7 @@ export async function startWorker(env: Env, opts: { log?: Logger } = {}): Promis
       scheduler.stop();
       smart.stop();
       clearInterval(reportJobs);
+      clearInterval(optimize);
       await watch.stop();
       await engine.stop();
       await analysis.stop();

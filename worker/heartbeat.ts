@@ -83,7 +83,7 @@ export class Heartbeat {
       const upMs = this.ctx.clock.now() - this.startedAt;
       const k = upMs < STARTUP_MS ? 'startup' : 'after';
       this.worst[k] = Math.max(this.worst[k], stalledMs);
-      if (stalledMs >= STALL_MS) this.ctx.log.warn({ stalledMs, upMs }, 'the main loop was blocked');
+      if (stalledMs >= STALL_MS) this.ctx.log.warn({ stalledMs, upMs, processMs: Math.round(now) }, 'the main loop was blocked');
     }, WATCHDOG_MS);
     this.watchdog.unref();
   }

@@ -1,4 +1,5 @@
 import { sqliteTable, text, integer, real, blob, primaryKey, index } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
 import { bool, ms } from './columns';
 
 /** Analysis results, keyed by audio hash: every copy of the same audio shares one row. */
@@ -100,7 +101,8 @@ export const analysisJobs = sqliteTable(
     updatedAt: ms().notNull(),
   },
   (t) => [
-    index('analysis_jobs_queue_idx').on(t.status, t.priority, t.nextAttemptAt),
+    // in the order jobs are claimed (most urgent, then oldest): the next job is the first row, not a sort of the queue
+    index('analysis_jobs_queue_idx').on(t.status, sql`${t.priority} DESC`, t.createdAt, t.id),
     // a callback's secret is looked up before a byte of its body is read
     index('analysis_jobs_secret_idx').on(t.secret),
   ],

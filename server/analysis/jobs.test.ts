@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analysisJobs, libraryDirectories, tracks } from '@/drizzle/schema';
 import { StemCache } from '@/worker/analysis/stems';
 import { createTestContext, type TestContext } from '../testing/create-test-context';
-import { claimNextJob, queueUnanalysed, requestAnalysis } from './jobs';
+import { claimNextJob, MAX_CLOSED_PER_CLAIM, queueUnanalysed, queueUnanalysedSlice, requestAnalysis } from './jobs';
 import { applyStage } from './results';
 import { ANALYSIS_PRIORITY } from './schemas';
 
@@ -96,6 +96,75 @@ describe('analysis requests', () => {
     expect(b.job.audioHash).toBe(hash(1));
     expect(claimNextJob(t.db, 'http://s', now)).toBeUndefined();
     expect(job(hash(0))).toMatchObject({ status: 'missing', lastError: 'Every file with this audio is missing' });
+  });
+});
+
+describe('the sweep for new audio', () => {
+  it('goes through the library a slice at a time and queues every hash once, whatever the gaps', () => {
+    const { hash } = library(23);
+    // gaps in seq, as deletions leave them
+    t.db.delete(tracks).where(eq(tracks.id, 't5')).run();
+    t.db.delete(tracks).where(eq(tracks.id, 't6')).run();
+    const now = t.clock.now();
+    const slices: { queued: number; next: number | null }[] = [];
+    for (let at: number | null = 0; at !== null;) {
+      const r = queueUnanalysedSlice(t.db, now, at, { rows: 4, limit: 3 });
+      slices.push(r);
+      expect(r.queued).toBeLessThanOrEqual(3);
+      at = r.next;
+    }
+    expect(slices.length).toBeGreaterThan(6);
+    const queued = t.db.select().from(analysisJobs).all();
+    expect(queued.map((j) => j.audioHash).sort()).toEqual(
+      [...Array(23).keys()]
+        .filter((i) => i !== 5 && i !== 6)
+        .map(hash)
+        .sort(),
+    );
+    expect(queued.every((j) => j.status === 'queued' && j.stagesRequested.includes('basic_features'))).toBe(true);
+    // nothing new: a second sweep queues nothing
+    expect(queueUnanalysed(t.db, now)).toBe(0);
+  });
+
+  it('leaves audio it cannot read now (a paused folder, an unplugged drive) and takes it when it can', () => {
+    const { hash } = library(3);
+    const now = t.clock.now();
+    t.db.update(libraryDirectories).set({ isAvailable: false }).where(eq(libraryDirectories.id, 'd1')).run();
+    expect(queueUnanalysed(t.db, now)).toBe(0);
+    t.db.update(libraryDirectories).set({ isAvailable: true, isActive: false }).where(eq(libraryDirectories.id, 'd1')).run();
+    expect(queueUnanalysed(t.db, now)).toBe(0);
+    expect(t.db.select().from(analysisJobs).all()).toHaveLength(0);
+    t.db.update(libraryDirectories).set({ isActive: true }).where(eq(libraryDirectories.id, 'd1')).run();
+    expect(queueUnanalysed(t.db, now)).toBe(3);
+    // a job closed as missing (the drive went away) opens again once its file can be read
+    t.db
+      .update(analysisJobs)
+      .set({ status: 'missing' })
+      .where(eq(analysisJobs.audioHash, hash(1)))
+      .run();
+    expect(queueUnanalysed(t.db, now)).toBe(1);
+    expect(job(hash(1)).status).toBe('queued');
+  });
+
+  it('closes jobs whose files are all gone a few per claim, and says so', () => {
+    const n = MAX_CLOSED_PER_CLAIM * 2 + 3;
+    const { hash } = library(n);
+    const now = t.clock.now();
+    expect(queueUnanalysed(t.db, now)).toBe(n);
+    t.db
+      .update(tracks)
+      .set({ isMissing: true })
+      .where(sql`${tracks.id} != ${`t${n - 1}`}`)
+      .run();
+    const out = { closed: 0 };
+    expect(claimNextJob(t.db, 'http://s', now, out)).toBeUndefined();
+    expect(out.closed).toBe(MAX_CLOSED_PER_CLAIM);
+    expect(claimNextJob(t.db, 'http://s', now, out)).toBeUndefined();
+    expect(out.closed).toBe(MAX_CLOSED_PER_CLAIM);
+    const last = claimNextJob(t.db, 'http://s', now, out)!;
+    expect(out.closed).toBe(2);
+    expect(last.job.audioHash).toBe(hash(n - 1));
+    expect(t.db.select().from(analysisJobs).where(eq(analysisJobs.status, 'missing')).all()).toHaveLength(n - 1);
   });
 });
 

@@ -19,7 +19,7 @@ export interface EventMap {
   'library:media:connected': { directoryId: string };
   'library:media:disconnected': { directoryId: string; reason: string };
   'library:watch:state': { directoryId: string; state: string; detail?: string };
-  'analysis:queued': { audioHash: string; priority: number };
+  'analysis:queued': { audioHashes: string[]; priority: number };
   'analysis:started': { audioHash: string; server: string };
   'analysis:progress': { audioHash: string; stage: string };
   'analysis:complete': { audioHash: string; trackIds: string[]; stages: string[] };

@@ -3,7 +3,18 @@ import { analysisJobs, libraryDirectories, type AnalysisJob } from '@/drizzle/sc
 import type { AppContext } from '@/server/context';
 import { appendEvent } from '@/server/events/outbox';
 import { processPendingCallbacks, type ProcessHooks } from '@/server/analysis/callbacks';
-import { BUILTIN_URL, claimNextJob, failAttempt, queueDeepWhenIdle, queueUnanalysed, quietFinishedJobs, requestAnalysis, settleJob, stuckJobs } from '@/server/analysis/jobs';
+import {
+  BUILTIN_URL,
+  claimNextJob,
+  failAttempt,
+  MAX_CLOSED_PER_CLAIM,
+  queueDeepWhenIdle,
+  queueUnanalysedSlice,
+  quietFinishedJobs,
+  requestAnalysis,
+  settleJob,
+  stuckJobs,
+} from '@/server/analysis/jobs';
 import type { AnalysisComponent } from '@/server/analysis/queries';
 import { rerankEnergy, trackIdsForHash } from '@/server/analysis/results';
 import { BUILTIN_VERSION } from '@/server/analysis/builtin/envelopes';
@@ -19,12 +30,10 @@ import { callbackEndpoint } from './callback-endpoint';
 import { HttpAnalysisServer } from './http-server';
 import type { AnalysisPort } from './port';
 import { StemCache, acceptStems } from './stems';
+import { yieldToLoop } from '@/server/db/slices';
 
 /** Built-in results handed to a server (or re-analysed after a version bump) per housekeeping round. */
 const REPLACE_BATCH = 100;
-
-/** Hashes queued per housekeeping round when new audio appears (one short write each round). */
-const UNANALYSED_BATCH = 500;
 
 export interface AnalysisServiceOptions {
   /** Base URL the analysis servers call back (the worker's own HTTP address unless configured). */
@@ -55,12 +64,15 @@ export class AnalysisService {
   private timers: NodeJS.Timeout[] = [];
   private pumping = false;
   private pumpAgain = false;
+  private pumpScheduled = false;
   private processing: Promise<void> | undefined;
   private processAgain = false;
   private stopped = false;
   private inFlightSubmits = new Set<Promise<unknown>>();
   private dirsKey = '';
   private seenVersion = -1;
+  /** The sweep for new audio under way, if any (one at a time; see `sweepUnanalysed`). */
+  private sweeping: Promise<void> | undefined;
 
   constructor(
     private readonly ctx: AppContext,
@@ -198,6 +210,7 @@ export class AnalysisService {
 
   stop = async () => {
     this.stopped = true;
+    await this.sweeping;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     const builtin = this.builtinPort.stop();
@@ -209,7 +222,13 @@ export class AnalysisService {
 
   /** Something changed (a request, a finished job): look for work soon. */
   wake() {
-    if (!this.stopped) setImmediate(() => this.pump());
+    // one pump waits at a time: every caller waking it must not start a chain of its own
+    if (this.stopped || this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   private report() {
@@ -263,9 +282,12 @@ export class AnalysisService {
     }
     // new or changed audio can only appear when the tracks table moved (its version is kept by triggers)
     const version = libraryVersion(this.ctx.db);
-    if (version !== this.seenVersion && this.ctx.settings.get('analysis.autoAnalyzeNewTracks')) {
-      // a full batch may have left more behind: look again next round
-      if (queueUnanalysed(this.ctx.db, now, UNANALYSED_BATCH) < UNANALYSED_BATCH) this.seenVersion = version;
+    if (version !== this.seenVersion && !this.sweeping && this.ctx.settings.get('analysis.autoAnalyzeNewTracks')) {
+      // a change during the sweep moves the version again: the next round sweeps again
+      this.sweeping = this.sweepUnanalysed()
+        .then(() => void (this.seenVersion = version))
+        .catch((e: unknown) => this.ctx.log.warn({ err: e }, 'looking for new audio to analyse failed'))
+        .finally(() => (this.sweeping = undefined));
     }
     // deep stages need a server; the built-in analyzer cannot do them
     if (this.serverUp && this.mode !== 'builtin' && this.ctx.settings.get('analysis.deepAnalysisWhenIdle')) queueDeepWhenIdle(this.ctx.db, now);
@@ -340,6 +362,20 @@ export class AnalysisService {
     return new HttpAnalysisServer(url, this.ctx, { callbackUrl: () => '', changed: nothing, cameUp: nothing });
   }
 
+  /**
+   * Queues the library's audio that has no analysis yet, one slice of the tracks table at a time
+   * with other work let in between: at 100,000 new tracks this is seconds of writes, never one
+   * long stall of the worker (issue 25).
+   */
+  private async sweepUnanalysed() {
+    for (let at: number | null = 0; at !== null && !this.stopped;) {
+      const r = queueUnanalysedSlice(this.ctx.db, this.ctx.clock.now(), at);
+      if (r.queued) this.wake();
+      at = r.next;
+      await yieldToLoop();
+    }
+  }
+
   private inFlight(id: string) {
     return this.ctx.db.get<{ n: number }>(sql`SELECT count(*) AS n FROM analysis_jobs WHERE status = 'dispatched' AND server_url = ${id}`).n;
   }
@@ -358,8 +394,13 @@ export class AnalysisService {
         const target = free.filter((x) => x.n < x.p.capacity).sort((a, b) => a.n - b.n)[0];
         if (!target) break;
         // (servers and the built-in analyzer never take work at the same time: see builtinActive)
-        const claimed = claimNextJob(this.ctx.db, target.p.id, this.ctx.clock.now());
-        if (!claimed) break;
+        const out = { closed: 0 };
+        const claimed = claimNextJob(this.ctx.db, target.p.id, this.ctx.clock.now(), out);
+        if (!claimed) {
+          // it stopped after closing a batch of jobs whose files are all gone: more may wait
+          if (out.closed >= MAX_CLOSED_PER_CLAIM) this.pumpAgain = true;
+          break;
+        }
         this.track(target.p.submit(claimed.job, claimed.filePath));
       }
     } finally {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { XXHashAPI } from 'xxhash-wasm';
 import { hashAudioFile, type AudioHashResult } from './hash';
@@ -22,6 +23,8 @@ export interface FileAnalysis {
   /** Something worth telling the DJ that does not stop playback (e.g. a misleading extension). */
   warning: string | null;
   elapsedMs: number;
+  /** The file's size and mtime just after it was read (on the reading thread): a file that changed meanwhile is still being written. */
+  after?: { sizeBytes: number; mtimeMs: number } | null;
 }
 
 /**
@@ -35,6 +38,15 @@ export async function analyzeFile(task: AnalyzeFileTask, xx: XXHashAPI): Promise
     return await analyze(task, xx, buffer);
   } finally {
     if (buffers.length < 4) buffers.push(buffer);
+  }
+}
+
+function statAfter(absPath: string) {
+  try {
+    const st = fs.statSync(absPath);
+    return { sizeBytes: st.size, mtimeMs: Math.floor(st.mtimeMs) };
+  } catch {
+    return null; // gone already: the scan's own look says so
   }
 }
 
@@ -74,5 +86,5 @@ async function analyze(task: AnalyzeFileTask, xx: XXHashAPI, buffer: Buffer): Pr
   } else broken = 'empty file (0 bytes)';
   // an audio extension whose bytes match no audio container is not playable, whatever a lenient parser says
   if (!broken && hash.container === 'unknown' && (EXT_CONTAINER[ext] || !facts)) broken = 'not an audio file: no recognisable audio stream';
-  return { hash, tags, facts, artwork, broken, warning, elapsedMs: performance.now() - t0 };
+  return { hash, tags, facts, artwork, broken, warning, elapsedMs: performance.now() - t0, after: statAfter(task.absPath) };
 }

@@ -50,6 +50,18 @@ function gatedScanner(inner: ScannerPort = createInlineScanner()) {
 }
 
 describe('scan strategies', () => {
+  it('a finished scan says how long it took, from its start to its end', async () => {
+    const root = scratch();
+    const { scanId } = await addFolder(t!.ctx, root);
+    const inner = createInlineScanner();
+    // each file read takes a (fake) second
+    const slow: ScannerPort = { ...inner, analyze: (task, o) => (t!.clock.advance(1000), inner.analyze(task, o)) };
+    const r = await runQueuedScan(t!.ctx, scanId, { scanner: slow });
+    const row = t!.ctx.db.select().from(scans).where(eq(scans.id, scanId)).get()!;
+    expect(r.stats.elapsedMs).toBeGreaterThanOrEqual(lib.truth.tracks.length * 1000);
+    expect(row.stats.elapsedMs).toBe(row.finishedAt! - row.startedAt!);
+  });
+
   it('hybrid: an unchanged folder is only listed, nothing is read again', async () => {
     const root = scratch();
     const { dir, scanId } = await addFolder(t!.ctx, root);

@@ -330,9 +330,9 @@ export function retryJobs(db: Db, ids: number[], now: number, priority: number =
 }
 
 /** Tracks looked at per slice of the sweep for new audio (a range of `seq`, an index range). */
-export const SWEEP_ROWS = 1_000;
+export const SWEEP_ROWS = 500;
 /** Hashes queued per slice at most: one insert for them all; a slice must stay well under 100 ms. */
-export const SWEEP_QUEUE = 100;
+export const SWEEP_QUEUE = 50;
 
 /**
  * One slice of the sweep for audio to analyse: among tracks with `seq` in (after, after + rows],

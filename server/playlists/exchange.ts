@@ -10,6 +10,7 @@ import { formatKey } from '../music/keys';
 import { createPlaylist, playlistById } from './playlists';
 import { SmartDefinition } from './rules';
 import { refreshSmartPlaylist } from './smart';
+import { commonFolder } from '../library/paths';
 
 type Placeholder = NonNullable<PlaylistTrack['placeholder']>;
 
@@ -66,18 +67,8 @@ function exportEntries(ex: Executor, playlistId: string): ExportEntry[] {
   });
 }
 
-/** The deepest folder holding every path ("/" at worst). */
-function commonFolder(paths: string[]): string {
-  if (!paths.length) return '/';
-  let parts = path.posix.dirname(paths[0]!).split('/');
-  for (const p of paths.slice(1)) {
-    const other = path.posix.dirname(p).split('/');
-    let i = 0;
-    while (i < parts.length && i < other.length && parts[i] === other[i]) i++;
-    parts = parts.slice(0, i);
-  }
-  return parts.join('/') || '/';
-}
+/** The deepest folder holding every (absolute) path ("/" at worst). */
+const folderOfAll = (paths: string[]) => `/${commonFolder(paths.map((p) => path.posix.dirname(p)))}`;
 
 const oneLine = (s: string) => s.replace(/[\r\n]+/g, ' ');
 
@@ -129,7 +120,7 @@ export function exportPlaylist(ex: Executor, id: string, opts: ExportOptions): E
   }
   const usable = entries.filter((e): e is ExportEntry & { path: string } => !!e.path && !/[\r\n]/.test(e.path));
   const relative = opts.paths === 'relative';
-  const base = relative ? (opts.relativeTo ? path.posix.resolve(opts.relativeTo) : commonFolder(usable.map((e) => e.path))) : null;
+  const base = relative ? (opts.relativeTo ? path.posix.resolve(opts.relativeTo) : folderOfAll(usable.map((e) => e.path))) : null;
   const lines = ['#EXTM3U', `#PLAYLIST:${oneLine(p.name)}`];
   for (const e of usable) {
     const seconds = e.durationMs === null ? -1 : Math.round(e.durationMs / 1000);

@@ -11,7 +11,7 @@ import { fixtureSuite } from '../testing/fixture-suite';
 import type { AppContext } from '../context';
 import { createInlineScanner } from './inline-scanner';
 import type { ScannerPort } from './scanner-port';
-import { allTracks, runQueuedScan, scanNow, trackAt } from './testing';
+import { allTracks, heldScanner, hookedScanner, runQueuedScan, scanNow, trackAt } from './testing';
 
 /**
  * Scans meeting what else happens to the files: copies still being written, broken rows whose
@@ -32,41 +32,14 @@ function halfCopy(src: string, dst: string, opts: { old?: boolean } = {}) {
 
 /** A scanner that runs `during` (once) when it reads `relPath`, after reading it. */
 function scannerWith(relPath: string, during: () => void): ScannerPort {
-  const inner = createInlineScanner();
   let done = false;
-  return {
-    parallelism: inner.parallelism,
-    walk: (o, s) => inner.walk(o, s),
-    analyze: async (task, o) => {
-      const r = await inner.analyze(task, o);
-      if (task.relPath === relPath && !done) {
-        done = true;
-        during();
-      }
-      return r;
+  return hookedScanner({
+    after: (task) => {
+      if (task.relPath !== relPath || done) return;
+      done = true;
+      during();
     },
-    close: () => inner.close(),
-  };
-}
-
-/** A scanner whose reads wait for `open()`; `reached` resolves when the first read is asked for. */
-function heldScanner() {
-  const inner = createInlineScanner();
-  let open!: () => void;
-  let reachedNow!: () => void;
-  const gate = new Promise<void>((r) => (open = r));
-  const reached = new Promise<void>((r) => (reachedNow = r));
-  const scanner: ScannerPort = {
-    parallelism: inner.parallelism,
-    walk: (o, s) => inner.walk(o, s),
-    analyze: async (task, o) => {
-      reachedNow();
-      await gate;
-      return inner.analyze(task, o);
-    },
-    close: () => inner.close(),
-  };
-  return { scanner, open, reached };
+  });
 }
 
 const followUps = (ctx: AppContext, directoryId: string) =>

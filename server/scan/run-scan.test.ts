@@ -11,7 +11,7 @@ import { createInlineScanner } from './inline-scanner';
 import { runScan } from './run-scan';
 import { startScan } from './start-scan';
 import type { ScannerPort } from './scanner-port';
-import { addFolder, allTracks, runQueuedScan, scanNow, trackAt } from './testing';
+import { addFolder, allTracks, heldScanner, runQueuedScan, scanNow, trackAt } from './testing';
 
 let lib: { root: string; truth: Truth };
 let t: TestContext | undefined;
@@ -32,22 +32,6 @@ function scratch(name = 'music') {
   return dir;
 }
 const firstMp3 = () => lib.truth.tracks.find((x) => x.format.startsWith('mp3') && !x.path.startsWith('_Formats'))!.path;
-
-/** Wraps a scanner so a test can hold analyses until it says so. */
-function gatedScanner(inner: ScannerPort = createInlineScanner()) {
-  let open!: () => void;
-  const gate = new Promise<void>((r) => (open = r));
-  const scanner: ScannerPort = {
-    parallelism: inner.parallelism,
-    walk: (o, s) => inner.walk(o, s),
-    analyze: async (task, o) => {
-      await gate;
-      return inner.analyze(task, o);
-    },
-    close: () => inner.close(),
-  };
-  return { scanner, open };
-}
 
 describe('scan strategies', () => {
   it('a finished scan says how long it took, from its start to its end', async () => {
@@ -93,7 +77,7 @@ describe('scan strategies', () => {
     const { dir, scanId } = await addFolder(t!.ctx, root);
     t!.db.update(jobs).set({ status: 'cancelled' }).where(eq(jobs.kind, 'library.scan')).run(); // drop the creation scan
     void scanId;
-    const { scanner, open } = gatedScanner();
+    const { scanner, open } = heldScanner();
     const { scan } = startScan(t!.ctx, { directoryId: dir.id, strategy: 'fast' });
     const running = runQueuedScan(t!.ctx, scan.id, { scanner });
     for (let i = 0; i < 100 && allTracks(t!.ctx).length < lib.truth.tracks.length; i++) await new Promise((r) => setTimeout(r, 20));

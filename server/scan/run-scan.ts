@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { fileOperations, libraryDirectories, scans, tracks, type LibraryDirectory, type Scan } from '@/drizzle/schema';
 import type { AppContext } from '../context';
 import { writeTx } from '../db/tx';
@@ -422,6 +422,7 @@ class ScanWriter {
   private lookup: (hash: string) => AnalysisFacts | undefined;
   /** Broken rows of the folder by inode: a half-written file renamed once whole is still that track. */
   private readonly brokenByInode = new Map<number, Existing & { relPath: string }>();
+  private ownedCache: { key: string; paths: Set<string> } | undefined;
 
   constructor(
     private readonly ctx: AppContext,
@@ -457,27 +458,39 @@ class ScanWriter {
   /**
    * Paths of this folder that an unfinished journaled file operation owns (its source and its
    * destination). The journal records what becomes of them when the operation ends, so the scan
-   * neither records, nor moves, nor marks missing what it finds there. Read inside each write
-   * transaction: scans and file operations share the worker's one connection, so the answer
-   * holds for that write.
+   * neither records, nor moves, nor marks missing what it finds there. Asked inside each write
+   * transaction (scans and file operations share the worker's one connection, so the answer holds
+   * for that write); the set is read again only when the unfinished operations changed: their
+   * count and highest id say so (ids are never reused, so an operation that started raises the
+   * highest and one that ended lowers the count) — a batch of 10,000 pending moves is not re-read
+   * for every 20 rows the scan writes.
    */
   private owned(tx: Executor): Set<string> {
+    const unfinished = inArray(fileOperations.status, ['pending', 'in_progress']);
+    const now = tx
+      .select({ n: sql<number>`count(*)`, last: sql<number | null>`max(${fileOperations.id})` })
+      .from(fileOperations)
+      .where(unfinished)
+      .get()!;
+    const key = `${now.n}:${now.last}`;
+    if (this.ownedCache?.key === key) return this.ownedCache.paths;
     const ops = tx
       .select({ src: fileOperations.srcPath, dst: fileOperations.dstPath, srcDir: fileOperations.srcDirectoryId, dstDir: fileOperations.dstDirectoryId })
       .from(fileOperations)
-      .where(inArray(fileOperations.status, ['pending', 'in_progress']))
+      .where(and(unfinished, or(eq(fileOperations.srcDirectoryId, this.dir.id), eq(fileOperations.dstDirectoryId, this.dir.id))))
       .all();
-    const out = new Set<string>();
+    const paths = new Set<string>();
     const add = (abs: string | null, directoryId: string | null) => {
       if (!abs || directoryId !== this.dir.id) return;
       const rel = path.relative(this.dir.path, abs);
-      if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) out.add(rel.split(path.sep).join('/'));
+      if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) paths.add(rel.split(path.sep).join('/'));
     };
     for (const o of ops) {
       add(o.src, o.srcDir);
       add(o.dst, o.dstDir);
     }
-    return out;
+    this.ownedCache = { key, paths };
+    return paths;
   }
 
   add(r: Result) {

@@ -6,6 +6,7 @@ import { createInlineScanner } from './inline-scanner';
 import { runScan } from './run-scan';
 import { startScan } from './start-scan';
 import type { ScanStrategy } from './schemas';
+import type { AnalyzeFileTask } from './analyze-file';
 import type { ScannerPort } from './scanner-port';
 
 /** Adds a folder and returns it with the scan its creation queued. */
@@ -38,3 +39,42 @@ export async function scanNow(
 
 export const allTracks = (ctx: AppContext) => ctx.db.select().from(tracks).all();
 export const trackAt = (ctx: AppContext, relPath: string) => ctx.db.select().from(tracks).where(eq(tracks.relPath, relPath)).get();
+
+/**
+ * The in-process scanner with hooks around each file read: `before` is awaited before the file is
+ * read (to hold reads), `after` runs once it has been read (to change the file behind the scan's back).
+ */
+export function hookedScanner(
+  hooks: { before?: (task: AnalyzeFileTask) => Promise<void> | void; after?: (task: AnalyzeFileTask) => void },
+  inner: ScannerPort = createInlineScanner(),
+): ScannerPort {
+  return {
+    parallelism: inner.parallelism,
+    walk: (o, s) => inner.walk(o, s),
+    analyze: async (task, o) => {
+      await hooks.before?.(task);
+      const r = await inner.analyze(task, o);
+      hooks.after?.(task);
+      return r;
+    },
+    close: () => inner.close(),
+  };
+}
+
+/** A scanner whose reads wait for `open()`; `reached` resolves when the first read is asked for. */
+export function heldScanner(inner?: ScannerPort) {
+  let open!: () => void;
+  let reachedNow!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const reached = new Promise<void>((r) => (reachedNow = r));
+  const scanner = hookedScanner(
+    {
+      before: async () => {
+        reachedNow();
+        await gate;
+      },
+    },
+    inner,
+  );
+  return { scanner, open, reached };
+}

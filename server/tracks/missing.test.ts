@@ -181,12 +181,30 @@ describe('cleaning up missing tracks', () => {
     // the playlist keeps a placeholder
     expect(t!.db.select().from(playlistTracks).all()).toMatchObject([{ trackId: null, placeholder: { title: s.old1.title } }]);
 
-    expect(undoCleanup(s.ctx, r.cleanupId!)).toEqual({ restored: 2 });
+    expect(undoCleanup(s.ctx, r.cleanupId!)).toEqual({ restored: 2, occupied: [] });
     expect(allTracks(s.ctx)).toHaveLength(s.count);
     expect(trackAt(s.ctx, s.old1.relPath)).toMatchObject({ id: s.old1.id, isMissing: true, title: s.old1.title });
     expect(t!.db.select().from(playlistTracks).all()).toMatchObject([{ trackId: s.old1.id, placeholder: null }]);
     expect(t!.db.select().from(hotCues).all()).toMatchObject([{ trackId: s.old1.id }]);
     expect(() => undoCleanup(s.ctx, r.cleanupId!)).toThrow(/already undone/);
+  });
+
+  it('undo leaves out, and says so, a track whose path holds another track now: no cue or entry goes to the newcomer', async () => {
+    const s = await withMissing();
+    const r = runCleanup(s.ctx, {});
+    // the file came back meanwhile and was scanned in as a new track at the same path
+    const { id: _id, seq: _seq, keySort: _keySort, ...row } = s.old1;
+    t!.db
+      .insert(tracks)
+      .values({ ...row, id: 'newcomer', isMissing: false, missingReason: null, missingSince: null })
+      .run();
+    expect(undoCleanup(s.ctx, r.cleanupId!)).toEqual({ restored: 1, occupied: [s.old1.relPath] });
+    expect(trackAt(s.ctx, s.old1.relPath)).toMatchObject({ id: 'newcomer' });
+    expect(allTracks(s.ctx).map((x) => x.id)).toContain(s.old2.id);
+    expect(allTracks(s.ctx).map((x) => x.id)).not.toContain(s.old1.id);
+    // old1's cue and playlist entry did not land on anything: the entry stays a placeholder
+    expect(t!.db.select().from(hotCues).all()).toEqual([]);
+    expect(t!.db.select().from(playlistTracks).all()).toMatchObject([{ trackId: null, placeholder: { title: s.old1.title } }]);
   });
 
   it('can remove the playlist entries too, and still undo it', async () => {

@@ -361,10 +361,11 @@ export function undoCleanup(ctx: AppContext, cleanupId: number) {
     if (!c) throw new NotFoundError('cleanup', cleanupId);
     if (c.undoneAt) throw new PreconditionError('This cleanup was already undone');
     const now = ctx.clock.now();
-    const restored = restoreSnapshotTx(tx, c.snapshot, now).length;
+    const { restored, occupied } = restoreSnapshotTx(tx, c.snapshot, now);
     tx.update(libraryCleanups).set({ undoneAt: now }).where(eq(libraryCleanups.id, cleanupId)).run();
-    appendEvent(tx, 'track:added', { trackIds: c.snapshot.tracks.map((t) => (t as { id: string }).id) }, now);
-    return { restored };
+    if (restored.length) appendEvent(tx, 'track:added', { trackIds: restored }, now);
+    // a track whose path holds another track now (the file came back and was scanned in) stays out
+    return { restored: restored.length, occupied: occupied.map((o) => o.relPath) };
   });
 }
 

@@ -194,6 +194,11 @@ function CleanupDialog({ open, onClose }: { open: boolean; onClose: () => void }
     trpc.missing.undoCleanup.mutationOptions({
       onSuccess: (r) => {
         toast.push({ tone: 'ok', text: `Put back ${formatCount(r.restored)} tracks` });
+        if (r.occupied.length)
+          toast.push({
+            tone: 'error',
+            text: `${formatCount(r.occupied.length)} could not come back: another track is at ${r.occupied.length === 1 ? 'its place' : 'their places'} now (${r.occupied.slice(0, 3).join(', ')}${r.occupied.length > 3 ? ', …' : ''})`,
+          });
         void qc.invalidateQueries(trpc.tracks.pathFilter());
         void qc.invalidateQueries(trpc.missing.pathFilter());
       },

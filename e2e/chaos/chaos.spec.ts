@@ -64,6 +64,8 @@ class Stats {
   /** The worker's own watchdog: the longest main-loop stall, at start-up (first 10 s) and after. */
   worstStartupStallMs = 0;
   worstStallMs = 0;
+  analysed = 0;
+  analysisFailed = 0;
   add(kind: string) {
     this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
   }
@@ -94,6 +96,8 @@ test('chaos: everything at once, and nothing lost', async ({ stack }) => {
     folders.push({ key, id: d.id, root: roots[key] });
   }
   const C = folders[2]!;
+  // the built-in analyzer at work all along, as on a newcomer's machine (the stack starts without it)
+  await client().settings.update.mutate({ values: { 'analysis.engine': 'auto' } });
 
   // what the disk should hold: every file's content, counted (the trash included)
   const expected = new Map<string, number>();
@@ -404,12 +408,39 @@ test('chaos: everything at once, and nothing lost', async ({ stack }) => {
       sameId = [];
       if (round % 10 === 0 || round === ROUNDS) console.log(`chaos: round ${round}/${ROUNDS} green after ${Math.round((Date.now() - started) / 1000)} s`);
     }
+    // analysis survived it all: every readable track's audio gets its analysis, or a job that failed
+    // with a reason; none is left waiting on a worker that was killed
+    const unsettled = () => {
+      const d = db();
+      try {
+        return d
+          .prepare(
+            `SELECT DISTINCT t.audio_hash AS hash, j.status FROM tracks t JOIN library_directories f ON f.id = t.directory_id
+                LEFT JOIN audio_analysis a ON a.audio_hash = t.audio_hash LEFT JOIN analysis_jobs j ON j.audio_hash = t.audio_hash
+                WHERE t.is_missing = 0 AND t.is_broken = 0 AND f.is_active = 1 AND f.is_available = 1 AND a.basic_at IS NULL
+                  AND (j.status IS NULL OR j.status NOT IN ('failed'))`,
+          )
+          .all() as { hash: string; status: string | null }[];
+      } finally {
+        d.close();
+      }
+    };
+    await expect.poll(() => unsettled().length, { timeout: 5 * 60_000, intervals: [1_000] }).toBe(0);
+    const d = db();
+    try {
+      const n = (q: string) => (d.prepare(q).get() as { n: number }).n;
+      stats.analysed = n('SELECT count(*) AS n FROM audio_analysis WHERE basic_at IS NOT NULL');
+      stats.analysisFailed = n("SELECT count(*) AS n FROM analysis_jobs WHERE status = 'failed'");
+    } finally {
+      d.close();
+    }
   } finally {
     clearInterval(watch);
   }
   const ops = [...stats.counts].map(([k, v]) => `${k} ${v}`).join(', ');
   console.log(
     `chaos: ${ROUNDS} rounds green (seed ${SEED}) in ${Math.round((Date.now() - started) / 1000)} s; worker SIGKILLs ${stats.kills}, web restarts ${stats.webRestarts}; ${ops}; ` +
+      `built-in analysis of ${stats.analysed} audio hashes (${stats.analysisFailed} failed with a reason); ` +
       `longest heartbeat gap outside kills ${stats.worstHeartbeatGapMs} ms; longest main-loop stall ${stats.worstStallMs} ms (${stats.worstStartupStallMs} ms in a start-up's first 10 s)`,
   );
   expect(stats.worstHeartbeatGapMs, 'the heartbeat was never stale for more than 5 s outside the kills').toBeLessThan(5_000);

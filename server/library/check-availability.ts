@@ -10,6 +10,7 @@ import { appendEvent } from '../events/outbox';
 import { NotFoundError, errorMessage } from '../errors';
 import type { VolumeInfo } from '../ports/volumes';
 import { directoryById, listDirectories } from './directories.repo';
+import { markMissingTx } from '../tracks/mark-missing';
 
 export interface AvailabilityResult {
   directoryId: string;
@@ -104,7 +105,8 @@ export async function checkAvailability(ctx: AppContext, directoryId?: string, o
           if (fresh.isActive) startScan(ctx, { directoryId: dir.id, strategy: 'hybrid', priority: 'normal' }, 'media', tx);
         } else {
           appendEvent(tx, 'library:media:disconnected', { directoryId: dir.id, reason: p.reason ?? 'unavailable' }, now);
-          markOfflineTx(tx, dir.id, now);
+          // every present track of an unplugged folder becomes missing, reason "offline"
+          markMissingTx(tx, { directoryId: dir.id, presentOnly: true }, 'offline', now);
         }
         appendEvent(tx, 'library:directory:updated', { directoryId: dir.id, fields: ['isAvailable'] }, now);
       }
@@ -114,16 +116,6 @@ export async function checkAvailability(ctx: AppContext, directoryId?: string, o
     results.push({ directoryId: dir.id, available: p.available, changed, reason: p.reason, volume: p.volume });
   }
   return results;
-}
-
-/** Every present track of an unplugged folder becomes missing, reason "offline". */
-function markOfflineTx(tx: Executor, directoryId: string, now: number) {
-  const n = tx
-    .update(tracks)
-    .set({ isMissing: true, missingReason: 'offline', missingSince: now, updatedAt: now })
-    .where(and(eq(tracks.directoryId, directoryId), eq(tracks.isMissing, false)))
-    .run().changes;
-  if (n) appendEvent(tx, 'track:missing', { trackIds: [], count: n, reason: 'offline', directoryId }, now);
 }
 
 /** The folder is back: what was missing only because it was offline is present again. */

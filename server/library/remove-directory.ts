@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { libraryDirectories, tracks } from '@/drizzle/schema';
 import type { AppContext } from '../context';
 import { writeTx } from '../db/tx';
@@ -7,6 +7,7 @@ import { NotFoundError } from '../errors';
 import { removeTracksTx } from '../tracks/remove-tracks';
 import { directoryById } from './directories.repo';
 import { RemoveDirectoryInput } from './schemas';
+import { markMissingTx } from '../tracks/mark-missing';
 
 /**
  * Removes a folder from the library. Files on disk are never touched. `tracks: 'keep'` keeps its
@@ -30,18 +31,7 @@ export function removeDirectory(ctx: AppContext, raw: RemoveDirectoryInput): { r
     if (input.tracks === 'remove') {
       removedTracks = removeTracksTx(tx, ids, now);
     } else {
-      keptTracks = tx
-        .update(tracks)
-        .set({
-          isMissing: true,
-          missingReason: 'directory_removed',
-          missingSince: sql`coalesce(${tracks.missingSince}, ${now})`,
-          formerPath: sql`${dir.path} || '/' || ${tracks.relPath}`,
-          updatedAt: now,
-        })
-        .where(eq(tracks.directoryId, dir.id))
-        .run().changes;
-      if (ids.length) appendEvent(tx, 'track:missing', { trackIds: ids.slice(0, 1000), reason: 'directory_removed', directoryId: dir.id }, now);
+      keptTracks = markMissingTx(tx, { directoryId: dir.id, presentOnly: false }, 'directory_removed', now, { formerPathIn: dir.path });
     }
     tx.delete(libraryDirectories).where(eq(libraryDirectories.id, dir.id)).run();
     appendEvent(tx, 'library:directory:removed', { directoryId: dir.id, keptTracks: input.tracks === 'keep' }, now);

@@ -20,6 +20,7 @@ import { analysisColumns, effectiveColumns, quickColumns, upsertArtwork, type An
 import { removeTracksTx } from '../tracks/remove-tracks';
 import { isWalkIssue, type WalkFile } from './walk';
 import { startScan } from './start-scan';
+import { markMissingTx } from '../tracks/mark-missing';
 
 export interface ScanStats {
   found: number;
@@ -793,7 +794,7 @@ class ScanWriter {
         const gone = vanished.filter((e) => !owned.has(e.relPath));
         const ghosts = new Set(gone.filter((e) => e.isBroken && !(attached.get(e.id, e.id) as { yes: number }).yes).map((e) => e.id));
         const missing = gone.filter((e) => !ghosts.has(e.id)).map((e) => e.id);
-        markMissingTx(tx, missing, 'deleted', now, this.dir.id);
+        markMissingTx(tx, { trackIds: missing }, 'deleted', now, { directoryId: this.dir.id });
         removeTracksTx(tx, [...ghosts], now);
         this.stats.missing += missing.length;
         this.stats.removed += ghosts.size;
@@ -823,14 +824,4 @@ class ScanWriter {
       });
     }
   }
-}
-
-/** Marks tracks missing with a reason (keeping the earliest `missingSince`). */
-export function markMissingTx(tx: Executor, ids: string[], reason: 'deleted' | 'offline' | 'unreadable', now: number, directoryId?: string) {
-  if (ids.length === 0) return;
-  tx.update(tracks)
-    .set({ isMissing: true, missingReason: reason, missingSince: sql`coalesce(${tracks.missingSince}, ${now})`, updatedAt: now })
-    .where(inArray(tracks.id, ids))
-    .run();
-  appendEvent(tx, 'track:missing', { trackIds: ids, reason, directoryId: directoryId ?? null }, now);
 }

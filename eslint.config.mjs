@@ -49,6 +49,23 @@ export default tseslint.config(
     },
   },
   {
+    // the core is below the worker: the worker calls into server/, never the other way (tests may
+    // drive both sides)
+    files: ['server/**/*.ts'],
+    ignores: ['server/**/*.test.ts', 'server/trpc/**', 'server/web/serve.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: [...framework, '@trpc/*'], message: 'server/ is framework-free: no next, react or tRPC outside server/trpc.' },
+            { group: ['@/worker/*', '@/worker', '**/worker/**'], message: 'server/ never imports worker/: the worker depends on the core, not the reverse.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['server/trpc/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: framework, message: 'server/ never imports next or react.' }] }] },
   },

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analysisJobs, libraryDirectories, tracks } from '@/drizzle/schema';
-import { StemCache } from '@/worker/analysis/stems';
 import { createTestContext, type TestContext } from '../testing/create-test-context';
 import { claimNextJob, MAX_CLOSED_PER_CLAIM, queueUnanalysed, queueUnanalysedSlice, requestAnalysis } from './jobs';
 import { applyStage } from './results';
@@ -165,34 +164,5 @@ describe('the sweep for new audio', () => {
     expect(out.closed).toBe(2);
     expect(last.job.audioHash).toBe(hash(n - 1));
     expect(t.db.select().from(analysisJobs).where(eq(analysisJobs.status, 'missing')).all()).toHaveLength(n - 1);
-  });
-});
-
-describe('the stem cache', () => {
-  it('stays within its byte limit, evicting the least recently used set but never a protected one', () => {
-    library(0);
-    const cache = new StemCache(t.ctx, 2_500);
-    const put = (hash: string) => {
-      const dir = fs.mkdtempSync(path.join(t.tmp, 'staged-'));
-      const files = Object.fromEntries(['vocals', 'drums'].map((s) => [s, path.join(dir, `${s}.wav`)]));
-      for (const f of Object.values(files)) fs.writeFileSync(f, Buffer.alloc(500));
-      t.clock.advance(1000);
-      return cache.put(hash, files, 'wav');
-    };
-    put('a000000000000000');
-    cache.protect('a000000000000000', true); // loaded on a deck
-    put('b000000000000000');
-    t.clock.advance(1000);
-    expect(cache.get('b000000000000000')).toBeDefined(); // reading a set counts as using it
-    put('c000000000000000'); // 3,000 bytes: one set must go, and a is protected
-    expect(cache.has('a000000000000000')).toBe(true);
-    expect(cache.has('b000000000000000')).toBe(false);
-    expect(cache.has('c000000000000000')).toBe(true);
-    expect(cache.totalBytes()).toBeLessThanOrEqual(2_500);
-    expect(fs.existsSync(path.join(cache.root, 'b000000000000000'))).toBe(false);
-    // a set with a file gone is no set
-    fs.rmSync(path.join(cache.root, 'c000000000000000', 'vocals.wav'));
-    expect(cache.get('c000000000000000')).toBeUndefined();
-    expect(cache.has('c000000000000000')).toBe(false);
   });
 });

@@ -27,7 +27,7 @@ import { explainRule, SmartDefinition, type Rule } from '../playlists/rules';
 import { smartCount, smartTrackIds, storeSmartEntries } from '../playlists/smart';
 import { recordPlay } from '../sessions/plays';
 import { seedTracks } from '../testing/seed-tracks';
-import { percentile, printTable, type Row } from '../../worker/bench/report';
+import { percentile, printTable, type Row } from './report';
 
 const { values: args } = parseArgs({ options: { tracks: { type: 'string', default: '100000' }, runs: { type: 'string', default: '60' } } });
 const N = Number(args.tracks);

@@ -23,7 +23,7 @@ import { listTracks } from '../tracks/list';
 import { FacetIndex } from '../tracks/facet-index';
 import { facetsSql, trackFacets } from '../tracks/queries';
 import type { ListTracksInput, TrackFilters } from '../tracks/schemas';
-import { percentile, printTable, type Row } from '../../worker/bench/report';
+import { percentile, printTable, type Row } from './report';
 import { freePort } from '../testing/free-port';
 
 const root = path.resolve(import.meta.dirname, '../..');

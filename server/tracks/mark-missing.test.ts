@@ -71,6 +71,8 @@ describe('marking tracks missing: one function, the same rules for every reason'
     expect(state('present')).toEqual({ isMissing: true, missingReason: 'directory_removed', missingSince: now + 1000, formerPath: '/music/stick/a/present.mp3' });
     expect(state('deleted')).toEqual({ isMissing: true, missingReason: 'directory_removed', missingSince: now - 10 * DAY, formerPath: '/music/stick/a/deleted.mp3' });
     expect(state('offline')).toEqual({ isMissing: true, missingReason: 'directory_removed', missingSince: now - DAY, formerPath: '/music/stick/b/offline.mp3' });
-    expect(missingEvents(before)).toEqual([{ trackIds: expect.arrayContaining(['present', 'deleted', 'offline']), count: 3, reason: 'directory_removed', directoryId: D1 }]);
+    expect(missingEvents(before)).toEqual([
+      { trackIds: expect.arrayContaining(['present', 'deleted', 'offline']) as string[], count: 3, reason: 'directory_removed', directoryId: D1 },
+    ]);
   });
 });

@@ -21,7 +21,7 @@ import { encode, type FormatId } from '@/server/testing/library/encode';
 import { STYLES, synthesizeStyle } from '@/server/testing/library/styles';
 import { prng, synthesize } from '@/server/testing/library/synth';
 import { BuiltinAnalyzer } from '../analysis/builtin';
-import { median, printTable, type Row } from './report';
+import { median, printTable, type Row } from '@/server/bench/report';
 
 const run = promisify(execFile);
 const args = process.argv.slice(2);

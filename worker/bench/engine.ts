@@ -32,7 +32,7 @@ import { currentWorker } from '@/server/system/worker-status';
 import { addFolder } from '@/server/scan/testing';
 import { startFakeEngine, type FakeEngine } from '@/server/testing/fake-audio-engine';
 import { benchLibrary } from './library';
-import { median, percentile, printTable, type Row } from './report';
+import { median, percentile, printTable, type Row } from '@/server/bench/report';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => {

@@ -20,7 +20,7 @@ import { createDirectory } from '@/server/library/create-directory';
 import { addFolder, runQueuedScan } from '@/server/scan/testing';
 import { createTestContext } from '@/server/testing/create-test-context';
 import { fixtureLibrary } from '@/server/testing/library/generate';
-import { printTable, type Row } from './report';
+import { printTable, type Row } from '@/server/bench/report';
 
 const args = process.argv.slice(2);
 const FILES = Number(args[args.indexOf('--files') + 1] || 0) || 1000;

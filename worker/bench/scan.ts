@@ -17,7 +17,7 @@ import path from 'node:path';
 import { parseFile } from 'music-metadata';
 import xxhash from 'xxhash-wasm';
 import { benchLibrary, listAudio } from './library';
-import { median, printTable, type Row } from './report';
+import { median, printTable, type Row } from '@/server/bench/report';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => {

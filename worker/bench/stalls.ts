@@ -31,7 +31,7 @@ import { createLogger } from '@/server/log';
 import { freePort } from '@/server/testing/free-port';
 import { fixtureLibrary } from '@/server/testing/library/generate';
 import { seedTracks } from '@/server/testing/seed-tracks';
-import { printTable, type Row } from './report';
+import { printTable, type Row } from '@/server/bench/report';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => Number(args[args.indexOf(`--${name}`) + 1] || 0) || dflt;

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { audioAnalysis, tracks, waveforms } from '@/drizzle/schema';
 import type { Db, Executor } from '../db/client';
-import { analysisLookup, effectiveColumns } from '../scan/track-rows';
+import { analysisLookup, effectiveColumns } from '../tracks/effective-values';
 import { BasicFeatures, BuiltinCharacteristics, Characteristics, MAIN_BANDS, MainWaveform, STEM_BANDS, StemWaveform, STAGES } from './schemas';
 
 /** Float32 little-endian array of seconds (compact, and what the UI reads directly). */

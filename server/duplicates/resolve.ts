@@ -28,7 +28,7 @@ import { removeTracksTx } from '../tracks/remove-tracks';
 import { restoreSnapshotTx } from '../tracks/snapshot';
 import { TrackId } from '../tracks/schemas';
 import { TAG_FIELDS } from '../tracks/update-track';
-import { analysisLookup, effectiveColumns } from '../scan/track-rows';
+import { analysisLookup, effectiveColumns } from '../tracks/effective-values';
 import { refreshDuplicateGroups } from './groups';
 
 import { type CanonicalCriterion } from './rule';

@@ -7,7 +7,8 @@ import { FastRows } from '../db/fast-rows';
 import { writeTx } from '../db/tx';
 import { appendEvent } from '../events/outbox';
 import type { KnownRow, Result, ScanStats } from './scan-types';
-import { analysisColumns, effectiveColumns, quickColumns, upsertArtwork, type AnalysisFacts } from './track-rows';
+import { effectiveColumns, type AnalysisFacts } from '../tracks/effective-values';
+import { analysisColumns, quickColumns, upsertArtwork } from './track-rows';
 import type { WalkFile } from './walk';
 
 /** Phase 4 — write: what the readers found goes into the library in short transactions. */

@@ -8,7 +8,8 @@ import type { Executor } from '../db/client';
 import { appendEvent } from '../events/outbox';
 import { FLUSH_ROWS, type ScanWriter } from './phase-4-write';
 import type { KnownRow, Result } from './scan-types';
-import { analysisColumns, effectiveColumns } from './track-rows';
+import { effectiveColumns } from '../tracks/effective-values';
+import { analysisColumns } from './track-rows';
 
 /** Phase 5 — moves: new files whose audio the library already knows are moves or copies. */
 

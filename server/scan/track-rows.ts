@@ -1,7 +1,5 @@
 import path from 'node:path';
-import { artworks, audioAnalysis, type NewTrack } from '@/drizzle/schema';
-import { eq } from 'drizzle-orm';
-import type { Executor } from '../db/client';
+import { artworks, type NewTrack } from '@/drizzle/schema';
 import type { FastRows } from '../db/fast-rows';
 import { parseKey } from '../music/keys';
 import type { FileAnalysis } from './analyze-file';
@@ -115,58 +113,4 @@ export function upsertArtwork(fast: FastRows, a: FileAnalysis['artwork'], now: n
     { id: a.id, mime: a.mime, width: a.width, height: a.height, sizeBytes: a.sizeBytes, relPath: a.relPath, thumbRelPath: a.thumbRelPath, createdAt: now },
     { orIgnore: true },
   );
-}
-
-export interface AnalysisFacts {
-  bpm: number | null;
-  keyPitch: number | null;
-  keyMode: number | null;
-  basicAt: number | null;
-  analyzer: 'builtin' | 'server' | null;
-  bpmConfidence: number | null;
-  keyConfidence: number | null;
-}
-
-/** Reads the analysis facts of an audio hash (drizzle; hot paths pass a cached statement instead). */
-export const analysisLookup =
-  (ex: Executor) =>
-  (hash: string): AnalysisFacts | undefined =>
-    ex
-      .select({
-        bpm: audioAnalysis.bpm,
-        keyPitch: audioAnalysis.keyPitch,
-        keyMode: audioAnalysis.keyMode,
-        basicAt: audioAnalysis.basicAt,
-        analyzer: audioAnalysis.analyzer,
-        bpmConfidence: audioAnalysis.bpmConfidence,
-        keyConfidence: audioAnalysis.keyConfidence,
-      })
-      .from(audioAnalysis)
-      .where(eq(audioAnalysis.audioHash, hash))
-      .get();
-
-/**
- * The values the library shows and sorts by: a user correction wins over analysis, analysis over
- * the file's tags; with where each came from and how sure its source is.
- */
-export function effectiveColumns(
-  lookup: (hash: string) => AnalysisFacts | undefined,
-  row: { audioHash?: string | null; tagBpm?: number | null; tagKeyPitch?: number | null; tagKeyMode?: number | null },
-  overrides: { bpm: number | null; keyPitch: number | null; keyMode: number | null } = { bpm: null, keyPitch: null, keyMode: null },
-) {
-  const a = row.audioHash ? lookup(row.audioHash) : undefined;
-  const hasAnalysisKey = a?.keyPitch !== null && a?.keyPitch !== undefined;
-  const analysed = a?.analyzer ?? 'server';
-  const bpm = overrides.bpm ?? a?.bpm ?? row.tagBpm ?? null;
-  const keyPitch = overrides.keyPitch ?? (hasAnalysisKey ? a.keyPitch : (row.tagKeyPitch ?? null));
-  return {
-    bpm,
-    keyPitch,
-    keyMode: overrides.keyPitch !== null ? overrides.keyMode : hasAnalysisKey ? a.keyMode : (row.tagKeyMode ?? null),
-    isAnalyzed: Boolean(a?.basicAt),
-    bpmSource: bpm === null ? null : overrides.bpm !== null ? ('user' as const) : a?.bpm != null ? analysed : ('tag' as const),
-    bpmConfidence: overrides.bpm === null && a?.bpm != null ? (a.bpmConfidence ?? null) : null,
-    keySource: keyPitch === null ? null : overrides.keyPitch !== null ? ('user' as const) : hasAnalysisKey ? analysed : ('tag' as const),
-    keyConfidence: overrides.keyPitch === null && hasAnalysisKey ? (a.keyConfidence ?? null) : null,
-  };
 }

@@ -5,7 +5,7 @@ import { writeTx } from '../db/tx';
 import { appendEvent } from '../events/outbox';
 import { NotFoundError } from '../errors';
 import { parseKey } from '../music/keys';
-import { analysisLookup, effectiveColumns } from '../scan/track-rows';
+import { analysisLookup, effectiveColumns } from './effective-values';
 import { UpdateTrackInput } from './schemas';
 import { trackById } from './queries';
 

@@ -1,6 +1,6 @@
 import type { AppContext } from '@/server/context';
-import { checkAvailability } from '@/server/library/check-availability';
-import { listDirectories } from '@/server/library/directories.repo';
+import { checkAvailability } from '@/server/scan/availability';
+import { listDirectories } from '@/server/folders/directories.repo';
 import { startScan } from '@/server/scan/start-scan';
 
 /**

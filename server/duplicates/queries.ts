@@ -4,7 +4,7 @@ import type { Executor } from '../db/client';
 import { NotFoundError } from '../errors';
 import { z } from 'zod';
 import { rankMembers } from './resolve';
-import { DEFAULT_RULE, type CanonicalCriterion } from './rule';
+import { DEFAULT_RULE, type CanonicalCriterion } from '../settings/canonical-rule';
 
 export const ListDuplicatesInput = z.object({
   status: z.enum(['open', 'resolved', 'all']).default('open'),

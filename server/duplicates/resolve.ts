@@ -29,9 +29,9 @@ import { restoreSnapshotTx } from '../tracks/snapshot';
 import { TrackId } from '../tracks/schemas';
 import { TAG_FIELDS } from '../tracks/update-track';
 import { analysisLookup, effectiveColumns } from '../tracks/effective-values';
-import { refreshDuplicateGroups } from './groups';
+import { refreshDuplicateGroups } from '../tracks/duplicate-groups';
 
-import { type CanonicalCriterion } from './rule';
+import { type CanonicalCriterion } from '../settings/canonical-rule';
 
 export const FileAction = z.enum(['keep', 'trash', 'delete']);
 export type FileAction = z.infer<typeof FileAction>;

@@ -6,11 +6,11 @@ import { fileOperations, tracks, trashItems, type FileOperation } from '@/drizzl
 import type { AppContext } from '../context';
 import type { Executor } from '../db/client';
 import { writeTx } from '../db/tx';
-import { refreshDuplicateGroups } from '../duplicates/groups';
+import { refreshDuplicateGroups } from '../tracks/duplicate-groups';
 import { appendEvent } from '../events/outbox';
 import { errorMessage } from '../errors';
-import { directoryById } from '../library/directories.repo';
-import { isInside } from '../library/paths';
+import { directoryById } from '../folders/directories.repo';
+import { isInside } from '../folders/paths';
 import { removeTracksTx } from '../tracks/remove-tracks';
 import { restoreSnapshotTx, snapshotTracks } from '../tracks/snapshot';
 import { freeBytes, fsyncDir, fsyncFile, hashWholeFile, pruneEmptyDirs, reserve, sameDevice, sizeOf, unreserve } from './disk';

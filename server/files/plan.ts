@@ -7,7 +7,7 @@ import { fileOperations, trashItems } from '@/drizzle/schema';
 import type { AppContext } from '../context';
 import { writeTx } from '../db/tx';
 import { InvalidError, NotFoundError, PreconditionError } from '../errors';
-import { directoryById } from '../library/directories.repo';
+import { directoryById } from '../folders/directories.repo';
 import { TrackId } from '../tracks/schemas';
 import { journalBatch, queueBatchJob, type PlannedOperation } from './journal';
 import { checkName, destinationFolder, freeName, splitExt, trackFile, TRASH_FOLDER, type TrackFile } from './safety';

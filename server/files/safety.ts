@@ -4,8 +4,8 @@ import { eq } from 'drizzle-orm';
 import { tracks, type LibraryDirectory, type Track } from '@/drizzle/schema';
 import type { Executor } from '../db/client';
 import { InvalidError, NotFoundError, PreconditionError } from '../errors';
-import { directoryById, listDirectories } from '../library/directories.repo';
-import { assertCleanPath, isInside } from '../library/paths';
+import { directoryById, listDirectories } from '../folders/directories.repo';
+import { assertCleanPath, isInside } from '../folders/paths';
 
 /** Hidden folder inside each library folder where deleted files wait (the scanner skips it). */
 export const TRASH_FOLDER = '.mismo-trash';

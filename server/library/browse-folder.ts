@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { Db } from '../db/client';
 import { NotFoundError } from '../errors';
 import { mapRow, ROW_COLUMNS_SQL } from '../tracks/track-rows';
-import { directoryById } from './directories.repo';
-import { assertRelPath } from './paths';
-import { DirectoryId } from './schemas';
+import { directoryById } from '../folders/directories.repo';
+import { assertRelPath } from '../folders/paths';
+import { DirectoryId } from '../folders/schemas';
 
 export const BrowseFolderInput = z.object({ directoryId: DirectoryId, path: z.string().max(4096).default('') });
 

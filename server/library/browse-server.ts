@@ -3,8 +3,8 @@ import type { Dirent } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InvalidError } from '../errors';
-import { assertCleanPath, realpathOrInvalid } from './paths';
-import { BrowseServerInput } from './schemas';
+import { assertCleanPath, realpathOrInvalid } from '../folders/paths';
+import { BrowseServerInput } from '../folders/schemas';
 
 export interface ServerFolder {
   name: string;

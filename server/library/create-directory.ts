@@ -11,9 +11,9 @@ import { ConflictError, InvalidError } from '../errors';
 import { enqueueJob } from '../jobs/queue';
 import { PRIORITY } from '../jobs/catalogue';
 import { startScan } from '../scan/start-scan';
-import { listDirectories } from './directories.repo';
-import { assertCleanPath, forbiddenFolderProblem, isInside, realpathOrInvalid } from './paths';
-import { CreateDirectoryInput } from './schemas';
+import { listDirectories } from '../folders/directories.repo';
+import { assertCleanPath, forbiddenFolderProblem, isInside, realpathOrInvalid } from '../folders/paths';
+import { CreateDirectoryInput } from '../folders/schemas';
 
 /** The first conflict between a candidate path and the existing directories, if any. */
 export function overlapProblem(candidate: string, existing: Pick<LibraryDirectory, 'id' | 'path' | 'name'>[]): ConflictError | undefined {

@@ -9,7 +9,7 @@ import { ConflictError, InvalidError, NotFoundError } from '../errors';
 import { createDirectory } from './create-directory';
 import { removeDirectory } from './remove-directory';
 import { updateDirectory } from './update-directory';
-import { checkAvailability } from './check-availability';
+import { checkAvailability } from '../scan/availability';
 import { listDirectoryViews } from './queries';
 
 let t: TestContext | undefined;

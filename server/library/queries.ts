@@ -1,7 +1,7 @@
 import type { LibraryDirectory } from '@/drizzle/schema';
 import type { Executor } from '../db/client';
 import { NotFoundError } from '../errors';
-import { directoryById, directoryCounts, listDirectories, type DirectoryCounts } from './directories.repo';
+import { directoryById, directoryCounts, listDirectories, type DirectoryCounts } from '../folders/directories.repo';
 
 export interface DirectoryView extends LibraryDirectory {
   counts: Omit<DirectoryCounts, 'directoryId'>;

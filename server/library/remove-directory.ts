@@ -5,8 +5,8 @@ import { writeTx } from '../db/tx';
 import { appendEvent } from '../events/outbox';
 import { NotFoundError } from '../errors';
 import { removeTracksTx } from '../tracks/remove-tracks';
-import { directoryById } from './directories.repo';
-import { RemoveDirectoryInput } from './schemas';
+import { directoryById } from '../folders/directories.repo';
+import { RemoveDirectoryInput } from '../folders/schemas';
 import { markMissingTx } from '../tracks/mark-missing';
 
 /**

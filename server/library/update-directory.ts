@@ -4,8 +4,8 @@ import type { AppContext } from '../context';
 import { writeTx } from '../db/tx';
 import { appendEvent } from '../events/outbox';
 import { NotFoundError } from '../errors';
-import { directoryById } from './directories.repo';
-import { UpdateDirectoryInput } from './schemas';
+import { directoryById } from '../folders/directories.repo';
+import { UpdateDirectoryInput } from '../folders/schemas';
 
 /** Changes a folder's name, flags and scan rules (not its path). Emits `library:directory:updated`. */
 export function updateDirectory(ctx: AppContext, raw: UpdateDirectoryInput): LibraryDirectory {

@@ -10,7 +10,7 @@ import { formatKey } from '../music/keys';
 import { createPlaylist, playlistById } from './playlists';
 import { SmartDefinition } from './rules';
 import { refreshSmartPlaylist } from './smart';
-import { commonFolder } from '../library/paths';
+import { commonFolder } from '../folders/paths';
 
 type Placeholder = NonNullable<PlaylistTrack['placeholder']>;
 

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import type { LibraryDirectory } from '@/drizzle/schema';
 import type { AppContext } from '../context';
 import { pacer } from '../db/slices';
-import { sameVolume } from '../library/check-availability';
+import { sameVolume } from './availability';
 import { inScope, type Existing, type KnownRow } from './scan-types';
 
 /**

@@ -2,7 +2,7 @@ import { inArray } from 'drizzle-orm';
 import { tracks } from '@/drizzle/schema';
 import { pacer } from '../db/slices';
 import { writeTx } from '../db/tx';
-import { refreshDuplicateGroups } from '../duplicates/groups';
+import { refreshDuplicateGroups } from '../tracks/duplicate-groups';
 import type { ScanWriter } from './phase-4-write';
 
 /** Phase 7 — duplicates: groups refreshed for every audio hash the scan touched (and files back from missing). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DirectoryId } from '../library/schemas';
+import { DirectoryId } from '../folders/schemas';
 
 export const ScanStrategy = z.enum(['hybrid', 'full', 'fast']);
 export type ScanStrategy = z.infer<typeof ScanStrategy>;

@@ -6,8 +6,8 @@ import type { Tx } from '../db/client';
 import { NotFoundError, PreconditionError } from '../errors';
 import { enqueueJob } from '../jobs/queue';
 import { PRIORITY } from '../jobs/catalogue';
-import { directoryById } from '../library/directories.repo';
-import { assertRelPath } from '../library/paths';
+import { directoryById } from '../folders/directories.repo';
+import { assertRelPath } from '../folders/paths';
 import { StartScanInput } from './schemas';
 
 const PRIORITIES = { low: PRIORITY.low, normal: PRIORITY.normal, high: PRIORITY.user } as const;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { AUDIO_EXTENSIONS } from '../library/schemas';
+import { AUDIO_EXTENSIONS } from '../folders/schemas';
 
 export interface WalkOptions {
   root: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CANONICAL_CRITERIA, DEFAULT_RULE } from '../duplicates/rule';
+import { CANONICAL_CRITERIA, DEFAULT_RULE } from './canonical-rule';
 
 /**
  * Every setting, with its type, default and description. Adding a key here is all it takes for it

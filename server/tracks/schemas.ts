@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DirectoryId } from '../library/schemas';
+import { DirectoryId } from '../folders/schemas';
 import { parseKey } from '../music/keys';
 
 export const TrackId = z.string().uuid({ message: 'must be a track id (UUID)' });

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { libraryDirectories, stemSets, tracks } from '@/drizzle/schema';
 import type { Db } from '../db/client';
-import { forbiddenFolderProblem, isInside } from '../library/paths';
+import { forbiddenFolderProblem, isInside } from '../folders/paths';
 import { findExecutable } from '../system/executables';
 import { unauthorized } from './bytes';
 import { CLIENT_HEADER } from './gate';

@@ -1,4 +1,4 @@
-import { checkAvailability } from '@/server/library/check-availability';
+import { checkAvailability } from '@/server/scan/availability';
 import { defineJob } from '../queue/define-job';
 
 export const checkAvailabilityJob = defineJob<'library.checkAvailability'>({

@@ -1,5 +1,5 @@
 import { UnavailableError } from '@/server/errors';
-import { relocateMissing, runCleanup } from '@/server/tracks/missing';
+import { relocateMissing, runCleanup } from '@/server/library/missing';
 import { defineJob } from '../queue/define-job';
 
 export const relocateJob = defineJob<'library.relocate'>({

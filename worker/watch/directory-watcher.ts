@@ -3,7 +3,7 @@ import path from 'node:path';
 import { watch as chokidarWatch } from 'chokidar';
 import type { LibraryDirectory } from '@/drizzle/schema';
 import { compileFilters, isSkippedName } from '@/server/scan/walk';
-import { commonFolder } from '@/server/library/paths';
+import { commonFolder } from '@/server/folders/paths';
 
 export type WatchEventKind = 'add' | 'change' | 'unlink' | 'addDir' | 'unlinkDir';
 

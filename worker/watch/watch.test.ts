@@ -9,7 +9,7 @@ import { createInlineScanner } from '@/server/scan/inline-scanner';
 import { addFolder, allTracks, trackAt } from '@/server/scan/testing';
 import { jobRegistry } from '../jobs';
 import { JobRunner } from '../queue/runner';
-import { commonFolder } from '@/server/library/paths';
+import { commonFolder } from '@/server/folders/paths';
 import type { WatchFactory } from './directory-watcher';
 import { WatchService, type WatchServiceOptions } from './watch-service';
 

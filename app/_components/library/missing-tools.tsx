@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { FolderSearch, History, Plus, Search, Trash2, Undo2, X } from 'lucide-react';
-import type { RelocateResult } from '@/server/tracks/missing';
+import type { RelocateResult } from '@/server/library/missing';
 import { useTRPC } from '../../_trpc/client';
 import { formatAgo, formatCount } from '../format';
 import { Button } from '../ui/button';

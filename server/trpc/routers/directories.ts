@@ -3,7 +3,7 @@ import { BrowseFolderInput, browseFolder } from '../../library/browse-folder';
 import { createDirectory } from '../../library/create-directory';
 import { getDirectoryView, listDirectoryViews } from '../../library/queries';
 import { removeDirectory } from '../../library/remove-directory';
-import { BrowseServerInput, CreateDirectoryInput, DirectoryIdInput, RemoveDirectoryInput, UpdateDirectoryInput } from '../../library/schemas';
+import { BrowseServerInput, CreateDirectoryInput, DirectoryIdInput, RemoveDirectoryInput, UpdateDirectoryInput } from '../../folders/schemas';
 import { updateDirectory } from '../../library/update-directory';
 import { enqueueJob } from '../../jobs/queue';
 import { PRIORITY } from '../../jobs/catalogue';

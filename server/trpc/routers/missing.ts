@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PRIORITY } from '../../jobs/catalogue';
 import { enqueueJob } from '../../jobs/queue';
-import { checkSearchPaths, CleanupInput, ConfirmRelocateInput, confirmRelocate, listCleanups, previewCleanup, RelocateInput, undoCleanup } from '../../tracks/missing';
+import { checkSearchPaths, CleanupInput, ConfirmRelocateInput, confirmRelocate, listCleanups, previewCleanup, RelocateInput, undoCleanup } from '../../library/missing';
 import { procedure, router } from '../init';
 
 /** Tracks whose files are gone: find them again, or clean them up (with an export and an undo). */

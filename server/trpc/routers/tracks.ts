@@ -1,4 +1,4 @@
-import { createTrack } from '../../tracks/create-track';
+import { createTrack } from '../../library/create-track';
 import { listTracks } from '../../tracks/list';
 import { trackById, trackFacets } from '../../tracks/queries';
 import { removeTracks } from '../../tracks/remove-tracks-verb';

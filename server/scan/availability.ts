@@ -5,11 +5,11 @@ import { libraryDirectories, tracks, type LibraryDirectory } from '@/drizzle/sch
 import type { AppContext } from '../context';
 import type { Executor } from '../db/client';
 import { writeTx } from '../db/tx';
-import { startScan } from '../scan/start-scan';
+import { startScan } from './start-scan';
 import { appendEvent } from '../events/outbox';
 import { NotFoundError, errorMessage } from '../errors';
 import type { VolumeInfo } from '../ports/volumes';
-import { directoryById, listDirectories } from './directories.repo';
+import { directoryById, listDirectories } from '../folders/directories.repo';
 import { markMissingTx } from '../tracks/mark-missing';
 
 export interface AvailabilityResult {

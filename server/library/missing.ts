@@ -8,14 +8,14 @@ import type { Executor, Tx } from '../db/client';
 import { writeTx } from '../db/tx';
 import { appendEvent } from '../events/outbox';
 import { InvalidError, NotFoundError, PreconditionError } from '../errors';
-import { listDirectories } from '../library/directories.repo';
-import { assertCleanPath, isInside, realpathOrInvalid } from '../library/paths';
+import { listDirectories } from '../folders/directories.repo';
+import { assertCleanPath, isInside, realpathOrInvalid } from '../folders/paths';
 import { startScan } from '../scan/start-scan';
 import { walk, type WalkFile } from '../scan/walk';
 import type { ScannerPort } from '../scan/scanner-port';
-import { removeTracksTx } from './remove-tracks';
-import { TrackId } from './schemas';
-import { restoreSnapshotTx, snapshotTracks } from './snapshot';
+import { removeTracksTx } from '../tracks/remove-tracks';
+import { TrackId } from '../tracks/schemas';
+import { restoreSnapshotTx, snapshotTracks } from '../tracks/snapshot';
 
 const DAY = 86_400_000;
 /** A file that appeared this close to another's vanishing (with the same audio) is that file moved. */

@@ -5,11 +5,11 @@ import { trackExclusions, tracks } from '@/drizzle/schema';
 import type { AppContext } from '../context';
 import { writeTx } from '../db/tx';
 import { ConflictError, InvalidError, PreconditionError } from '../errors';
-import { listDirectories } from '../library/directories.repo';
-import { assertCleanPath, isInside, realpathOrInvalid } from '../library/paths';
-import { AUDIO_EXTENSIONS } from '../library/schemas';
+import { listDirectories } from '../folders/directories.repo';
+import { assertCleanPath, isInside, realpathOrInvalid } from '../folders/paths';
+import { AUDIO_EXTENSIONS } from '../folders/schemas';
 import { startScan } from '../scan/start-scan';
-import { CreateTrackInput } from './schemas';
+import { CreateTrackInput } from '../tracks/schemas';
 
 /**
  * Adds one file by hand. It must be an audio file inside an active library folder (checked on

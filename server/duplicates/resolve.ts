@@ -24,7 +24,7 @@ import { appendEvent } from '../events/outbox';
 import { NotFoundError, PreconditionError } from '../errors';
 import { commitPlan, planRestore, trashPathFor } from '../files/plan';
 import { journalBatch, queueBatchJob, type PlannedOperation } from '../files/journal';
-import { removeTracksTx } from '../tracks/remove-tracks';
+import { removeTracksTx } from '../tracks/remove-tracks-tx';
 import { restoreSnapshotTx } from '../tracks/snapshot';
 import { TrackId } from '../tracks/schemas';
 import { TAG_FIELDS } from '../tracks/update-track';

@@ -11,7 +11,7 @@ import { appendEvent } from '../events/outbox';
 import { errorMessage } from '../errors';
 import { directoryById } from '../folders/directories.repo';
 import { isInside } from '../folders/paths';
-import { removeTracksTx } from '../tracks/remove-tracks';
+import { removeTracksTx } from '../tracks/remove-tracks-tx';
 import { restoreSnapshotTx, snapshotTracks } from '../tracks/snapshot';
 import { freeBytes, fsyncDir, fsyncFile, hashWholeFile, pruneEmptyDirs, reserve, sameDevice, sizeOf, unreserve } from './disk';
 import { getOperation, journalEnd, journalStep } from './journal';

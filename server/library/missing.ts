@@ -13,7 +13,7 @@ import { assertCleanPath, isInside, realpathOrInvalid } from '../folders/paths';
 import { startScan } from '../scan/start-scan';
 import { walk, type WalkFile } from '../scan/walk';
 import type { ScannerPort } from '../scan/scanner-port';
-import { removeTracksTx } from '../tracks/remove-tracks';
+import { removeTracksTx } from '../tracks/remove-tracks-tx';
 import { TrackId } from '../tracks/schemas';
 import { restoreSnapshotTx, snapshotTracks } from '../tracks/snapshot';
 

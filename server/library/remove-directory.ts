@@ -4,7 +4,7 @@ import type { AppContext } from '../context';
 import { writeTx } from '../db/tx';
 import { appendEvent } from '../events/outbox';
 import { NotFoundError } from '../errors';
-import { removeTracksTx } from '../tracks/remove-tracks';
+import { removeTracksTx } from '../tracks/remove-tracks-tx';
 import { directoryById } from '../folders/directories.repo';
 import { RemoveDirectoryInput } from '../folders/schemas';
 import { markMissingTx } from '../tracks/mark-missing';

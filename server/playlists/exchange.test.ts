@@ -4,7 +4,7 @@ import { writeTx } from '../db/tx';
 import { createTestContext, type TestContext } from '../testing/create-test-context';
 import { dbFingerprint } from '../testing/db-fingerprint';
 import { insertFolder, insertTrack, seedTracks } from '../testing/seed-tracks';
-import { removeTracksTx } from '../tracks/remove-tracks';
+import { removeTracksTx } from '../tracks/remove-tracks-tx';
 import { MAX_IMPORT_ENTRIES, exportPlaylist, importPlaylist, normaliseTag, parseM3u, type ImportOptions } from './exchange';
 import { addTracks, createPlaylist, updateEntry } from './playlists';
 

@@ -8,7 +8,7 @@ import { writeTx } from '../db/tx';
 import { finalizeIdleSessions, recordPlay } from '../sessions/plays';
 import { createTestContext, type TestContext } from '../testing/create-test-context';
 import { insertFolder, insertTrack } from '../testing/seed-tracks';
-import { removeTracksTx } from '../tracks/remove-tracks';
+import { removeTracksTx } from '../tracks/remove-tracks-tx';
 import {
   addTracks,
   copyAsStatic,

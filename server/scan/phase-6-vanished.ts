@@ -1,7 +1,7 @@
 import { pacer } from '../db/slices';
 import { writeTx } from '../db/tx';
 import { markMissingTx } from '../tracks/mark-missing';
-import { removeTracksTx } from '../tracks/remove-tracks';
+import { removeTracksTx } from '../tracks/remove-tracks-tx';
 import type { ScanWriter } from './phase-4-write';
 import { inScope, type KnownRow } from './scan-types';
 

@@ -1,30 +1,23 @@
-import { inArray, sql } from 'drizzle-orm';
-import { playlistTracks, tracks } from '@/drizzle/schema';
-import type { Executor } from '../db/client';
-import { appendEvent } from '../events/outbox';
-
-const CHUNK = 500;
+import { inArray } from 'drizzle-orm';
+import { trackExclusions, tracks } from '@/drizzle/schema';
+import type { AppContext } from '../context';
+import { writeTx } from '../db/tx';
+import { NotFoundError } from '../errors';
+import { removeTracksTx } from './remove-tracks-tx';
+import { RemoveTracksInput } from './schemas';
 
 /**
- * Deletes tracks from the library (never their files). Playlist entries pointing at them keep a
- * placeholder (artist, title, duration, path) and stay visible and relinkable. Call inside a
- * write transaction.
+ * Removes tracks from the library; their files stay where they are, and are left out of later
+ * scans (until the exclusion is lifted). Playlist entries keep a placeholder.
  */
-export function removeTracksTx(tx: Executor, trackIds: string[], now: number): number {
-  let removed = 0;
-  for (let i = 0; i < trackIds.length; i += CHUNK) {
-    const ids = trackIds.slice(i, i + CHUNK);
-    tx.run(sql`
-      UPDATE ${playlistTracks} SET placeholder = json_object(
-        'artist', t.artist, 'title', t.title, 'durationMs', t.duration_ms,
-        'path', coalesce(d.path || '/' || t.rel_path, t.former_path, t.rel_path))
-      FROM ${tracks} t LEFT JOIN library_directories d ON d.id = t.directory_id
-      WHERE t.id = ${playlistTracks.trackId} AND t.id IN (${sql.join(
-        ids.map((id) => sql`${id}`),
-        sql`, `,
-      )})`);
-    removed += tx.delete(tracks).where(inArray(tracks.id, ids)).run().changes;
-    appendEvent(tx, 'track:deleted', { trackIds: ids }, now);
-  }
-  return removed;
+export function removeTracks(ctx: AppContext, raw: { ids: string[] }) {
+  const { ids } = RemoveTracksInput.parse(raw);
+  const now = ctx.clock.now();
+  return writeTx(ctx.db, (tx) => {
+    const rows = tx.select({ id: tracks.id, directoryId: tracks.directoryId, relPath: tracks.relPath }).from(tracks).where(inArray(tracks.id, ids)).all();
+    const missing = ids.filter((id) => !rows.some((r) => r.id === id));
+    if (missing.length) throw new NotFoundError('track', missing[0]!);
+    for (const r of rows) if (r.directoryId) tx.insert(trackExclusions).values({ directoryId: r.directoryId, relPath: r.relPath, createdAt: now }).onConflictDoNothing().run();
+    return { removed: removeTracksTx(tx, ids, now) };
+  });
 }

@@ -1,7 +1,8 @@
 import { createCallerFactory, router } from './init';
 import { analysisRouter } from './routers/analysis';
 import { authRouter } from './routers/auth';
-import { audioEngineRouter, hotCuesRouter } from './routers/audio-engine';
+import { audioEngineRouter } from './routers/audio-engine';
+import { hotCuesRouter } from './routers/hot-cues';
 import { directoriesRouter } from './routers/directories';
 import { duplicatesRouter } from './routers/duplicates';
 import { eventsRouter } from './routers/events';

@@ -8,7 +8,7 @@ import { ROW_FIELDS, type TrackRow } from '@/server/tracks/track-rows';
 import { formatKey } from '@/server/music/keys';
 import { useTRPC } from '../../_trpc/client';
 import { useKeyNotation } from '../../_hooks/use-key-notation';
-import { ContextMenu } from '../files/file-actions';
+import { ContextMenu } from '../ui/context-menu';
 import { FirstSteps } from '../first-steps';
 import { formatCount, formatDuration } from '../format';
 import { useColumnPrefs, type CellContext, type Column } from '../library/columns';

@@ -1,8 +1,6 @@
 import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { tracks } from '@/drizzle/schema';
-import { CueEdit, CueIndex, effectiveCues, listCues, removeUserCue, setUserCue } from '../../hotcues/hot-cues';
-import { writeTx } from '../../db/tx';
 import { enqueueJob } from '../../jobs/queue';
 import { PRIORITY } from '../../jobs/catalogue';
 import { latencyQuantile } from '../../ops/prometheus';
@@ -51,17 +49,4 @@ export const audioEngineRouter = router({
     const { job } = enqueueJob(ctx.app.db, 'audioEngine.control', { action: input.action }, { priority: PRIORITY.urgent }, ctx.app.clock.now());
     return { jobId: job.id };
   }),
-});
-
-export const hotCuesRouter = router({
-  /** Every cue of a track (all sources), and the one that counts at each index (what the engine gets). */
-  list: procedure.input(z.object({ trackId: z.string().uuid() })).query(({ ctx, input }) => ({
-    cues: listCues(ctx.app.db, input.trackId),
-    effective: effectiveCues(ctx.app.db, input.trackId),
-  })),
-  /** Set, move, rename, recolour or loop the DJ's cue at an index; a loaded deck gets it at once. */
-  set: procedure.input(CueEdit).mutation(({ ctx, input }) => writeTx(ctx.app.db, (tx) => setUserCue(tx, input, ctx.app.clock.now()))),
-  remove: procedure
-    .input(z.object({ trackId: z.string().uuid(), index: CueIndex }))
-    .mutation(({ ctx, input }) => ({ removed: writeTx(ctx.app.db, (tx) => removeUserCue(tx, input.trackId, input.index, ctx.app.clock.now())) })),
 });

@@ -1,7 +1,7 @@
 import { createTrack } from '../../library/create-track';
 import { listTracks } from '../../tracks/list';
 import { trackById, trackFacets } from '../../tracks/queries';
-import { removeTracks } from '../../tracks/remove-tracks-verb';
+import { removeTracks } from '../../tracks/remove-tracks';
 import { CreateTrackInput, FacetsInput, ListTracksInput, RemoveTracksInput, SearchTracksInput, TrackIdInput, UpdateTrackInput } from '../../tracks/schemas';
 import { updateTrack } from '../../tracks/update-track';
 import { procedure, router } from '../init';

@@ -4,7 +4,8 @@ import type { Db, Executor } from '../db/client';
 import { inWriteTx, writeTx } from '../db/tx';
 import { appendEvent } from '../events/outbox';
 import { InvalidError, NotFoundError, PreconditionError } from '../errors';
-import { JOB_CATALOGUE, type JobKind, type JobPayload } from './catalogue';
+import type { AppContext } from '../context';
+import { JOB_CATALOGUE, PRIORITY, type JobKind, type JobPayload } from './catalogue';
 
 export interface EnqueueOptions {
   priority?: number;
@@ -23,6 +24,16 @@ export interface EnqueueResult {
  * Adds a job (inside the caller's transaction when given one). With a dedupe key, an active job
  * with the same key is returned instead, its priority raised if the new request is more urgent.
  */
+/**
+ * What a person's click queues: a job at user priority (unless said otherwise), deduplicated by
+ * `dedupeKey` when given. Returns the job's id for the UI to follow, and whether an identical job
+ * was already waiting.
+ */
+export function enqueueForUser<K extends JobKind>(ctx: AppContext, kind: K, payload: JobPayload<K>, opts: EnqueueOptions = {}) {
+  const { job, created } = enqueueJob(ctx.db, kind, payload, { priority: PRIORITY.user, ...opts }, ctx.clock.now());
+  return { jobId: job.id, alreadyQueued: !created };
+}
+
 export function enqueueJob<K extends JobKind>(ex: Executor, kind: K, payload: JobPayload<K>, opts: EnqueueOptions = {}, now = Date.now()): EnqueueResult {
   const parsed = JOB_CATALOGUE[kind].safeParse(payload);
   if (!parsed.success) throw new InvalidError(`Invalid payload for job ${kind}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

@@ -3,7 +3,7 @@ import { retryJobs } from '../../analysis/jobs';
 import { analysisCounts, analysisProgress, analysisQueue, analysisServers, trackAnalysis } from '../../analysis/queries';
 import { AnalysisTarget, cancelForUser, requestForTarget } from '../../analysis/requests';
 import { PRIORITY } from '../../jobs/catalogue';
-import { enqueueJob } from '../../jobs/queue';
+import { enqueueForUser } from '../../jobs/queue';
 import { procedure, router } from '../init';
 
 const JobIds = z.object({ ids: z.array(z.number().int().positive()).min(1).max(10_000) });
@@ -22,10 +22,9 @@ export const analysisRouter = router({
   retry: procedure.input(JobIds).mutation(({ ctx, input }) => ({ retried: retryJobs(ctx.app.db, input.ids, ctx.app.clock.now()) })),
   cancel: procedure.input(JobIds).mutation(({ ctx, input }) => cancelForUser(ctx.app, input.ids)),
   /** Start, stop or restart the analysis server this install runs itself. */
-  control: procedure.input(z.object({ action: z.enum(['start', 'stop', 'restart']) })).mutation(({ ctx, input }) => {
-    const { job } = enqueueJob(ctx.app.db, 'analysis.control', { action: input.action, remote: [] }, { priority: PRIORITY.urgent }, ctx.app.clock.now());
-    return { jobId: job.id };
-  }),
+  control: procedure
+    .input(z.object({ action: z.enum(['start', 'stop', 'restart']) }))
+    .mutation(({ ctx, input }) => ({ jobId: enqueueForUser(ctx.app, 'analysis.control', { action: input.action, remote: [] }, { priority: PRIORITY.urgent }).jobId })),
   /** What the track page draws: results with their source, the (corrected) grid and the stored waveform levels. */
   forTrack: procedure.input(z.object({ trackId: z.string().uuid() })).query(({ ctx, input }) => trackAnalysis(ctx.app.db, input.trackId)),
 });

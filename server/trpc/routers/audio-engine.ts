@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { tracks } from '@/drizzle/schema';
-import { enqueueJob } from '../../jobs/queue';
+import { enqueueForUser } from '../../jobs/queue';
 import { PRIORITY } from '../../jobs/catalogue';
 import { latencyQuantile } from '../../ops/prometheus';
 import { currentWorker } from '../../system/worker-status';
@@ -45,8 +45,7 @@ export const audioEngineRouter = router({
     };
   }),
   /** Start, stop or restart the engine this install runs itself, or just reconnect the link. */
-  control: procedure.input(z.object({ action: z.enum(['start', 'stop', 'restart', 'reconnect']) })).mutation(({ ctx, input }) => {
-    const { job } = enqueueJob(ctx.app.db, 'audioEngine.control', { action: input.action }, { priority: PRIORITY.urgent }, ctx.app.clock.now());
-    return { jobId: job.id };
-  }),
+  control: procedure
+    .input(z.object({ action: z.enum(['start', 'stop', 'restart', 'reconnect']) }))
+    .mutation(({ ctx, input }) => ({ jobId: enqueueForUser(ctx.app, 'audioEngine.control', { action: input.action }, { priority: PRIORITY.urgent }).jobId })),
 });

@@ -5,8 +5,7 @@ import { getDirectoryView, listDirectoryViews } from '../../library/queries';
 import { removeDirectory } from '../../library/remove-directory';
 import { BrowseServerInput, CreateDirectoryInput, DirectoryIdInput, RemoveDirectoryInput, UpdateDirectoryInput } from '../../folders/schemas';
 import { updateDirectory } from '../../library/update-directory';
-import { enqueueJob } from '../../jobs/queue';
-import { PRIORITY } from '../../jobs/catalogue';
+import { enqueueForUser } from '../../jobs/queue';
 import { z } from 'zod';
 import { procedure, router } from '../init';
 
@@ -19,14 +18,7 @@ export const directoriesRouter = router({
   /** Runs as a worker job; the result arrives as `library:media:*` / `library:directory:updated` events. */
   checkAvailability: procedure.input(DirectoryIdInput.partial()).mutation(({ ctx, input }) => {
     if (input.id) getDirectoryView(ctx.app.db, input.id);
-    const { job } = enqueueJob(
-      ctx.app.db,
-      'library.checkAvailability',
-      { directoryId: input.id },
-      { priority: PRIORITY.user, dedupeKey: `availability:${input.id ?? 'all'}` },
-      ctx.app.clock.now(),
-    );
-    return { jobId: job.id };
+    return { jobId: enqueueForUser(ctx.app, 'library.checkAvailability', { directoryId: input.id }, { dedupeKey: `availability:${input.id ?? 'all'}` }).jobId };
   }),
   browseServer: procedure.input(BrowseServerInput).query(({ input }) => browseServerFolders(input)),
   /** A folder of a library folder as the library sees it: sub-folders with counts, and its tracks. */

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { DuplicateGroupIdInput, ListDuplicatesInput, getDuplicateGroup, listDuplicateGroups } from '../../duplicates/queries';
 import { applyResolution, listResolutions, previewResolution, previewResolveAll, ResolveAllInput, ResolveInput, undoResolution } from '../../duplicates/resolve';
-import { PRIORITY } from '../../jobs/catalogue';
-import { enqueueJob } from '../../jobs/queue';
+import { enqueueForUser } from '../../jobs/queue';
 import { procedure, router } from '../init';
 
 export const duplicatesRouter = router({
@@ -19,13 +18,6 @@ export const duplicatesRouter = router({
   previewAll: procedure.input(ResolveAllInput).query(({ ctx, input }) => previewResolveAll(ctx.app, input)),
   /** Resolves every open group by the rule, as a job. */
   resolveAll: procedure.input(ResolveAllInput).mutation(({ ctx, input }) => {
-    const { job } = enqueueJob(
-      ctx.app.db,
-      'duplicates.resolveAll',
-      ResolveAllInput.parse(input),
-      { priority: PRIORITY.user, dedupeKey: 'duplicates.resolveAll' },
-      ctx.app.clock.now(),
-    );
-    return { jobId: job.id };
+    return { jobId: enqueueForUser(ctx.app, 'duplicates.resolveAll', ResolveAllInput.parse(input), { dedupeKey: 'duplicates.resolveAll' }).jobId };
   }),
 });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { PRIORITY } from '../../jobs/catalogue';
-import { enqueueJob } from '../../jobs/queue';
+import { enqueueForUser } from '../../jobs/queue';
 import {
   commitPlan,
   DeleteInput,
@@ -51,14 +50,7 @@ export const filesRouter = router({
     previewEmpty: procedure.input(EmptyTrashInput).query(({ ctx, input }) => shown(planEmptyTrash(ctx.app, input))),
     /** Deletes for good (a job): the given items, or everything in the trash. */
     empty: procedure.input(EmptyTrashInput.extend({ confirm: z.literal(true) })).mutation(({ ctx, input }) => {
-      const { job } = enqueueJob(
-        ctx.app.db,
-        'files.emptyTrash',
-        { itemIds: input.itemIds, olderThanDays: input.olderThanDays ?? 0 },
-        { priority: PRIORITY.user },
-        ctx.app.clock.now(),
-      );
-      return { jobId: job.id };
+      return { jobId: enqueueForUser(ctx.app, 'files.emptyTrash', { itemIds: input.itemIds, olderThanDays: input.olderThanDays ?? 0 }).jobId };
     }),
   }),
 });

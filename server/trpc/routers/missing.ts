@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { PRIORITY } from '../../jobs/catalogue';
-import { enqueueJob } from '../../jobs/queue';
+import { enqueueForUser } from '../../jobs/queue';
 import { checkSearchPaths, CleanupInput, ConfirmRelocateInput, confirmRelocate, listCleanups, previewCleanup, RelocateInput, undoCleanup } from '../../library/missing';
 import { procedure, router } from '../init';
 
@@ -9,27 +8,13 @@ export const missingRouter = router({
   /** A worker job; its result lists what was re-attached and what needs confirming. */
   relocate: procedure.input(RelocateInput).mutation(async ({ ctx, input }) => {
     const searchPaths = await checkSearchPaths(ctx.app, input.searchPaths);
-    const { job } = enqueueJob(
-      ctx.app.db,
-      'library.relocate',
-      { trackIds: input.trackIds, searchPaths },
-      { priority: PRIORITY.user, dedupeKey: 'library.relocate' },
-      ctx.app.clock.now(),
-    );
-    return { jobId: job.id };
+    return { jobId: enqueueForUser(ctx.app, 'library.relocate', { trackIds: input.trackIds, searchPaths }, { dedupeKey: 'library.relocate' }).jobId };
   }),
   confirmRelocate: procedure.input(ConfirmRelocateInput).mutation(({ ctx, input }) => confirmRelocate(ctx.app, input)),
   /** The dry run: what a cleanup with these options would remove. */
   cleanupPreview: procedure.input(CleanupInput).query(({ ctx, input }) => previewCleanup(ctx.app, input)),
   cleanup: procedure.input(CleanupInput).mutation(({ ctx, input }) => {
-    const { job } = enqueueJob(
-      ctx.app.db,
-      'library.cleanupMissing',
-      CleanupInput.parse(input),
-      { priority: PRIORITY.user, dedupeKey: 'library.cleanupMissing' },
-      ctx.app.clock.now(),
-    );
-    return { jobId: job.id };
+    return { jobId: enqueueForUser(ctx.app, 'library.cleanupMissing', CleanupInput.parse(input), { dedupeKey: 'library.cleanupMissing' }).jobId };
   }),
   undoCleanup: procedure.input(z.object({ id: z.number().int().positive() })).mutation(({ ctx, input }) => undoCleanup(ctx.app, input.id)),
   cleanups: procedure.input(z.object({}).optional()).query(({ ctx }) => listCleanups(ctx.app)),

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { enqueueJob } from '../../jobs/queue';
-import { PRIORITY } from '../../jobs/catalogue';
+import { enqueueForUser } from '../../jobs/queue';
 import { systemInfo } from '../../ops/system-info';
 import { currentWorker } from '../../system/worker-status';
 import { appVersion } from '../../version';
@@ -23,7 +22,6 @@ export const systemRouter = router({
   info: procedure.input(z.object({}).optional()).query(({ ctx }) => systemInfo(ctx.app, { sseClients: ctx.hub.subscriberCount })),
   /** Queues an online backup now (the worker makes it); one at a time. */
   backupNow: procedure.input(z.object({}).optional()).mutation(({ ctx }) => {
-    const { job, created } = enqueueJob(ctx.app.db, 'backup.create', { reason: 'manual' }, { priority: PRIORITY.user, dedupeKey: 'backup:manual' }, ctx.app.clock.now());
-    return { jobId: job.id, alreadyQueued: !created };
+    return enqueueForUser(ctx.app, 'backup.create', { reason: 'manual' }, { dedupeKey: 'backup:manual' });
   }),
 });

@@ -82,7 +82,7 @@ export function PlaylistView({ id }: { id: string }) {
   const rows = useMemo(() => list.map((e) => e.track ?? placeholderRow(e)), [list]);
   const byKey = useMemo(() => new Map(list.map((e) => [keyOf(e), e])), [list]);
   const p = info.data;
-  const editable = !!p && acceptsTracks({ type: p.type, isReadonly: p.isReadonly ? 1 : 0 });
+  const editable = !!p && acceptsTracks({ type: p.type, isReadonly: !!p.isReadonly });
   const isSession = p?.type === 'session';
 
   const columns = useMemo(() => {

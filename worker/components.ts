@@ -1,11 +1,13 @@
 import type { ComponentState } from '@/drizzle/schema';
+import type { WorkerComponents } from '@/server/system/components';
 
 /** Live state of the worker's parts, written with every heartbeat and shown in the UI. */
 export class Components {
   private states: Record<string, ComponentState> = {};
   private listeners = new Set<() => void>();
 
-  set(name: string, state: ComponentState) {
+  /** Reports a part's state; its shape is the one readers expect (server/system/components.ts). */
+  set<K extends keyof WorkerComponents>(name: K, state: WorkerComponents[K]) {
     const prev = this.states[name];
     this.states[name] = state;
     if (prev?.state !== state.state) for (const l of this.listeners) l();

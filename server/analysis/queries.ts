@@ -6,6 +6,7 @@ import { currentWorker } from '../system/worker-status';
 import { NotFoundError } from '../errors';
 import { plainReason } from './reasons';
 import { unpackTimes, waveformLevels } from './results';
+import { componentOf } from '../system/components';
 
 export type JobStatus = (typeof analysisJobs.$inferSelect)['status'];
 
@@ -181,20 +182,11 @@ export function trackAnalysis(db: Db, trackId: string) {
 }
 
 /** What the worker last reported of the analysis component (typed here, once). */
-export interface AnalysisComponent {
-  state: string;
-  detail?: string;
-  mode?: 'auto' | 'builtin' | 'server';
-  analyzer?: 'builtin' | 'server' | null;
-  builtin?: { version: string; threads: number; running: number; tracks: number; failures: number; speed: number | null; secondsPerTrack: number | null };
-  servers?: { url: string; state: string; detail: string | null; version: string | null; checkedAt: number | null }[];
-  supervisor?: { state: string; detail: string | null; pid: number | null; restarts: number } | null;
-}
 
 /** Who analyses now, each configured server's health and the supervised process. */
 export function analysisServers(ctx: AppContext) {
   const w = currentWorker(ctx.db, ctx.clock.now());
-  const c = w.components.analysis as AnalysisComponent | undefined;
+  const c = componentOf(w.components, 'analysis');
   const env = ctx.env.analysis;
   return {
     workerOnline: w.online,

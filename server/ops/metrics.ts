@@ -4,6 +4,7 @@ import { currentWorker } from '../system/worker-status';
 import { appVersion } from '../version';
 import { backupDir, listBackups } from './backup';
 import { LATENCY_BUCKETS, PromText, histogramOf, type HistogramData } from './prometheus';
+import { componentOf } from '../system/components';
 
 /** Upper bounds (seconds) for how long an analysis takes from dispatch to its last stage. */
 const ANALYSIS_BUCKETS = [1, 5, 10, 30, 60, 120, 300, 600, 1800];
@@ -81,7 +82,7 @@ export function collectMetrics(app: Pick<AppContext, 'db' | 'clock' | 'env'>, we
     { data: { buckets: ANALYSIS_BUCKETS.map((le, i) => ({ le, count: buckets[i]! })), sum: sum!, count: count! } },
   ]);
 
-  const engine = worker.components.audioEngine?.latency;
+  const engine = componentOf(worker.components, 'audioEngine')?.latency;
   p.histogram('mismo_engine_request_duration_seconds', 'Time to answer the audio engine (getTrackInfo), as the worker measured it since it started.', [
     { data: isHistogram(engine) ? engine : histogramOf([], LATENCY_BUCKETS) },
   ]);

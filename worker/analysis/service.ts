@@ -15,7 +15,7 @@ import {
   settleJob,
   stuckJobs,
 } from '@/server/analysis/jobs';
-import type { AnalysisComponent } from '@/server/analysis/queries';
+import type { AnalysisComponent } from '@/server/system/components';
 import { rerankEnergy, trackIdsForHash } from '@/server/analysis/results';
 import { BUILTIN_VERSION } from '@/server/analysis/builtin/envelopes';
 import { ANALYSIS_PRIORITY } from '@/server/analysis/schemas';

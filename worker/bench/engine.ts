@@ -33,6 +33,7 @@ import { addFolder } from '@/server/scan/testing';
 import { startFakeEngine, type FakeEngine } from '@/server/testing/fake-audio-engine';
 import { benchLibrary } from './library';
 import { median, percentile, printTable, type Row } from '@/server/bench/report';
+import { componentOf, type MainLoopComponent } from '@/server/system/components';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => {
@@ -158,7 +159,7 @@ db.transaction((tx) => {
 const running = () => db.get<{ n: number }>(sql`SELECT count(*) AS n FROM analysis_jobs WHERE status = 'dispatched' AND server_url = 'builtin'`).n > 0;
 const loopLag = { p99: 0, max: 0 };
 const sampleLag = () => {
-  const c = (currentWorker(db, Date.now()).components.mainLoop ?? {}) as { p99Ms?: number; maxMs?: number };
+  const c: Partial<MainLoopComponent> = componentOf(currentWorker(db, Date.now()).components, 'mainLoop') ?? {};
   loopLag.p99 = Math.max(loopLag.p99, c.p99Ms ?? 0);
   loopLag.max = Math.max(loopLag.max, c.maxMs ?? 0);
 };

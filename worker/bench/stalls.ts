@@ -32,6 +32,7 @@ import { freePort } from '@/server/testing/free-port';
 import { fixtureLibrary } from '@/server/testing/library/generate';
 import { seedTracks } from '@/server/testing/seed-tracks';
 import { printTable, type Row } from '@/server/bench/report';
+import { componentOf, type MainLoopComponent } from '@/server/system/components';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => Number(args[args.indexOf(`--${name}`) + 1] || 0) || dflt;
@@ -86,7 +87,7 @@ async function runWorker(
   const row = db.select().from(workerStatus).get()!;
   closeDatabase(db);
   if (profile) fs.copyFileSync(log, path.join(profile, 'worker.log'));
-  const loop = (row.components as Record<string, { worstStallMs?: number; worstStartupStallMs?: number }>).mainLoop ?? {};
+  const loop: Partial<MainLoopComponent> = componentOf(row.components, 'mainLoop') ?? {};
   const stalls = fs
     .readFileSync(log, 'utf8')
     .split('\n')

@@ -4,19 +4,9 @@ import { tracks } from '@/drizzle/schema';
 import { enqueueForUser } from '../../jobs/queue';
 import { PRIORITY } from '../../jobs/catalogue';
 import { latencyQuantile } from '../../ops/prometheus';
+import { componentOf } from '../../system/components';
 import { currentWorker } from '../../system/worker-status';
 import { procedure, router } from '../init';
-
-interface EngineComponent {
-  state: string;
-  detail?: string;
-  url?: string | null;
-  version?: string | null;
-  registered?: boolean;
-  decks?: Record<string, { trackId: string; loaded: boolean; since: number }>;
-  latency?: Parameters<typeof latencyQuantile>[0];
-  supervisor?: { state: string; detail: string | null; pid: number | null; restarts: number } | null;
-}
 
 export const audioEngineRouter = router({
   /** The link as the worker last reported it: connected or not, version, decks and what is on them. */
@@ -24,7 +14,7 @@ export const audioEngineRouter = router({
     const db = ctx.app.db;
     const w = currentWorker(db, ctx.app.clock.now());
     const configured = Boolean(ctx.app.env.audioEngine.url);
-    const c = w.components.audioEngine as EngineComponent | undefined;
+    const c = componentOf(w.components, 'audioEngine');
     const decks = Object.entries(c?.decks ?? {}).sort(([a], [b]) => a.localeCompare(b));
     const ids = decks.map(([, d]) => d.trackId);
     const rows = ids.length

@@ -7,7 +7,7 @@ import { writeTx } from '../db/tx';
 import { InvalidError } from '../errors';
 import { appendEvent } from '../events/outbox';
 import { formatKey } from '../music/keys';
-import { createPlaylist, playlistById } from './playlists';
+import { createPlaylist, entryDetails, playlistById, type EntryDetails } from './playlists';
 import { SmartDefinition } from './rules';
 import { refreshSmartPlaylist } from './smart';
 import { commonFolder } from '../folders/paths';
@@ -18,7 +18,7 @@ type Placeholder = NonNullable<PlaylistTrack['placeholder']>;
 export const MAX_IMPORT_ENTRIES = 20_000;
 
 /** One entry as exported: where the file was, what it was, and what the DJ noted about it here. */
-interface ExportEntry {
+interface ExportEntry extends EntryDetails {
   path: string | null;
   audioHash: string | null;
   artist: string | null;
@@ -27,12 +27,6 @@ interface ExportEntry {
   durationMs: number | null;
   bpm: number | null;
   key: string | null;
-  notes: string | null;
-  cueInSec: number | null;
-  cueOutSec: number | null;
-  ratingInContext: number | null;
-  playedAt: number | null;
-  playDurationMs: number | null;
   placeholder: boolean;
 }
 
@@ -56,12 +50,7 @@ function exportEntries(ex: Executor, playlistId: string): ExportEntry[] {
       durationMs: ph ? (ph.durationMs ?? null) : r.durationMs,
       bpm: r.bpm,
       key: r.keyPitch !== null && r.keyMode !== null ? formatKey({ pitch: r.keyPitch, mode: r.keyMode as 0 | 1 }, 'camelot') : null,
-      notes: r.notes,
-      cueInSec: r.cueInSec,
-      cueOutSec: r.cueOutSec,
-      ratingInContext: r.ratingInContext,
-      playedAt: r.playedAt,
-      playDurationMs: r.playDurationMs,
+      ...entryDetails(r),
       placeholder: !!ph,
     };
   });

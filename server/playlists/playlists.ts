@@ -309,3 +309,22 @@ export function convertToStatic(ex: Executor, id: string, now: number): Playlist
   appendEvent(ex, 'playlist:updated', { playlistId: id }, now);
   return updated;
 }
+
+/** What an entry carries besides its track: notes, cue in/out, a rating here, when it was played and for how long. */
+export interface EntryDetails {
+  notes: string | null;
+  cueInSec: number | null;
+  cueOutSec: number | null;
+  ratingInContext: number | null;
+  playedAt: number | null;
+  playDurationMs: number | null;
+}
+
+export const entryDetails = (r: EntryDetails): EntryDetails => ({
+  notes: r.notes,
+  cueInSec: r.cueInSec,
+  cueOutSec: r.cueOutSec,
+  ratingInContext: r.ratingInContext,
+  playedAt: r.playedAt,
+  playDurationMs: r.playDurationMs,
+});

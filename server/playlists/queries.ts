@@ -2,7 +2,7 @@ import { asc, desc, eq, sql } from 'drizzle-orm';
 import { libraryDirectories, playlistTracks, playlists } from '@/drizzle/schema';
 import type { Db } from '../db/client';
 import { mapRow, ROW_COLUMNS_SQL, type TrackRow } from '../tracks/track-rows';
-import { playlistById, playlistStats } from './playlists';
+import { entryDetails, playlistById, playlistStats } from './playlists';
 import { explainRule, type SmartDefinition } from './rules';
 import { smartCount, smartDefinitionOf, smartTrackIds } from './smart';
 
@@ -67,12 +67,7 @@ export function playlistEntries(db: Db, id: string) {
     entryId: r.id,
     position: r.position,
     track: r.trackId ? (byId.get(r.trackId) ?? null) : null,
-    notes: r.notes,
-    cueInSec: r.cueInSec,
-    cueOutSec: r.cueOutSec,
-    ratingInContext: r.ratingInContext,
-    playedAt: r.playedAt,
-    playDurationMs: r.playDurationMs,
+    ...entryDetails(r),
     placeholder: r.placeholder,
   }));
 }

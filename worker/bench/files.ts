@@ -21,18 +21,10 @@ import { addFolder, runQueuedScan } from '@/server/scan/testing';
 import { createTestContext } from '@/server/testing/create-test-context';
 import { fixtureLibrary } from '@/server/testing/library/generate';
 import { printTable, type Row } from '@/server/bench/report';
+import { fillFolder } from './library';
 
 const args = process.argv.slice(2);
 const FILES = Number(args[args.indexOf('--files') + 1] || 0) || 1000;
-
-function fill(root: string, from: string, n: number) {
-  const sources = (fs.readdirSync(from, { recursive: true }) as string[]).filter((f) => /\.(mp3|flac|ogg|m4a|wav)$/i.test(f)).map((f) => path.join(from, f));
-  for (let i = 0; i < n; i++) {
-    const dst = path.join(root, `Crate ${Math.floor(i / 100)}`, `${i} ${path.basename(sources[i % sources.length]!)}`);
-    fs.mkdirSync(path.dirname(dst), { recursive: true });
-    fs.copyFileSync(sources[i % sources.length]!, dst);
-  }
-}
 
 const seconds = async (f: () => unknown) => {
   const t0 = performance.now();
@@ -44,7 +36,7 @@ async function main() {
   const lib = await fixtureLibrary({ n: 40, seed: 11, edgeCases: false });
   const t = createTestContext({ file: true, realClock: true });
   const root = path.join(t.tmp, 'music');
-  fill(root, lib.root, FILES);
+  fillFolder(root, lib.root, FILES);
   const { dir, scanId } = await addFolder(t.ctx, root);
   await runQueuedScan(t.ctx, scanId);
   const ids = () =>
@@ -59,7 +51,7 @@ async function main() {
 
   // bare baselines on a copy of the same files
   const bare = path.join(t.tmp, 'bare');
-  fill(bare, lib.root, FILES);
+  fillFolder(bare, lib.root, FILES);
   const bareFiles = (fs.readdirSync(bare, { recursive: true }) as string[]).map((f) => path.join(bare, f)).filter((p) => fs.statSync(p).isFile());
   const bareRename = await seconds(() => {
     fs.mkdirSync(path.join(bare, 'Moved'));

@@ -47,3 +47,17 @@ export function listAudio(dir: string): string[] {
   }
   return out;
 }
+
+/**
+ * Copies `n` files of a generated library into `root`, `perFolder` to a crate folder, cycling
+ * through its audio files (exact copies: the same audio repeats every few dozen files).
+ */
+export function fillFolder(root: string, from: string, n: number, perFolder = 100) {
+  const sources = listAudio(from);
+  for (let i = 0; i < n; i++) {
+    const src = sources[i % sources.length]!;
+    const dst = path.join(root, `Crate ${Math.floor(i / perFolder)}`, `${i} ${path.basename(src)}`);
+    fs.mkdirSync(path.dirname(dst), { recursive: true });
+    fs.copyFileSync(src, dst);
+  }
+}

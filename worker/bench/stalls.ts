@@ -33,6 +33,7 @@ import { fixtureLibrary } from '@/server/testing/library/generate';
 import { seedTracks } from '@/server/testing/seed-tracks';
 import { printTable, type Row } from '@/server/bench/report';
 import { componentOf, type MainLoopComponent } from '@/server/system/components';
+import { fillFolder } from './library';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => Number(args[args.indexOf(`--${name}`) + 1] || 0) || dflt;
@@ -105,15 +106,6 @@ function prepare(name: string) {
   return { dataDir, db, ctx };
 }
 
-function fill(root: string, from: string, n: number) {
-  const sources = (fs.readdirSync(from, { recursive: true }) as string[]).filter((f) => /\.(mp3|flac|ogg|m4a|wav)$/i.test(f)).map((f) => path.join(from, f));
-  for (let i = 0; i < n; i++) {
-    const dst = path.join(root, `Crate ${Math.floor(i / 50)}`, `${i} ${path.basename(sources[i % sources.length]!)}`);
-    fs.mkdirSync(path.dirname(dst), { recursive: true });
-    fs.copyFileSync(sources[i % sources.length]!, dst);
-  }
-}
-
 async function main() {
   const lib = await fixtureLibrary({ n: 40, seed: 11, edgeCases: false });
 
@@ -129,7 +121,7 @@ async function main() {
   const emptied = path.join(folders, 'emptied');
   const real = path.join(folders, 'music');
   fs.mkdirSync(emptied);
-  fill(real, lib.root, FILES);
+  fillFolder(real, lib.root, FILES, 50);
   const gone = await createDirectory(ctx, { path: emptied });
   const t0 = performance.now();
   seedTracks(db, TRACKS, { seed: 7, directoryId: gone.id, now: Date.now() });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { fileOperations, jobs, playlists, playlistTracks, scans, tracks, type Track } from '@/drizzle/schema';
+import { fileOperations, hotCues, jobs, playlists, playlistTracks, scans, tracks, type Track } from '@/drizzle/schema';
 import { reserve } from '../files/disk';
 import { commit } from '../files/execute';
 import { journalStep } from '../files/journal';
@@ -11,7 +11,7 @@ import { fixtureSuite } from '../testing/fixture-suite';
 import type { AppContext } from '../context';
 import { createInlineScanner } from './inline-scanner';
 import type { ScannerPort } from './scanner-port';
-import { allTracks, heldScanner, hookedScanner, runQueuedScan, scanNow, trackAt } from './testing';
+import { addFolder, allTracks, heldScanner, hookedScanner, runQueuedScan, scanNow, trackAt } from './testing';
 
 /**
  * Scans meeting what else happens to the files: copies still being written, broken rows whose
@@ -144,6 +144,46 @@ describe('broken rows whose files become whole', () => {
     expect(r.stats).toMatchObject({ removed: 1, missing: 1 });
     expect(ctx.db.select().from(tracks).where(eq(tracks.id, row.id)).get()).toBeUndefined();
     expect(trackAt(ctx, 'Incoming/kept.flac')).toMatchObject({ id: kept.id, isMissing: true, missingReason: 'deleted' });
+  });
+});
+
+describe('moves the library could not see both ends of', () => {
+  /** Folder A (scanned) and an empty folder B; A's first mp3 with a cue, copied to B and scanned there as a copy. */
+  async function copiedAcross() {
+    const { t, ctx, root, dir } = await suite.scanned();
+    const other = path.join(path.dirname(root), 'Laptop');
+    fs.mkdirSync(other);
+    const b = await addFolder(ctx, other);
+    await runQueuedScan(ctx, b.scanId);
+    const y = allTracks(ctx).find((x) => x.fileExt === 'mp3' && !x.isBroken)!;
+    ctx.db.insert(hotCues).values({ id: 'cue-y', trackId: y.id, cueIndex: 0, positionSec: 12, createdAt: 1, updatedAt: 1 }).run();
+    fs.copyFileSync(path.join(root, y.relPath), path.join(other, 'from the stick.mp3'));
+    t.clock.advance(60_000);
+    await scanNow(ctx, b.dir.id);
+    const x = allTracks(ctx).find((t) => t.directoryId === b.dir.id)!;
+    expect(x.id).not.toBe(y.id); // both files exist: a copy, with a row of its own
+    return { ctx, root, dir, b, y, x };
+  }
+
+  it('a track whose file vanished while its audio turned up elsewhere as an untouched copy was moved: it takes the copy over', async () => {
+    const { ctx, root, dir, b, y, x } = await copiedAcross();
+    // the original goes (the stick was unplugged and the file deleted from it meanwhile)
+    fs.rmSync(path.join(root, y.relPath));
+    const r = await scanNow(ctx, dir.id);
+    expect(r.stats).toMatchObject({ missing: 0, moved: 1 });
+    expect(ctx.db.select().from(tracks).where(eq(tracks.id, x.id)).get()).toBeUndefined();
+    expect(ctx.db.select().from(tracks).where(eq(tracks.id, y.id)).get()).toMatchObject({ directoryId: b.dir.id, relPath: 'from the stick.mp3', isMissing: false });
+    expect(ctx.db.select().from(hotCues).all()).toMatchObject([{ id: 'cue-y', trackId: y.id }]);
+  });
+
+  it('a copy someone already worked on is a copy: the vanished track stays missing', async () => {
+    const { ctx, root, dir, y, x } = await copiedAcross();
+    ctx.db.insert(hotCues).values({ id: 'cue-x', trackId: x.id, cueIndex: 0, positionSec: 30, createdAt: 1, updatedAt: 1 }).run();
+    fs.rmSync(path.join(root, y.relPath));
+    const r = await scanNow(ctx, dir.id);
+    expect(r.stats).toMatchObject({ missing: 1, moved: 0 });
+    expect(ctx.db.select().from(tracks).where(eq(tracks.id, y.id)).get()).toMatchObject({ isMissing: true, missingReason: 'deleted' });
+    expect(ctx.db.select().from(tracks).where(eq(tracks.id, x.id)).get()).toMatchObject({ isMissing: false });
   });
 });
 

@@ -10,6 +10,7 @@ import { runBatch } from '../files/run-batch';
 import { scanNow } from '../scan/testing';
 import { fixtureSuite } from '../testing/fixture-suite';
 import { setUserCue } from '../hotcues/hot-cues';
+import { removeTracksTx } from '../tracks/remove-tracks-tx';
 import { applyResolution, previewResolution, previewResolveAll, rankMembers, resolveAll, undoResolution } from './resolve';
 
 const suite = fixtureSuite({ n: 8, seed: 23, edgeCases: false });
@@ -231,6 +232,17 @@ describe('duplicate resolution', () => {
     expect(() => undoResolution(ctx, resolutionId)).toThrow(/in the library again as another track/);
     expect(state(ctx)).toEqual(before);
     expect(plan.others.length).toBe(2);
+  });
+
+  it('undo refuses, changing nothing, when the kept copy is gone from the library since (its cues and entries have nowhere to come from)', async () => {
+    const { ctx, group, members } = await withDuplicates();
+    decorate(ctx, members);
+    const { resolutionId } = applyResolution(ctx, { groupId: group.id, canonicalTrackId: members[0]!.id, fileAction: 'keep' });
+    // the kept copy is removed from the library (as the trash or a cleanup does)
+    ctx.db.transaction((tx) => removeTracksTx(tx, [members[0]!.id], ctx.clock.now()));
+    const before = state(ctx);
+    expect(() => undoResolution(ctx, resolutionId)).toThrow(/kept is no longer in the library/);
+    expect(state(ctx)).toEqual(before);
   });
 
   it('batch-resolves every open group by the rule, with a preview first', async () => {

@@ -432,6 +432,9 @@ export function undoResolution(ctx: AppContext, resolutionId: number) {
       .all()
       .find((l) => (l.snapshot as ResolutionSnapshot).tracks.some((t) => mine.has(t.id)));
     if (later) throw new PreconditionError(`A later resolution (#${later.id}) involves these tracks; undo that one first`);
+    // the kept copy carries what the others had (cues, playlist entries): it must still be there
+    if (!tx.select({ id: tracks.id }).from(tracks).where(eq(tracks.id, r.canonicalTrackId)).get())
+      throw new PreconditionError('The copy this resolution kept is no longer in the library (deleted or in the trash); put it back first to undo this resolution');
     // a copy comes back at its old place: another track there now (the file was added again) blocks it
     for (const t of snap.tracks) {
       if (t.id === r.canonicalTrackId || !t.directoryId || tx.select({ id: tracks.id }).from(tracks).where(eq(tracks.id, t.id)).get()) continue;

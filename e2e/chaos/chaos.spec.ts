@@ -368,6 +368,9 @@ test('chaos: everything at once, and nothing lost', async ({ stack }) => {
         await new Promise((r) => setTimeout(r, rnd.int(600)));
         // an answer lost to a restart is fine: what the server did is checked at rest
         await a().catch((e: unknown) => {
+          // a clear refusal (the server said why and changed nothing) is the product at work; a 500 is a bug
+          const code = (e as { data?: { code?: string } } | null)?.data?.code;
+          if (code && code !== 'INTERNAL_SERVER_ERROR') return;
           if (
             !/fetch failed|terminated|other side closed|ECONNREFUSED|ECONNRESET|socket|Precondition|PRECONDITION|not there|nothing to do|already|went missing|offline/i.test(
               String(e),

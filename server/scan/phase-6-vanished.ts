@@ -116,7 +116,7 @@ const TAG_COLUMNS = [
  * playlist entry, no rating, no play, no edit) was moved while the library could not see both
  * ends — e.g. copied off a stick that was unplugged before the copy was noticed, so the copy was
  * taken for a duplicate. The vanished track takes over that file (same id, cues, playlists) and
- * the untouched row goes. With more than one such copy it is not a move anyone can tell: nothing
+ * the untouched row goes (not while a file operation is at work on it). With more than one such copy it is not a move anyone can tell: nothing
  * happens. Returns whether it took one over.
  */
 function takeOverCopyTx(tx: Executor, id: string, audioHash: string, now: number): boolean {
@@ -125,6 +125,7 @@ function takeOverCopyTx(tx: Executor, id: string, audioHash: string, now: number
          AND t.rating = 0 AND t.play_count = 0 AND t.color IS NULL AND t.edited_fields = '[]'
          AND t.bpm_override IS NULL AND t.key_pitch_override IS NULL AND t.beat_offset_override IS NULL
          AND NOT EXISTS (SELECT 1 FROM hot_cues c WHERE c.track_id = t.id) AND NOT EXISTS (SELECT 1 FROM playlist_tracks p WHERE p.track_id = t.id)
+         AND NOT EXISTS (SELECT 1 FROM file_operations f WHERE f.track_id = t.id AND f.status IN ('pending', 'in_progress'))
          AND t.date_added > (SELECT o.date_added FROM tracks o WHERE o.id = ${id})
        LIMIT 2`,
   );

@@ -245,6 +245,24 @@ describe('duplicate resolution', () => {
     expect(state(ctx)).toEqual(before);
   });
 
+  it('undo leaves as it is an entry of its playlists whose track has left the library since (a placeholder now)', async () => {
+    const { ctx, group, members } = await withDuplicates();
+    decorate(ctx, members);
+    const other = ctx.db
+      .select()
+      .from(tracks)
+      .all()
+      .find((t) => !members.some((m) => m.id === t.id))!;
+    ctx.db.insert(playlistTracks).values({ playlistId: 'set', trackId: other.id, position: 3, addedAt: 1 }).run();
+    const { resolutionId } = applyResolution(ctx, { groupId: group.id, canonicalTrackId: members[0]!.id, fileAction: 'keep' });
+    // another track of the same playlist leaves the library (trash, cleanup): its entry becomes a placeholder
+    ctx.db.transaction((tx) => removeTracksTx(tx, [other.id], ctx.clock.now()));
+    undoResolution(ctx, resolutionId);
+    const entries = ctx.db.select().from(playlistTracks).where(eq(playlistTracks.playlistId, 'set')).all();
+    expect(entries.map((e) => e.trackId).sort()).toEqual([...members.map((m) => m.id), null].sort());
+    expect(entries.find((e) => e.trackId === null)?.placeholder).toMatchObject({ title: other.title });
+  });
+
   it('batch-resolves every open group by the rule, with a preview first', async () => {
     const { ctx, group } = await withDuplicates();
     const open = ctx.db.select().from(duplicateGroups).where(eq(duplicateGroups.status, 'open')).all().length;

@@ -478,6 +478,10 @@ export function undoResolution(ctx: AppContext, resolutionId: number) {
         .run();
     restoreSnapshotTx(tx, { tracks: snap.tracks.filter((t) => t.id !== canonical.id), hotCues: moved, playlistEntries: [] }, now);
     for (const e of snap.playlistEntries) {
+      // an entry of a track (or playlist) that has left the library since stays as it is now: a
+      // placeholder, or gone with its playlist
+      if (e.trackId && !tx.select({ id: tracks.id }).from(tracks).where(eq(tracks.id, e.trackId)).get()) continue;
+      if (!tx.select({ id: playlists.id }).from(playlists).where(eq(playlists.id, e.playlistId)).get()) continue;
       const exists = tx.select({ id: playlistTracks.id }).from(playlistTracks).where(eq(playlistTracks.id, e.id)).get();
       if (exists) tx.update(playlistTracks).set(e).where(eq(playlistTracks.id, e.id)).run();
       else tx.insert(playlistTracks).values(e).run();

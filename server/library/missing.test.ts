@@ -207,6 +207,15 @@ describe('cleaning up missing tracks', () => {
     expect(t!.db.select().from(playlistTracks).all()).toMatchObject([{ trackId: null, placeholder: { title: s.old1.title } }]);
   });
 
+  it('undo puts back what it can when a playlist was deleted since: the tracks and cues, not entries of a playlist that is gone', async () => {
+    const s = await withMissing();
+    const r = runCleanup(s.ctx, {});
+    t!.db.delete(playlists).where(eq(playlists.id, 'p1')).run();
+    expect(undoCleanup(s.ctx, r.cleanupId!)).toEqual({ restored: 2, occupied: [] });
+    expect(t!.db.select().from(hotCues).all()).toMatchObject([{ trackId: s.old1.id }]);
+    expect(t!.db.select().from(playlistTracks).all()).toEqual([]);
+  });
+
   it('can remove the playlist entries too, and still undo it', async () => {
     const s = await withMissing();
     const r = runCleanup(s.ctx, { olderThanDays: 1, keepPlaylistEntries: false, exportMetadata: false });

@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { hotCues, libraryDirectories, playlistTracks, tracks, type CleanupSnapshot, type Track } from '@/drizzle/schema';
+import { hotCues, libraryDirectories, playlists, playlistTracks, tracks, type CleanupSnapshot, type Track } from '@/drizzle/schema';
 import type { Executor } from '../db/client';
 
 const CHUNK = 500;
@@ -76,6 +76,8 @@ export function restoreSnapshotTx(tx: Executor, snap: CleanupSnapshot, now: numb
   for (const raw of snap.playlistEntries) {
     const e = raw as typeof playlistTracks.$inferSelect;
     if (e.trackId && left.has(e.trackId)) continue;
+    // its playlist was deleted since: the entry went with it
+    if (!tx.select({ id: playlists.id }).from(playlists).where(eq(playlists.id, e.playlistId)).get()) continue;
     const still = tx.select({ id: playlistTracks.id }).from(playlistTracks).where(eq(playlistTracks.id, e.id)).get();
     if (still) tx.update(playlistTracks).set({ trackId: e.trackId, placeholder: null }).where(eq(playlistTracks.id, e.id)).run();
     else tx.insert(playlistTracks).values(e).onConflictDoNothing().run();

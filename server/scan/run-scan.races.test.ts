@@ -162,7 +162,7 @@ describe('moves the library could not see both ends of', () => {
     await scanNow(ctx, b.dir.id);
     const x = allTracks(ctx).find((t) => t.directoryId === b.dir.id)!;
     expect(x.id).not.toBe(y.id); // both files exist: a copy, with a row of its own
-    return { ctx, root, dir, b, y, x };
+    return { t, ctx, root, dir, b, y, x };
   }
 
   it('a track whose file vanished while its audio turned up elsewhere as an untouched copy was moved: it takes the copy over', async () => {
@@ -174,6 +174,18 @@ describe('moves the library could not see both ends of', () => {
     expect(ctx.db.select().from(tracks).where(eq(tracks.id, x.id)).get()).toBeUndefined();
     expect(ctx.db.select().from(tracks).where(eq(tracks.id, y.id)).get()).toMatchObject({ directoryId: b.dir.id, relPath: 'from the stick.mp3', isMissing: false });
     expect(ctx.db.select().from(hotCues).all()).toMatchObject([{ id: 'cue-y', trackId: y.id }]);
+  });
+
+  it('a copy that sat beside the track while it was still seen is a duplicate, not where it went', async () => {
+    const { t, ctx, root, dir, y, x } = await copiedAcross();
+    t.clock.advance(60_000);
+    await scanNow(ctx, dir.id); // the original is seen, after the copy appeared
+    fs.rmSync(path.join(root, y.relPath));
+    t.clock.advance(60_000);
+    const r = await scanNow(ctx, dir.id);
+    expect(r.stats).toMatchObject({ missing: 1, moved: 0 });
+    expect(ctx.db.select().from(tracks).where(eq(tracks.id, y.id)).get()).toMatchObject({ isMissing: true });
+    expect(ctx.db.select().from(tracks).where(eq(tracks.id, x.id)).get()).toMatchObject({ isMissing: false });
   });
 
   it('a copy someone already worked on is a copy: the vanished track stays missing', async () => {

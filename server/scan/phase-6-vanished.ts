@@ -47,7 +47,7 @@ export async function markVanished(w: ScanWriter, existing: Map<string, KnownRow
       const missing: string[] = [];
       for (const e of gone) {
         if (ghosts.has(e.id)) continue;
-        if (e.audioHash && takeOverCopyTx(tx, e.id, e.audioHash, w.dir.lastScanAt ?? 0, now)) w.stats.moved++;
+        if (e.audioHash && takeOverCopyTx(tx, e.id, e.audioHash, w.scanId, now)) w.stats.moved++;
         else missing.push(e.id);
       }
       markMissingTx(tx, { trackIds: missing }, 'deleted', now, { directoryId: w.dir.id });
@@ -117,21 +117,29 @@ const TAG_COLUMNS = [
  * ends — e.g. copied off a stick that was unplugged before the copy was noticed, so the copy was
  * taken for a duplicate. The vanished track takes over that file (same id, cues, playlists) and
  * the untouched row goes (not while a file operation is at work on it). Only a copy that appeared
- * after the track was last seen (`lastSeen`: its folder's previous complete scan) counts: a copy
- * that sat beside it all along is a duplicate, not where it went. With more than one such copy it is not a move anyone can tell: nothing
+ * after the track was last seen (the start of the latest earlier complete scan that walked its
+ * path) counts: a copy that sat beside it all along is a duplicate, not where it went. With more than one such copy it is not a move anyone can tell: nothing
  * happens. Returns whether it took one over.
  */
-function takeOverCopyTx(tx: Executor, id: string, audioHash: string, lastSeen: number, now: number): boolean {
+function takeOverCopyTx(tx: Executor, id: string, audioHash: string, scanId: number, now: number): boolean {
   const copies = tx.all<{ id: string }>(
     sql`SELECT t.id FROM tracks t WHERE t.audio_hash = ${audioHash} AND t.id != ${id} AND t.is_missing = 0 AND t.is_broken = 0
          AND t.rating = 0 AND t.play_count = 0 AND t.color IS NULL AND t.edited_fields = '[]'
          AND t.bpm_override IS NULL AND t.key_pitch_override IS NULL AND t.beat_offset_override IS NULL
          AND NOT EXISTS (SELECT 1 FROM hot_cues c WHERE c.track_id = t.id) AND NOT EXISTS (SELECT 1 FROM playlist_tracks p WHERE p.track_id = t.id)
          AND NOT EXISTS (SELECT 1 FROM file_operations f WHERE f.track_id = t.id AND f.status IN ('pending', 'in_progress'))
-         AND t.date_added > max(${lastSeen}, (SELECT o.date_added FROM tracks o WHERE o.id = ${id}))
+         AND t.date_added > (SELECT o.date_added FROM tracks o WHERE o.id = ${id})
        LIMIT 2`,
   );
   if (copies.length !== 1) return false;
+  // when the track was last seen: the start of the latest earlier complete scan that walked its path
+  const lastSeen = tx.get<{ at: number | null }>(
+    sql`SELECT max(s.started_at) AS at FROM scans s JOIN tracks o ON o.id = ${id}
+         WHERE s.directory_id = o.directory_id AND s.status = 'completed' AND s.id != ${scanId}
+           AND (s.rel_path = '' OR o.rel_path = s.rel_path OR substr(o.rel_path, 1, length(s.rel_path) + 1) = s.rel_path || '/')`,
+  )?.at;
+  const copyAdded = tx.get<{ at: number }>(sql`SELECT date_added AS at FROM tracks WHERE id = ${copies[0]!.id}`).at;
+  if (lastSeen !== null && lastSeen !== undefined && copyAdded <= lastSeen) return false;
   const copy = tx.select().from(tracks).where(eq(tracks.id, copies[0]!.id)).get()!;
   const mine = tx.select().from(tracks).where(eq(tracks.id, id)).get()!;
   const edited = new Set(mine.editedFields);

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { playlists } from '@/drizzle/schema';
 import type { AppContext } from '../context';
+import type { Tx } from '../db/client';
 import { writeTx } from '../db/tx';
 import { InvalidError } from '../errors';
 import { finalizeSession, recordPlay, splitSession } from '../sessions/plays';
@@ -43,7 +44,7 @@ import { refreshSmartPlaylist } from './smart';
  * add a feature). The router only names them.
  */
 
-const inTx = <T>(ctx: AppContext, f: (tx: Parameters<Parameters<typeof writeTx>[1]>[0], now: number) => T): T => {
+const inTx = <T>(ctx: AppContext, f: (tx: Tx, now: number) => T): T => {
   const now = ctx.clock.now();
   return writeTx(ctx.db, (tx) => f(tx, now));
 };

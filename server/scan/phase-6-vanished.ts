@@ -138,9 +138,8 @@ function takeOverCopyTx(tx: Executor, id: string, audioHash: string, scanId: num
          WHERE s.directory_id = o.directory_id AND s.status = 'completed' AND s.id != ${scanId}
            AND (s.rel_path = '' OR o.rel_path = s.rel_path OR substr(o.rel_path, 1, length(s.rel_path) + 1) = s.rel_path || '/')`,
   )?.at;
-  const copyAdded = tx.get<{ at: number }>(sql`SELECT date_added AS at FROM tracks WHERE id = ${copies[0]!.id}`).at;
-  if (lastSeen !== null && lastSeen !== undefined && copyAdded <= lastSeen) return false;
   const copy = tx.select().from(tracks).where(eq(tracks.id, copies[0]!.id)).get()!;
+  if (lastSeen !== null && lastSeen !== undefined && copy.dateAdded <= lastSeen) return false;
   const mine = tx.select().from(tracks).where(eq(tracks.id, id)).get()!;
   const edited = new Set(mine.editedFields);
   const taken: Partial<Track> = Object.fromEntries([...FILE_COLUMNS, ...TAG_COLUMNS.filter((k) => !edited.has(k))].map((k) => [k, copy[k]]));

@@ -56,6 +56,57 @@ export function compileFilters(include: string[] | null, exclude: string[]) {
 
 const toPosix = (p: string) => (path.sep === '/' ? p : p.split(path.sep).join('/'));
 
+interface Dir {
+  abs: string;
+  rel: string;
+  depth: number;
+}
+
+/** One walk's state: its options, counters, and what it has seen when following links. */
+class WalkContext {
+  readonly stats: WalkStats = { dirs: 0, files: 0, skipped: 0, issues: 0 };
+  readonly filters: ReturnType<typeof compileFilters>;
+  private readonly seenDirs = new Set<string>();
+  private readonly seenFiles = new Set<string>();
+  private rootReal: string | undefined;
+
+  constructor(readonly opts: WalkOptions) {
+    this.filters = compileFilters(opts.includePatterns, opts.excludePatterns);
+  }
+
+  /** A link is only ever followed to somewhere inside the folder, whatever the symlink setting. */
+  leadsOutside(abs: string): boolean {
+    try {
+      this.rootReal ??= fs.realpathSync(this.opts.root);
+      const real = fs.realpathSync(abs);
+      return real !== this.rootReal && !real.startsWith(this.rootReal + path.sep);
+    } catch {
+      return true;
+    }
+  }
+
+  /** False the second time a device:inode pair is offered (links make loops and double counts). */
+  firstVisit(seen: 'dir' | 'file', st: fs.Stats): boolean {
+    const set = seen === 'dir' ? this.seenDirs : this.seenFiles;
+    const key = `${st.dev}:${st.ino}`;
+    if (set.has(key)) return false;
+    set.add(key);
+    return true;
+  }
+
+  issue(relPath: string, problem: string): WalkIssue {
+    this.stats.issues++;
+    return { relPath, problem };
+  }
+
+  skip(): null {
+    this.stats.skipped++;
+    return null;
+  }
+}
+
+const fileOf = (relPath: string, st: fs.Stats): WalkFile => ({ relPath, sizeBytes: st.size, mtimeMs: Math.floor(st.mtimeMs), inode: st.ino });
+
 /**
  * Walks a library folder depth-first with synchronous calls (run it off the main thread).
  * Hidden entries and OS junk are skipped; symlinks are ignored unless followed, and then every
@@ -63,131 +114,107 @@ const toPosix = (p: string) => (path.sep === '/' ? p : p.split(path.sep).join('/
  * folder becomes an issue, not a failure.
  */
 export function* walk(opts: WalkOptions): Generator<WalkFile | WalkIssue, WalkStats> {
-  const stats: WalkStats = { dirs: 0, files: 0, skipped: 0, issues: 0 };
-  const filters = compileFilters(opts.includePatterns, opts.excludePatterns);
-  const seenDirs = new Set<string>();
-  const seenFiles = new Set<string>();
+  const ctx = new WalkContext(opts);
   const start = opts.relPath ? path.join(opts.root, opts.relPath) : opts.root;
-  // a link is only ever followed to somewhere inside the folder, whatever the symlink setting
-  let rootReal: string | undefined;
-  const leadsOutside = (abs: string) => {
-    try {
-      rootReal ??= fs.realpathSync(opts.root);
-      const real = fs.realpathSync(abs);
-      return real !== rootReal && !real.startsWith(rootReal + path.sep);
-    } catch {
-      return true;
-    }
-  };
-  // a single file (added by hand): yield it alone
   if (opts.relPath) {
-    const link = fs.lstatSync(start, { throwIfNoEntry: false });
-    const st = link?.isSymbolicLink() ? (opts.followSymlinks && !leadsOutside(start) ? fs.statSync(start, { throwIfNoEntry: false }) : undefined) : link;
-    if (link?.isSymbolicLink() && !st) return stats;
-    if (st?.isFile() && !filters.include(toPosix(opts.relPath))) return stats;
-    if (st?.isFile()) {
-      stats.files = 1;
-      yield { relPath: opts.relPath, sizeBytes: st.size, mtimeMs: Math.floor(st.mtimeMs), inode: st.ino };
-      return stats;
+    const single = singleFile(ctx, start, opts.relPath);
+    if (single !== 'folder') {
+      if (single) yield single;
+      return ctx.stats;
     }
   }
-  const stack: { abs: string; rel: string; depth: number }[] = [{ abs: start, rel: opts.relPath ?? '', depth: opts.relPath ? opts.relPath.split('/').length : 0 }];
+  const stack: Dir[] = [{ abs: start, rel: opts.relPath ?? '', depth: opts.relPath ? opts.relPath.split('/').length : 0 }];
   while (stack.length) {
-    const dir = stack.pop()!;
-    if (dir.depth > MAX_DEPTH) {
-      // only a bind-mount loop gets this deep without following symlinks
-      stats.issues++;
-      yield { relPath: dir.rel, problem: `more than ${MAX_DEPTH} folders deep (a mount loop?); not walked further` };
-      continue;
-    }
-    // loops need symlinks (or bind mounts, bounded above): otherwise no folder is reached twice
-    if (opts.followSymlinks) {
-      let st: fs.Stats;
-      try {
-        st = fs.statSync(dir.abs);
-      } catch (e) {
-        stats.issues++;
-        yield { relPath: dir.rel, problem: errText(e) };
-        continue;
-      }
-      const dirKey = `${st.dev}:${st.ino}`;
-      if (seenDirs.has(dirKey)) continue;
-      seenDirs.add(dirKey);
-    }
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir.abs, { withFileTypes: true });
-    } catch (e) {
-      stats.issues++;
-      yield { relPath: dir.rel, problem: errText(e) };
-      continue;
-    }
-    stats.dirs++;
-    const subdirs: typeof stack = [];
-    for (const e of entries) {
-      const name = e.name;
-      if (isSkippedName(name)) {
-        stats.skipped++;
-        continue;
-      }
-      const rel = dir.rel ? `${dir.rel}/${name}` : name;
-      const abs = path.join(dir.abs, name);
-      let isDir = e.isDirectory();
-      let isFile = e.isFile();
-      if (e.isSymbolicLink()) {
-        if (!opts.followSymlinks) {
-          stats.skipped++;
-          continue;
-        }
-        if (leadsOutside(abs)) {
-          stats.issues++;
-          yield { relPath: rel, problem: 'a link to somewhere outside this folder; not followed' };
-          continue;
-        }
-        try {
-          const t = fs.statSync(abs);
-          isDir = t.isDirectory();
-          isFile = t.isFile();
-        } catch {
-          stats.skipped++; // broken link or a loop the OS refuses to resolve
-          continue;
-        }
-      }
-      if (isDir) {
-        if (opts.maxDepth !== null && dir.depth >= opts.maxDepth) continue;
-        if (filters.excludeDir(toPosix(rel))) {
-          stats.skipped++;
-          continue;
-        }
-        subdirs.push({ abs, rel, depth: dir.depth + 1 });
-        continue;
-      }
-      if (!isFile || !filters.include(toPosix(rel))) {
-        stats.skipped++;
-        continue;
-      }
-      let f: fs.Stats;
-      try {
-        f = fs.statSync(abs);
-      } catch (err) {
-        stats.issues++;
-        yield { relPath: rel, problem: errText(err) };
-        continue;
-      }
-      if (opts.followSymlinks) {
-        // a linked file must not count twice
-        const fileKey = `${f.dev}:${f.ino}`;
-        if (seenFiles.has(fileKey)) continue;
-        seenFiles.add(fileKey);
-      }
-      stats.files++;
-      yield { relPath: rel, sizeBytes: f.size, mtimeMs: Math.floor(f.mtimeMs), inode: f.ino };
-    }
+    const subdirs = yield* walkDir(ctx, stack.pop()!);
     // visit in name order (stack: reverse)
     subdirs.sort((a, b) => (a.rel < b.rel ? 1 : -1));
     stack.push(...subdirs);
   }
-  return stats;
+  return ctx.stats;
+}
+
+/** A walk of one file (added by hand): the file, nothing (not audio, a link not followed), or 'folder'. */
+function singleFile(ctx: WalkContext, abs: string, relPath: string): WalkFile | null | 'folder' {
+  const link = fs.lstatSync(abs, { throwIfNoEntry: false });
+  const st = link?.isSymbolicLink() ? (ctx.opts.followSymlinks && !ctx.leadsOutside(abs) ? fs.statSync(abs, { throwIfNoEntry: false }) : undefined) : link;
+  if (link?.isSymbolicLink() && !st) return null;
+  if (!st?.isFile()) return 'folder';
+  if (!ctx.filters.include(toPosix(relPath))) return null;
+  ctx.stats.files = 1;
+  return fileOf(relPath, st);
+}
+
+/** Yields one folder's files and issues; returns its subfolders to walk. */
+function* walkDir(ctx: WalkContext, dir: Dir): Generator<WalkFile | WalkIssue, Dir[]> {
+  if (dir.depth > MAX_DEPTH) {
+    // only a bind-mount loop gets this deep without following symlinks
+    yield ctx.issue(dir.rel, `more than ${MAX_DEPTH} folders deep (a mount loop?); not walked further`);
+    return [];
+  }
+  // loops need symlinks (or bind mounts, bounded above): otherwise no folder is reached twice
+  if (ctx.opts.followSymlinks) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(dir.abs);
+    } catch (e) {
+      yield ctx.issue(dir.rel, errText(e));
+      return [];
+    }
+    if (!ctx.firstVisit('dir', st)) return [];
+  }
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir.abs, { withFileTypes: true });
+  } catch (e) {
+    yield ctx.issue(dir.rel, errText(e));
+    return [];
+  }
+  ctx.stats.dirs++;
+  const subdirs: Dir[] = [];
+  for (const e of entries) {
+    const found = visitEntry(ctx, dir, e);
+    if (found === null) continue;
+    if ('depth' in found) subdirs.push(found);
+    else yield found;
+  }
+  return subdirs;
+}
+
+/** One directory entry: a subfolder to walk, a file or an issue to yield, or null (skipped). */
+function visitEntry(ctx: WalkContext, dir: Dir, e: fs.Dirent): Dir | WalkFile | WalkIssue | null {
+  const { opts, filters } = ctx;
+  if (isSkippedName(e.name)) return ctx.skip();
+  const rel = dir.rel ? `${dir.rel}/${e.name}` : e.name;
+  const abs = path.join(dir.abs, e.name);
+  let isDir = e.isDirectory();
+  let isFile = e.isFile();
+  if (e.isSymbolicLink()) {
+    if (!opts.followSymlinks) return ctx.skip();
+    if (ctx.leadsOutside(abs)) return ctx.issue(rel, 'a link to somewhere outside this folder; not followed');
+    try {
+      const t = fs.statSync(abs);
+      isDir = t.isDirectory();
+      isFile = t.isFile();
+    } catch {
+      return ctx.skip(); // broken link or a loop the OS refuses to resolve
+    }
+  }
+  if (isDir) {
+    if (opts.maxDepth !== null && dir.depth >= opts.maxDepth) return null;
+    if (filters.excludeDir(toPosix(rel))) return ctx.skip();
+    return { abs, rel, depth: dir.depth + 1 };
+  }
+  if (!isFile || !filters.include(toPosix(rel))) return ctx.skip();
+  let f: fs.Stats;
+  try {
+    f = fs.statSync(abs);
+  } catch (err) {
+    return ctx.issue(rel, errText(err));
+  }
+  // a linked file must not count twice
+  if (opts.followSymlinks && !ctx.firstVisit('file', f)) return null;
+  ctx.stats.files++;
+  return fileOf(rel, f);
 }
 
 function errText(e: unknown): string {

@@ -257,145 +257,187 @@ export class FacetIndex {
     const { filters } = FacetsInput.parse(raw);
     const { c, stale } = await this.columns();
     const r = resolveFilters(filters);
-    const mask = this.sqlMask(c, r);
-
-    // each filter as a lookup table or a bound, so the loop below does no allocation or hashing
-    const table = (size: number, ids: number[] | null) => {
-      if (!ids) return null;
-      const t = new Uint8Array(size);
-      for (const id of ids) if (id >= 0) t[id] = 1;
-      return t;
-    };
-    const genreOk = table(c.genres.names.length, r.genres?.map((g) => c.genres.lookup(g)) ?? null);
-    const keyOk = table(26, r.keySorts ?? null);
-    const formatOk = table(c.formats.names.length, r.formats?.map((f) => c.formats.lookup(f)) ?? null);
-    const artistId = r.artist ? c.artists.lookup(r.artist) : 0;
-    const dirId = r.directoryId ? c.directories.lookup(r.directoryId) : 0;
-    let mustHave = 0;
-    let mustNot = 0;
-    const flag = (v: boolean | undefined, on: number, off: number, offMeansMissing: boolean) => {
-      if (v === undefined) return;
-      if (v) mustHave |= on;
-      else if (offMeansMissing) mustNot |= on;
-      else mustHave |= off;
-    };
-    flag(r.missing, F_MISSING, 0, true);
-    flag(r.broken, F_BROKEN, 0, true);
-    flag(r.lossless, F_LOSSLESS, F_LOSSY, false);
-    flag(r.analyzed, F_ANALYZED, 0, true);
-    flag(r.needsLook, F_LOOK, 0, true);
-    const bpm = r.bpm;
-    const [b1lo, b1hi] = bpm ? [bpm.lo, bpm.hi] : [-Infinity, Infinity];
-    const [b2lo, b2hi] = bpm?.halfDouble ? [bpm.lo / 2, bpm.hi / 2] : [NaN, NaN];
-    const [b3lo, b3hi] = bpm?.halfDouble ? [bpm.lo * 2, bpm.hi * 2] : [NaN, NaN];
-    const yMin = r.yearMin ?? -Infinity;
-    const yMax = r.yearMax ?? Infinity;
-    const yearFilter = r.yearMin !== undefined || r.yearMax !== undefined;
-    const eMin = r.energyMin ?? -Infinity;
-    const eMax = r.energyMax ?? Infinity;
-    const energyFilter = r.energyMin !== undefined || r.energyMax !== undefined;
-    const aFrom = r.addedFrom ?? -Infinity;
-    const aTo = r.addedTo ?? Infinity;
-    const dup = r.duplicate === undefined ? -1 : r.duplicate ? 1 : 0;
-    const dupGroupId = r.duplicateGroupId ?? 0;
-    const ratingMin = r.ratingMin;
-
-    const { genre, artist, year, keySort, format, bpm: bpms, rating, energy, flags, dupGroup, dateAdded, directory } = c;
-    const genreCounts = new Float64Array(c.genres.names.length);
-    const artistCounts = new Float64Array(c.artists.names.length);
-    const formatCounts = new Float64Array(c.formats.names.length);
-    const keyCounts = new Float64Array(26);
-    const yearCounts = new Float64Array(10_000);
-    const bucketCounts = new Float64Array(1_000);
-    const ratings = new Float64Array(256);
-    let total = 0;
-    let missing = 0;
-    let broken = 0;
-    let lossless = 0;
-    let analyzed = 0;
-    let needsLook = 0;
-    let duplicates = 0;
-
-    for (let i = 0; i < c.n; i++) {
-      // filters that every count obeys
-      if (mask !== null && mask[i] === 0) continue;
-      if (dirId !== 0 && directory[i] !== dirId) continue;
-      const fl = flags[i]!;
-      if ((fl & mustHave) !== mustHave || (fl & mustNot) !== 0) continue;
-      const dg = dupGroup[i]!;
-      if (dup !== -1 && (dg !== 0 ? 1 : 0) !== dup) continue;
-      if (dupGroupId !== 0 && dg !== dupGroupId) continue;
-      const rt = rating[i]!;
-      if (rt < ratingMin) continue;
-      if (energyFilter) {
-        const e = energy[i]!;
-        if (e < 0 || e < eMin || e > eMax) continue;
-      }
-      const added = dateAdded[i]!;
-      if (added < aFrom || added > aTo) continue;
-
-      // filters a facet may leave out: one bit each
-      let fail = 0;
-      const g = genre[i]!;
-      if (genreOk !== null && genreOk[g] === 0) fail |= 1;
-      const a = artist[i]!;
-      if (artistId !== 0 ? a !== artistId : r.artist !== undefined) fail |= 2;
-      const y = year[i]!;
-      if (yearFilter && (y < 0 || y < yMin || y > yMax)) fail |= 4;
-      const k = keySort[i]!;
-      if (keyOk !== null && keyOk[k] === 0) fail |= 8;
-      const f = format[i]!;
-      if (formatOk !== null && formatOk[f] === 0) fail |= 16;
-      const b = bpms[i]!;
-      if (bpm !== undefined && !((b >= b1lo && b <= b1hi) || (b >= b2lo && b <= b2hi) || (b >= b3lo && b <= b3hi))) fail |= 32;
-
-      if (fail === 0) {
-        total++;
-        if (fl & F_MISSING) missing++;
-        if (fl & F_BROKEN) broken++;
-        if (fl & F_LOSSLESS) lossless++;
-        if (fl & F_ANALYZED) analyzed++;
-        if (fl & F_LOOK) needsLook++;
-        if (dg !== 0) duplicates++;
-        ratings[rt]!++;
-      }
-      if ((fail & ~1) === 0 && g !== 0) genreCounts[g]!++;
-      if ((fail & ~2) === 0 && a !== 0) artistCounts[a]!++;
-      if ((fail & ~4) === 0 && y >= 0 && y < 10_000) yearCounts[y]!++;
-      if ((fail & ~8) === 0 && k !== 0) keyCounts[k]!++;
-      if ((fail & ~16) === 0 && f !== 0) formatCounts[f]!++;
-      if ((fail & ~32) === 0 && b === b && b >= 0 && b < 2_000) bucketCounts[b >> 1]!++;
-    }
-
-    // like ORDER BY count DESC, value COLLATE NOCASE
-    const named = (counts: Float64Array, dict: Dictionary, limit: number) => {
-      const ids: number[] = [];
-      for (let id = 1; id < counts.length; id++) if (counts[id]) ids.push(id);
-      const { keys, names } = dict;
-      ids.sort((x, y) => counts[y]! - counts[x]! || (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : 0));
-      return ids.slice(0, limit).map((id) => ({ value: names[id]!, count: counts[id]! }));
-    };
-    const numbered = (counts: Float64Array, order: 1 | -1, limit: number, scale = 1) => {
-      const out: { value: number; count: number }[] = [];
-      counts.forEach((count, value) => count && out.push({ value: value * scale, count }));
-      return out.sort((x, y) => order * (x.value - y.value)).slice(0, limit);
-    };
+    const n = countFacets(c, this.sqlMask(c, r), compileFilters(c, r));
     return {
       stale,
-      total,
-      missing,
-      broken,
-      lossless,
-      analyzed,
-      needsLook,
-      duplicates,
-      genres: named(genreCounts, c.genres, 60),
-      artists: named(artistCounts, c.artists, 60),
-      years: numbered(yearCounts, -1, 200),
-      keys: numbered(keyCounts, 1, 24),
-      formats: named(formatCounts, c.formats, 30),
-      bpmHistogram: numbered(bucketCounts, 1, 200, 2),
-      ratings: numbered(ratings, 1, 6),
+      total: n.total,
+      missing: n.missing,
+      broken: n.broken,
+      lossless: n.lossless,
+      analyzed: n.analyzed,
+      needsLook: n.needsLook,
+      duplicates: n.duplicates,
+      genres: named(n.genres, c.genres, 60),
+      artists: named(n.artists, c.artists, 60),
+      years: numbered(n.years, -1, 200),
+      keys: numbered(n.keys, 1, 24),
+      formats: named(n.formats, c.formats, 30),
+      bpmHistogram: numbered(n.bpmBuckets, 1, 200, 2),
+      ratings: numbered(n.ratings, 1, 6),
     };
   }
+}
+
+/** The filters as lookup tables, flag masks and bounds, so the counting loop does no allocation or hashing. */
+function compileFilters(c: Columns, r: ResolvedFilters) {
+  const table = (size: number, ids: number[] | null) => {
+    if (!ids) return null;
+    const t = new Uint8Array(size);
+    for (const id of ids) if (id >= 0) t[id] = 1;
+    return t;
+  };
+  let mustHave = 0;
+  let mustNot = 0;
+  const flag = (v: boolean | undefined, on: number, off: number, offMeansMissing: boolean) => {
+    if (v === undefined) return;
+    if (v) mustHave |= on;
+    else if (offMeansMissing) mustNot |= on;
+    else mustHave |= off;
+  };
+  flag(r.missing, F_MISSING, 0, true);
+  flag(r.broken, F_BROKEN, 0, true);
+  flag(r.lossless, F_LOSSLESS, F_LOSSY, false);
+  flag(r.analyzed, F_ANALYZED, 0, true);
+  flag(r.needsLook, F_LOOK, 0, true);
+  const bpm = r.bpm;
+  return {
+    genreOk: table(c.genres.names.length, r.genres?.map((g) => c.genres.lookup(g)) ?? null),
+    keyOk: table(26, r.keySorts ?? null),
+    formatOk: table(c.formats.names.length, r.formats?.map((f) => c.formats.lookup(f)) ?? null),
+    artistId: r.artist ? c.artists.lookup(r.artist) : 0,
+    anyArtist: r.artist === undefined,
+    dirId: r.directoryId ? c.directories.lookup(r.directoryId) : 0,
+    mustHave,
+    mustNot,
+    bpmFilter: bpm !== undefined,
+    // the range, and its half and double when asked for (NaN bounds never match)
+    bpmRanges: [
+      bpm ? bpm.lo : -Infinity,
+      bpm ? bpm.hi : Infinity,
+      bpm?.halfDouble ? bpm.lo / 2 : NaN,
+      bpm?.halfDouble ? bpm.hi / 2 : NaN,
+      bpm?.halfDouble ? bpm.lo * 2 : NaN,
+      bpm?.halfDouble ? bpm.hi * 2 : NaN,
+    ] as const,
+    yearFilter: r.yearMin !== undefined || r.yearMax !== undefined,
+    yMin: r.yearMin ?? -Infinity,
+    yMax: r.yearMax ?? Infinity,
+    energyFilter: r.energyMin !== undefined || r.energyMax !== undefined,
+    eMin: r.energyMin ?? -Infinity,
+    eMax: r.energyMax ?? Infinity,
+    aFrom: r.addedFrom ?? -Infinity,
+    aTo: r.addedTo ?? Infinity,
+    dup: r.duplicate === undefined ? -1 : r.duplicate ? 1 : 0,
+    dupGroupId: r.duplicateGroupId ?? 0,
+    ratingMin: r.ratingMin,
+  };
+}
+
+/**
+ * One pass over the columns. Filters every count obeys skip the row; filters a facet may leave out
+ * set one bit each, so each facet counts the rows that pass every filter but its own.
+ */
+function countFacets(c: Columns, mask: Uint8Array | null, f: ReturnType<typeof compileFilters>) {
+  const {
+    genreOk,
+    keyOk,
+    formatOk,
+    artistId,
+    anyArtist,
+    dirId,
+    mustHave,
+    mustNot,
+    bpmFilter,
+    yearFilter,
+    yMin,
+    yMax,
+    energyFilter,
+    eMin,
+    eMax,
+    aFrom,
+    aTo,
+    dup,
+    dupGroupId,
+    ratingMin,
+  } = f;
+  const [b1lo, b1hi, b2lo, b2hi, b3lo, b3hi] = f.bpmRanges;
+  const { genre, artist, year, keySort, format, bpm: bpms, rating, energy, flags, dupGroup, dateAdded, directory } = c;
+  const n = {
+    genres: new Float64Array(c.genres.names.length),
+    artists: new Float64Array(c.artists.names.length),
+    formats: new Float64Array(c.formats.names.length),
+    keys: new Float64Array(26),
+    years: new Float64Array(10_000),
+    bpmBuckets: new Float64Array(1_000),
+    ratings: new Float64Array(256),
+    total: 0,
+    missing: 0,
+    broken: 0,
+    lossless: 0,
+    analyzed: 0,
+    needsLook: 0,
+    duplicates: 0,
+  };
+  for (let i = 0; i < c.n; i++) {
+    if (mask !== null && mask[i] === 0) continue;
+    if (dirId !== 0 && directory[i] !== dirId) continue;
+    const fl = flags[i]!;
+    if ((fl & mustHave) !== mustHave || (fl & mustNot) !== 0) continue;
+    const dg = dupGroup[i]!;
+    if (dup !== -1 && (dg !== 0 ? 1 : 0) !== dup) continue;
+    if (dupGroupId !== 0 && dg !== dupGroupId) continue;
+    const rt = rating[i]!;
+    if (rt < ratingMin) continue;
+    const e = energy[i]!;
+    if (energyFilter && (e < 0 || e < eMin || e > eMax)) continue;
+    const added = dateAdded[i]!;
+    if (added < aFrom || added > aTo) continue;
+
+    let fail = 0;
+    const g = genre[i]!;
+    if (genreOk !== null && genreOk[g] === 0) fail |= 1;
+    const a = artist[i]!;
+    if (artistId !== 0 ? a !== artistId : !anyArtist) fail |= 2;
+    const y = year[i]!;
+    if (yearFilter && (y < 0 || y < yMin || y > yMax)) fail |= 4;
+    const k = keySort[i]!;
+    if (keyOk !== null && keyOk[k] === 0) fail |= 8;
+    const fm = format[i]!;
+    if (formatOk !== null && formatOk[fm] === 0) fail |= 16;
+    const b = bpms[i]!;
+    if (bpmFilter && !((b >= b1lo && b <= b1hi) || (b >= b2lo && b <= b2hi) || (b >= b3lo && b <= b3hi))) fail |= 32;
+
+    if (fail === 0) {
+      n.total++;
+      if (fl & F_MISSING) n.missing++;
+      if (fl & F_BROKEN) n.broken++;
+      if (fl & F_LOSSLESS) n.lossless++;
+      if (fl & F_ANALYZED) n.analyzed++;
+      if (fl & F_LOOK) n.needsLook++;
+      if (dg !== 0) n.duplicates++;
+      n.ratings[rt]!++;
+    }
+    if ((fail & ~1) === 0 && g !== 0) n.genres[g]!++;
+    if ((fail & ~2) === 0 && a !== 0) n.artists[a]!++;
+    if ((fail & ~4) === 0 && y >= 0 && y < 10_000) n.years[y]!++;
+    if ((fail & ~8) === 0 && k !== 0) n.keys[k]!++;
+    if ((fail & ~16) === 0 && fm !== 0) n.formats[fm]!++;
+    if ((fail & ~32) === 0 && b === b && b >= 0 && b < 2_000) n.bpmBuckets[b >> 1]!++;
+  }
+  return n;
+}
+
+/** Counted names, like ORDER BY count DESC, value COLLATE NOCASE. */
+function named(counts: Float64Array, dict: Dictionary, limit: number) {
+  const ids: number[] = [];
+  for (let id = 1; id < counts.length; id++) if (counts[id]) ids.push(id);
+  const { keys, names } = dict;
+  ids.sort((x, y) => counts[y]! - counts[x]! || (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : 0));
+  return ids.slice(0, limit).map((id) => ({ value: names[id]!, count: counts[id]! }));
+}
+
+function numbered(counts: Float64Array, order: 1 | -1, limit: number, scale = 1) {
+  const out: { value: number; count: number }[] = [];
+  counts.forEach((count, value) => count && out.push({ value: value * scale, count }));
+  return out.sort((x, y) => order * (x.value - y.value)).slice(0, limit);
 }

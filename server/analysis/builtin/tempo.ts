@@ -348,7 +348,7 @@ function barPhase(beats: number[], input: TempoInput): number {
 }
 
 export function estimateTempo(input: TempoInput): TempoResult {
-  const { fps, minBpm, maxBpm } = input;
+  const { fps } = input;
   const x = normaliseOnsets(input.onset, fps);
   const from = Math.max(0, Math.floor(input.audibleStart * fps));
   const to = Math.min(x.length, Math.ceil(input.audibleEnd * fps));
@@ -358,12 +358,47 @@ export function estimateTempo(input: TempoInput): TempoResult {
   let attacks = 0;
   for (let i = from; i < to; i++) if (input.onset[i]! > 1 && !(input.onset[i - 1]! > 1)) attacks++;
   if (attacks / ((to - from) / fps) < 0.5) return noTempo('No steady beat found (no attacks: the sounds swell in and out)');
-  // periodicity over at most two minutes from the middle of the music keeps long files cheap
+  const found = findTempo(input, x, from, to);
+  const confidence = Math.max(0, Math.min(1, (found.fold.peakToMean - 1.3) / 2.2));
+  const rounded = Math.round(confidence * 100) / 100;
+  if (confidence < 0.08 || found.acfPeak < 0.04) return noTempo('No steady beat found', rounded);
+
+  const period = (60 * fps) / found.bpm;
+  const pSec = 60 / found.bpm;
+  // grid times in seconds: frame → attack time
+  const toSec = (f: number) => f / fps - input.latency;
+  const phase = ((toSec(found.fold.phase) % pSec) + pSec) % pSec;
+  const drift = measureDrift(input, x, phase, pSec);
+  const { beats, bpm } = drift.variable ? trackedBeats(x, period, from, to, toSec, found.bpm) : { beats: constantBeats(phase, pSec, input.duration), bpm: found.bpm };
+  const grid = beats.filter((t) => t >= 0 && t < input.duration);
+  if (!hasPulse(x, found.fold.phase, period, from, to, fps, drift.variable, confidence)) return noTempo('No steady beat found', rounded);
+
+  const bar = barPhase(grid, input);
+  const downbeats = grid.filter((_, i) => i % 4 === bar);
+  const firstPhrase = grid.findIndex((t, i) => i % 4 === bar && t >= input.audibleStart - pSec / 4);
+  return {
+    bpm: Math.round(bpm * 1000) / 1000,
+    confidence: rounded,
+    beats: grid,
+    downbeats,
+    firstBeatOffset: downbeats[0] ?? grid[0]!,
+    firstPhraseBeatNo: firstPhrase >= 0 ? firstPhrase + 1 : 1,
+    variable: drift.variable,
+    beatConsistency: drift.consistency === null ? null : Math.round(drift.consistency * 100) / 100,
+  };
+}
+
+/**
+ * The tempo: a coarse comb over the autocorrelation of two minutes from the middle of the music
+ * (long files stay cheap), the metrical level, then a fine search in two steps (0.01 BPM over the
+ * same two minutes, 0.001 BPM over the whole track), and a whole or half BPM when it fits as well.
+ */
+function findTempo(input: TempoInput, x: Float32Array, from: number, to: number) {
+  const { fps, minBpm, maxBpm } = input;
   const span = Math.min(to - from, Math.round(fps * 120));
   const a0 = from + Math.floor((to - from - span) / 2);
   const maxLag = Math.ceil((60 * fps * 4) / minBpm);
   const acf = autocorrelation(x, a0, a0 + span, Math.min(maxLag, span - 1));
-
   let coarse = minBpm;
   let coarseScore = -1;
   for (let b = minBpm; b <= maxBpm; b += 0.25) {
@@ -375,35 +410,26 @@ export function estimateTempo(input: TempoInput): TempoResult {
   }
   const hist = new Float64Array(96);
   coarse = metricalLevel(x, normaliseOnsets(input.bodyOnset, fps), a0, a0 + span, fps, coarse, hist, minBpm, maxBpm);
-  // the search in two steps: 0.01 BPM over the same two minutes, then 0.001 BPM over the whole track
   let best = refine(x, a0, a0 + span, fps, coarse, Math.max(0.6, coarse * 0.015), 0.01, hist);
   best = refine(x, from, to, fps, best.bpm, 0.02, 0.001, hist);
-  let bpm = best.bpm;
   // a whole (or half) BPM that fits as well is what the producer set
-  for (const snap of [Math.round(bpm), Math.round(bpm * 2) / 2]) {
-    if (Math.abs(snap - bpm) > 0.05) continue;
+  for (const snap of [Math.round(best.bpm), Math.round(best.bpm * 2) / 2]) {
+    if (Math.abs(snap - best.bpm) > 0.05) continue;
     const f = fold(x, from, to, (60 * fps) / snap, hist.length, hist);
     if (f.score >= best.fold.score * 0.95) {
-      bpm = snap;
       best = { bpm: snap, fold: f };
       break;
     }
   }
-  const confidence = Math.max(0, Math.min(1, (best.fold.peakToMean - 1.3) / 2.2));
-  const acfPeak = combScore(acf, fps, bpm);
-  if (confidence < 0.08 || acfPeak < 0.04) return noTempo('No steady beat found', Math.round(confidence * 100) / 100);
+  return { ...best, acfPeak: combScore(acf, fps, best.bpm) };
+}
 
-  const period = (60 * fps) / bpm;
-  // grid times in seconds: frame → attack time
-  const toSec = (f: number) => f / fps - input.latency;
-  let phase = toSec(best.fold.phase);
-  const pSec = 60 / bpm;
-  phase = ((phase % pSec) + pSec) % pSec;
-
-  // drift: the local phase of each 16-beat window against the constant grid
+/** The local phase of each 16-beat window against the constant grid: a tempo that drifts (live drums) shows here. */
+function measureDrift(input: TempoInput, x: Float32Array, phase: number, pSec: number) {
+  const { fps } = input;
   const offsets: number[] = [];
   const win = 16;
-  const shiftMax = Math.round(period / 4);
+  const shiftMax = Math.round((pSec * fps) / 4);
   for (let w0 = Math.ceil((input.audibleStart - phase) / pSec); phase + (w0 + win) * pSec < input.audibleEnd; w0 += win) {
     let bestShift = 0;
     let bestSum = -1;
@@ -424,55 +450,47 @@ export function estimateTempo(input: TempoInput): TempoResult {
   const median = sorted.length ? sorted[Math.floor(sorted.length / 2)]! : 0;
   const consistency = offsets.length ? offsets.filter((o) => Math.abs(o - median) <= 0.015).length / offsets.length : null;
   const variable = offsets.length >= 3 && sorted[sorted.length - 1]! - sorted[0]! > 0.035 && (consistency ?? 1) < 0.8;
+  return { consistency, variable };
+}
 
-  let beats: number[];
-  if (variable) {
-    beats = trackBeats(x, period, from, to).map(toSec);
-    const ibis = beats
-      .slice(1)
-      .map((t, i) => t - beats[i]!)
-      .sort((p, q) => p - q);
-    if (ibis.length) bpm = Math.round((60 / ibis[Math.floor(ibis.length / 2)]!) * 100) / 100;
-  } else {
-    beats = [];
-    // a beat a hair before the start (the first attack at 0, measured a little early) is the first one
-    const start = phase > pSec - 0.02 ? phase - pSec : phase;
-    for (let t = start; t < input.duration; t += pSec) beats.push(Math.max(0, Math.round(t * 10000) / 10000));
-  }
-  beats = beats.filter((t) => t >= 0 && t < input.duration);
-  // a beat is a beat when most beats carry an onset (one attack in a held chord is not a tempo)
-  {
-    const w = Math.max(1, Math.round(fps * 0.02));
-    let on = 0;
-    let sum = 0;
-    // onsets on the constant grid (loosely, ±1/8 beat, when the tempo drifts): a tracker that
-    // follows any ripple would always find some on its own beats
-    const loose = variable ? Math.max(w, Math.round(period / 8)) : w;
-    let grid = 0;
-    for (let f = best.fold.phase + Math.ceil((from - best.fold.phase) / period) * period; f < to; f += period, grid++) {
-      sum += localMax(x, f, w);
-      if (localMax(x, f, loose) > 0.15) on++;
-    }
-    const sample: number[] = [];
-    for (let i = from; i < to; i += 3) sample.push(x[i]!);
-    sample.sort((p, q) => p - q);
-    const q75 = sample[Math.floor(sample.length * 0.75)] ?? 0;
-    // most frames carry as much "onset" as the beats do: a wash (a pad's beating, reverb), no pulse
-    const wash = q75 > 0.35 * (sum / Math.max(1, grid)) && confidence < 0.5;
-    if (grid < 8 || on / grid < 0.4 || wash) return noTempo('No steady beat found', Math.round(confidence * 100) / 100);
-  }
+/** A drifting tempo: beats tracked one by one, the BPM their median interval. */
+function trackedBeats(x: Float32Array, period: number, from: number, to: number, toSec: (frame: number) => number, constantBpm: number) {
+  const beats = trackBeats(x, period, from, to).map(toSec);
+  const ibis = beats
+    .slice(1)
+    .map((t, i) => t - beats[i]!)
+    .sort((p, q) => p - q);
+  const bpm = ibis.length ? Math.round((60 / ibis[Math.floor(ibis.length / 2)]!) * 100) / 100 : constantBpm;
+  return { beats, bpm };
+}
 
-  const bar = barPhase(beats, input);
-  const downbeats = beats.filter((_, i) => i % 4 === bar);
-  const firstPhrase = beats.findIndex((t, i) => i % 4 === bar && t >= input.audibleStart - pSec / 4);
-  return {
-    bpm: Math.round(bpm * 1000) / 1000,
-    confidence: Math.round(confidence * 100) / 100,
-    beats,
-    downbeats,
-    firstBeatOffset: downbeats[0] ?? beats[0]!,
-    firstPhraseBeatNo: firstPhrase >= 0 ? firstPhrase + 1 : 1,
-    variable,
-    beatConsistency: consistency === null ? null : Math.round(consistency * 100) / 100,
-  };
+/** A steady tempo: the grid from the phase to the end of the file. */
+function constantBeats(phase: number, pSec: number, duration: number): number[] {
+  const beats: number[] = [];
+  // a beat a hair before the start (the first attack at 0, measured a little early) is the first one
+  const start = phase > pSec - 0.02 ? phase - pSec : phase;
+  for (let t = start; t < duration; t += pSec) beats.push(Math.max(0, Math.round(t * 10000) / 10000));
+  return beats;
+}
+
+/** A beat is a beat when most beats carry an onset (one attack in a held chord is not a tempo), above the wash. */
+function hasPulse(x: Float32Array, foldPhase: number, period: number, from: number, to: number, fps: number, variable: boolean, confidence: number): boolean {
+  const w = Math.max(1, Math.round(fps * 0.02));
+  let on = 0;
+  let sum = 0;
+  // onsets on the constant grid (loosely, ±1/8 beat, when the tempo drifts): a tracker that
+  // follows any ripple would always find some on its own beats
+  const loose = variable ? Math.max(w, Math.round(period / 8)) : w;
+  let grid = 0;
+  for (let f = foldPhase + Math.ceil((from - foldPhase) / period) * period; f < to; f += period, grid++) {
+    sum += localMax(x, f, w);
+    if (localMax(x, f, loose) > 0.15) on++;
+  }
+  const sample: number[] = [];
+  for (let i = from; i < to; i += 3) sample.push(x[i]!);
+  sample.sort((p, q) => p - q);
+  const q75 = sample[Math.floor(sample.length * 0.75)] ?? 0;
+  // most frames carry as much "onset" as the beats do: a wash (a pad's beating, reverb), no pulse
+  const wash = q75 > 0.35 * (sum / Math.max(1, grid)) && confidence < 0.5;
+  return grid >= 8 && on / grid >= 0.4 && !wash;
 }

@@ -57,6 +57,118 @@ export function detectContainer(head: Buffer, afterId3: Buffer): Container {
   return 'unknown';
 }
 
+/** What a container's hashing needs: the file, where its audio may start, and sinks for bytes and problems. */
+interface PayloadContext {
+  w: FileWindow;
+  size: number;
+  /** The first byte after any leading ID3v2 tags. */
+  audioStart: number;
+  head: Buffer;
+  problems: string[];
+  signal?: AbortSignal;
+  feed(b: Buffer): void;
+  hashRange(start: number, end: number, onChunk?: (chunkEnd: number) => void): void;
+}
+
+interface PayloadResult {
+  method: string;
+  durationSec?: number;
+  tagRegions?: AudioHashResult['tagRegions'];
+}
+
+/** Tags before `audioStart` and after `audioEnd`, plus a little audio so parsers see real frames. */
+const regions = (size: number, audioStart: number, audioEnd: number) => ({
+  head: Math.min(size, audioStart + 16_384),
+  tail: Math.max(audioStart, Math.min(audioEnd, size - 4096)),
+  size,
+});
+
+/** MP3 and ADTS AAC: walks the frames while hashing them, so damage and truncation are found on the way. */
+function hashFrames(ctx: PayloadContext, container: 'mp3' | 'aac'): PayloadResult {
+  const { w, size, audioStart, problems } = ctx;
+  const end = stripTrailingTags(w, audioStart, size);
+  const mp3 = container === 'mp3';
+  const walker = new FrameWalker(w, audioStart, end, mp3 ? mpegFrameLength : adtsFrameLength, mp3 ? mpegFrameInfo : adtsFrameInfo);
+  ctx.hashRange(audioStart, end, (chunkEnd) => walker.advance(chunkEnd));
+  walker.advance(end);
+  const r = walker.res;
+  const damaged = r.found && r.skippedBytes > Math.max(4096, (end - audioStart) * 0.01);
+  if (!r.found) problems.push(`corrupt: no ${container.toUpperCase()} audio frames found`);
+  else if (damaged) problems.push(`corrupt: ${r.skippedBytes} bytes of damaged audio (first at byte ${r.firstGapAt})`);
+  else if (r.truncated) problems.push('truncated: the last audio frame is cut off');
+  else if (mp3 && r.firstFrameAt !== null) {
+    // the encoder's own count catches a cut that fell exactly between two frames
+    const declared = declaredCounts(w.at(r.firstFrameAt, 200), 0);
+    if (declared?.frames && r.frames - 1 < declared.frames - 1) problems.push(`truncated: ${r.frames - 1} of the ${declared.frames} audio frames the encoder wrote`);
+  }
+  return {
+    method: `${container}-frames`,
+    durationSec: r.sampleRate ? (r.frames * r.samplesPerFrame) / r.sampleRate : undefined,
+    tagRegions: r.found && !r.truncated ? regions(size, audioStart, end) : undefined,
+  };
+}
+
+function hashFlac(ctx: PayloadContext): PayloadResult {
+  const { w, size, problems } = ctx;
+  const layout = flacLayout(w, isFlac(ctx.head) ? 0 : ctx.audioStart);
+  if (layout.problem) problems.push(layout.problem);
+  const end = stripTrailingTags(w, layout.audioStart, size);
+  ctx.hashRange(layout.audioStart, end);
+  if (!layout.problem && flacLooksTruncated(w, layout, end)) problems.push('truncated: the last FLAC frames are missing');
+  return { method: 'flac-frames', tagRegions: layout.problem ? undefined : regions(size, layout.audioStart, end) };
+}
+
+function hashMp4(ctx: PayloadContext): PayloadResult {
+  const layout = mp4Layout(ctx.w);
+  if (layout.problem) ctx.problems.push(layout.problem);
+  for (const [s, e] of layout.mdat) ctx.hashRange(s, e);
+  if (layout.mdat.length === 0) ctx.problems.push('corrupt: MP4 file without audio data');
+  return { method: 'mp4-mdat' };
+}
+
+function hashOggPayload(ctx: PayloadContext): PayloadResult {
+  const r = hashOgg(ctx.w, 0, ctx.size, ctx.feed, ctx.signal);
+  if (r.problem) ctx.problems.push(r.problem);
+  const tagRegions = !r.problem && r.firstAudioPage !== undefined ? { head: r.firstAudioPage, tail: ctx.size, size: ctx.size } : undefined;
+  return { method: 'ogg-packets', durationSec: r.durationSec, tagRegions };
+}
+
+/** WAV, AIFF and ASF: one data chunk whose place the container's layout names. */
+function hashChunked(ctx: PayloadContext, container: 'wav' | 'aiff' | 'asf'): PayloadResult {
+  const layout = container === 'wav' ? wavLayout(ctx.w) : container === 'aiff' ? aiffLayout(ctx.w) : asfLayout(ctx.w);
+  if (layout.problem) ctx.problems.push(layout.problem);
+  if (layout.range) ctx.hashRange(layout.range[0], layout.range[1]);
+  return { method: container === 'wav' ? 'riff-data' : container === 'aiff' ? 'aiff-ssnd' : 'asf-data' };
+}
+
+function hashPayload(ctx: PayloadContext, container: Container): PayloadResult {
+  switch (container) {
+    case 'mp3':
+    case 'aac':
+      return hashFrames(ctx, container);
+    case 'flac':
+      return hashFlac(ctx);
+    case 'mp4':
+      return hashMp4(ctx);
+    case 'ogg':
+      return hashOggPayload(ctx);
+    case 'wav':
+    case 'aiff':
+    case 'asf':
+      return hashChunked(ctx, container);
+    case 'ape':
+    case 'wavpack': {
+      const end = stripTrailingTags(ctx.w, ctx.audioStart, ctx.size);
+      ctx.hashRange(ctx.audioStart, end);
+      return { method: `${container}-stripped`, tagRegions: regions(ctx.size, ctx.audioStart, end) };
+    }
+    case 'unknown':
+      ctx.hashRange(0, ctx.size);
+      ctx.problems.push('unrecognised: not a known audio container (hashed the whole file)');
+      return { method: 'whole-file' };
+  }
+}
+
 /**
  * Hashes the audio payload of a file (PROTOCOLS.md A4): tags, cover art and padding are left out,
  * so re-tagging never changes the result, while any change to the audio does. Streams the file in
@@ -69,7 +181,6 @@ export function hashAudioFile(absPath: string, xx: XXHashAPI, opts: { signal?: A
   try {
     const size = fs.fstatSync(fd).size;
     const w = new FileWindow(fd, size, opts.buffer);
-    const problems: string[] = [];
     const payload = xx.create64();
     let payloadBytes = 0;
     const feed = (b: Buffer) => {
@@ -98,99 +209,17 @@ export function hashAudioFile(absPath: string, xx: XXHashAPI, opts: { signal?: A
       return hex(quick.digest());
     };
 
-    if (size === 0)
-      return {
-        audioHash: hex(payload.digest()),
-        quickHash: quickDigest(),
-        method: 'empty',
-        container: 'unknown',
-        payloadBytes: 0,
-        bytesRead: 0,
-        problems: ['empty: the file has no content'],
-      };
+    if (size === 0) {
+      const problems = ['empty: the file has no content'];
+      return { audioHash: hex(payload.digest()), quickHash: quickDigest(), method: 'empty', container: 'unknown', payloadBytes: 0, bytesRead: 0, problems };
+    }
 
     const head = Buffer.from(w.at(0, 64));
+    const problems: string[] = [];
     const id3 = skipLeadingId3(w);
     if (id3.corrupt) problems.push('corrupt: the ID3 tag claims to be larger than the file');
-    const afterId3 = Buffer.from(w.at(id3.start, 8192));
-    const container = detectContainer(head, afterId3);
-    let method: string = container;
-    let durationSec: number | undefined;
-    let tagRegions: AudioHashResult['tagRegions'];
-    /** Tags before `audioStart` and after `audioEnd`, plus a little audio so parsers see real frames. */
-    const regions = (audioStart: number, audioEnd: number) => ({ head: Math.min(size, audioStart + 16_384), tail: Math.max(audioStart, Math.min(audioEnd, size - 4096)), size });
-
-    switch (container) {
-      case 'mp3':
-      case 'aac': {
-        const end = stripTrailingTags(w, id3.start, size);
-        const walker = new FrameWalker(w, id3.start, end, container === 'mp3' ? mpegFrameLength : adtsFrameLength, container === 'mp3' ? mpegFrameInfo : adtsFrameInfo);
-        hashRange(id3.start, end, (chunkEnd) => walker.advance(chunkEnd));
-        walker.advance(end);
-        const r = walker.res;
-        const damaged = r.found && r.skippedBytes > Math.max(4096, (end - id3.start) * 0.01);
-        if (!r.found) problems.push(`corrupt: no ${container.toUpperCase()} audio frames found`);
-        else if (damaged) problems.push(`corrupt: ${r.skippedBytes} bytes of damaged audio (first at byte ${r.firstGapAt})`);
-        else if (r.truncated) problems.push('truncated: the last audio frame is cut off');
-        else if (container === 'mp3' && r.firstFrameAt !== null) {
-          // the encoder's own count catches a cut that fell exactly between two frames
-          const declared = declaredCounts(w.at(r.firstFrameAt, 200), 0);
-          if (declared?.frames && r.frames - 1 < declared.frames - 1) problems.push(`truncated: ${r.frames - 1} of the ${declared.frames} audio frames the encoder wrote`);
-        }
-        method = `${container}-frames`;
-        if (r.sampleRate) durationSec = (r.frames * r.samplesPerFrame) / r.sampleRate;
-        if (r.found && !r.truncated) tagRegions = regions(id3.start, end);
-        break;
-      }
-      case 'flac': {
-        const layout = flacLayout(w, isFlac(head) ? 0 : id3.start);
-        if (layout.problem) problems.push(layout.problem);
-        const end = stripTrailingTags(w, layout.audioStart, size);
-        hashRange(layout.audioStart, end);
-        if (!layout.problem && flacLooksTruncated(w, layout, end)) problems.push('truncated: the last FLAC frames are missing');
-        method = 'flac-frames';
-        if (!layout.problem) tagRegions = regions(layout.audioStart, end);
-        break;
-      }
-      case 'mp4': {
-        const layout = mp4Layout(w);
-        if (layout.problem) problems.push(layout.problem);
-        for (const [s, e] of layout.mdat) hashRange(s, e);
-        if (layout.mdat.length === 0) problems.push('corrupt: MP4 file without audio data');
-        method = 'mp4-mdat';
-        break;
-      }
-      case 'ogg': {
-        const r = hashOgg(w, 0, size, feed, signal);
-        if (r.problem) problems.push(r.problem);
-        durationSec = r.durationSec;
-        if (!r.problem && r.firstAudioPage !== undefined) tagRegions = { head: r.firstAudioPage, tail: size, size };
-        method = 'ogg-packets';
-        break;
-      }
-      case 'wav':
-      case 'aiff':
-      case 'asf': {
-        const layout = container === 'wav' ? wavLayout(w) : container === 'aiff' ? aiffLayout(w) : asfLayout(w);
-        if (layout.problem) problems.push(layout.problem);
-        if (layout.range) hashRange(layout.range[0], layout.range[1]);
-        method = container === 'wav' ? 'riff-data' : container === 'aiff' ? 'aiff-ssnd' : 'asf-data';
-        break;
-      }
-      case 'ape':
-      case 'wavpack': {
-        const end = stripTrailingTags(w, id3.start, size);
-        hashRange(id3.start, end);
-        method = `${container}-stripped`;
-        tagRegions = regions(id3.start, end);
-        break;
-      }
-      case 'unknown':
-        hashRange(0, size);
-        method = 'whole-file';
-        problems.push('unrecognised: not a known audio container (hashed the whole file)');
-        break;
-    }
+    const container = detectContainer(head, Buffer.from(w.at(id3.start, 8192)));
+    const { method, durationSec, tagRegions } = hashPayload({ w, size, audioStart: id3.start, head, problems, signal, feed, hashRange }, container);
     const quickHash = quickDigest();
     return {
       audioHash: hex(payload.digest()),

@@ -18,7 +18,7 @@ import {
   type Track,
 } from '@/drizzle/schema';
 import type { AppContext } from '../context';
-import type { Executor } from '../db/client';
+import type { Executor, Tx } from '../db/client';
 import { writeTx } from '../db/tx';
 import { appendEvent } from '../events/outbox';
 import { NotFoundError, PreconditionError } from '../errors';
@@ -370,23 +370,7 @@ export function applyResolution(ctx: AppContext, raw: ResolveInput, opts: { batc
       others.map((o) => o.id),
       now,
     );
-    if (batchId) {
-      const ops: PlannedOperation[] = others
-        .filter((o) => o.directoryId && o.directoryPath && !o.isMissing)
-        .map((o) => ({
-          kind: plan.fileAction === 'trash' ? 'trash' : 'delete',
-          trackId: o.id,
-          srcPath: abs(o),
-          dstPath: plan.fileAction === 'trash' ? trashPathFor(o.directoryPath!, batchId, o.relPath) : null,
-          srcDirectoryId: o.directoryId!,
-          dstDirectoryId: plan.fileAction === 'trash' ? o.directoryId : null,
-          sizeBytes: o.sizeBytes,
-          audioHash: o.audioHash,
-          meta: { fileOnly: true, resolutionId: resolution.id, permanent: plan.fileAction === 'delete', title: o.title, artist: o.artist },
-        }));
-      journalBatch(tx, batchId, ops, now);
-      queueBatchJob(tx, batchId, now);
-    }
+    if (batchId) journalOtherCopiesTx(tx, plan, others, batchId, resolution.id, now);
     tx.update(duplicateGroups)
       .set({ status: 'resolved', canonicalTrackId: canonical.id, resolvedAt: now, memberCount: 1, updatedAt: now })
       .where(eq(duplicateGroups.id, plan.groupId))
@@ -397,71 +381,40 @@ export function applyResolution(ctx: AppContext, raw: ResolveInput, opts: { batc
   });
 }
 
+/** The other copies' files go to the trash or are deleted, by journaled file operations queued in the resolution's transaction. */
+function journalOtherCopiesTx(tx: Tx, plan: ResolutionPlan, others: Member[], batchId: string, resolutionId: number, now: number) {
+  const ops: PlannedOperation[] = others
+    .filter((o) => o.directoryId && o.directoryPath && !o.isMissing)
+    .map((o) => ({
+      kind: plan.fileAction === 'trash' ? 'trash' : 'delete',
+      trackId: o.id,
+      srcPath: abs(o),
+      dstPath: plan.fileAction === 'trash' ? trashPathFor(o.directoryPath!, batchId, o.relPath) : null,
+      srcDirectoryId: o.directoryId!,
+      dstDirectoryId: plan.fileAction === 'trash' ? o.directoryId : null,
+      sizeBytes: o.sizeBytes,
+      audioHash: o.audioHash,
+      meta: { fileOnly: true, resolutionId, permanent: plan.fileAction === 'delete', title: o.title, artist: o.artist },
+    }));
+  journalBatch(tx, batchId, ops, now);
+  queueBatchJob(tx, batchId, now);
+}
+
 /**
  * Puts a resolution back exactly: the kept copy's fields, every copy's row (same ids), cues and
  * playlist entries (positions included), exclusions lifted, trashed files restored to their paths.
+ * Refuses, changing nothing, when that can no longer be done (see `undoRefusal`).
  */
 export function undoResolution(ctx: AppContext, resolutionId: number) {
   const now = ctx.clock.now();
   const result = writeTx(ctx.db, (tx) => {
     const r = tx.select().from(duplicateResolutions).where(eq(duplicateResolutions.id, resolutionId)).get();
     if (!r) throw new NotFoundError('resolution', resolutionId);
-    if (r.status !== 'applied') throw new PreconditionError('This resolution was already undone');
-    if (r.fileAction === 'delete') throw new PreconditionError('The other copies were deleted for good; this cannot be undone');
-    if (r.batchId) {
-      const waiting = tx
-        .select({ id: fileOperations.id })
-        .from(fileOperations)
-        .where(and(eq(fileOperations.batchId, r.batchId), inArray(fileOperations.status, ['pending', 'in_progress'])))
-        .all();
-      if (waiting.length) throw new PreconditionError('Its files are still being moved to the trash; try again in a moment');
-      const purged = tx
-        .select({ id: trashItems.id })
-        .from(trashItems)
-        .where(and(eq(trashItems.resolutionId, r.id), isNotNull(trashItems.purgedAt)))
-        .all();
-      if (purged.length) throw new PreconditionError('The trash holding the other copies was emptied; this cannot be undone');
-    }
     const snap = r.snapshot as ResolutionSnapshot;
-    // undo goes back in order: a later resolution that took in any of these tracks is undone first
-    const mine = new Set(snap.tracks.map((t) => t.id));
-    const later = tx
-      .select({ id: duplicateResolutions.id, snapshot: duplicateResolutions.snapshot })
-      .from(duplicateResolutions)
-      .where(and(gt(duplicateResolutions.id, r.id), eq(duplicateResolutions.status, 'applied')))
-      .all()
-      .find((l) => (l.snapshot as ResolutionSnapshot).tracks.some((t) => mine.has(t.id)));
-    if (later) throw new PreconditionError(`A later resolution (#${later.id}) involves these tracks; undo that one first`);
-    // the kept copy carries what the others had (cues, playlist entries): it must still be there
-    if (!tx.select({ id: tracks.id }).from(tracks).where(eq(tracks.id, r.canonicalTrackId)).get())
-      throw new PreconditionError('The copy this resolution kept is no longer in the library (deleted or in the trash); put it back first to undo this resolution');
-    // a copy comes back at its old place: another track there now (the file was added again) blocks it
-    for (const t of snap.tracks) {
-      if (t.id === r.canonicalTrackId || !t.directoryId || tx.select({ id: tracks.id }).from(tracks).where(eq(tracks.id, t.id)).get()) continue;
-      const there = tx
-        .select({ id: tracks.id })
-        .from(tracks)
-        .where(and(eq(tracks.directoryId, t.directoryId), eq(tracks.relPath, t.relPath)))
-        .get();
-      if (there) throw new PreconditionError(`${t.relPath} is in the library again as another track; remove that one first to undo this resolution`);
-    }
+    const refusal = undoRefusal(tx, r, snap);
+    if (refusal) throw new PreconditionError(refusal);
     const canonical = snap.tracks.find((t) => t.id === r.canonicalTrackId)!;
-    // Only what the resolution changed goes back, and only where nobody changed it since: the kept
-    // copy may have been moved, renamed, re-tagged, rated or cued after it (its path and file
-    // facts are never touched here).
-    const current = tx.select().from(tracks).where(eq(tracks.id, canonical.id)).get();
-    if (current) {
-      const plan = r.plan as ResolutionPlan;
-      const touched = snap.applied
-        ? (Object.keys(snap.applied) as (keyof Track)[])
-        : [...MERGED_FIELDS, ...plan.fills.flatMap((f) => [f.field, ...(COMPANIONS[f.field] ?? [])] as (keyof Track)[])];
-      const back: Partial<Track> = {};
-      for (const k of touched) {
-        const unchangedSince = !snap.applied || JSON.stringify(current[k]) === JSON.stringify(snap.applied[k]);
-        if (unchangedSince) Object.assign(back, { [k]: canonical[k] });
-      }
-      if (Object.keys(back).length) tx.update(tracks).set(back).where(eq(tracks.id, canonical.id)).run();
-    }
+    restoreKeptFieldsTx(tx, r.plan as ResolutionPlan, snap, canonical);
     // the others' cues the kept copy took over go back to their copies; its own cues stay as they are now
     const moved = snap.hotCues.filter((c) => c.trackId !== canonical.id);
     if (moved.length)
@@ -476,35 +429,15 @@ export function undoResolution(ctx: AppContext, resolutionId: number) {
           ),
         )
         .run();
-    restoreSnapshotTx(tx, { tracks: snap.tracks.filter((t) => t.id !== canonical.id), hotCues: moved, playlistEntries: [] }, now);
-    for (const e of snap.playlistEntries) {
-      // an entry of a track (or playlist) that has left the library since stays as it is now: a
-      // placeholder, or gone with its playlist
-      if (e.trackId && !tx.select({ id: tracks.id }).from(tracks).where(eq(tracks.id, e.trackId)).get()) continue;
-      if (!tx.select({ id: playlists.id }).from(playlists).where(eq(playlists.id, e.playlistId)).get()) continue;
-      const exists = tx.select({ id: playlistTracks.id }).from(playlistTracks).where(eq(playlistTracks.id, e.id)).get();
-      if (exists) tx.update(playlistTracks).set(e).where(eq(playlistTracks.id, e.id)).run();
-      else tx.insert(playlistTracks).values(e).run();
-    }
+    const others = snap.tracks.filter((t) => t.id !== canonical.id);
+    const { occupied } = restoreSnapshotTx(tx, { tracks: others, hotCues: moved, playlistEntries: snap.playlistEntries }, now, { wholeEntries: true });
+    // a copy comes back at its old place: another track there now (the file was added again) blocks it
+    if (occupied.length) throw new PreconditionError(`${occupied[0]!.relPath} is in the library again as another track; remove that one first to undo this resolution`);
     for (const x of snap.exclusions)
       tx.delete(trackExclusions)
         .where(and(eq(trackExclusions.directoryId, x.directoryId), eq(trackExclusions.relPath, x.relPath)))
         .run();
-    tx.update(duplicateGroups).set({ status: 'open', canonicalTrackId: null, resolvedAt: null, updatedAt: now }).where(eq(duplicateGroups.id, r.groupId)).run();
-    tx.update(duplicateResolutions).set({ status: 'undone', undoneAt: now }).where(eq(duplicateResolutions.id, r.id)).run();
-    refreshDuplicateGroups(tx, [r.audioHash], now);
-    // refresh only sets membership for present copies; put the snapshot's group ids back too
-    tx.update(tracks)
-      .set({ duplicateGroupId: r.groupId })
-      .where(
-        inArray(
-          tracks.id,
-          snap.tracks.filter((t) => t.duplicateGroupId === r.groupId).map((t) => t.id),
-        ),
-      )
-      .run();
-    appendEvent(tx, 'duplicate:resolved', { groupId: r.groupId, resolutionId: r.id, undone: true }, now);
-    appendEvent(tx, 'track:added', { trackIds: snap.tracks.map((t) => t.id) }, now);
+    reopenGroupTx(tx, r, snap, now);
     const trashed = tx
       .select({ id: trashItems.id })
       .from(trashItems)
@@ -515,6 +448,79 @@ export function undoResolution(ctx: AppContext, resolutionId: number) {
   // the trashed copies go back where they were (journaled like every file operation)
   const restore = result.trashed.length ? commitPlan(ctx, planRestore(ctx, { itemIds: result.trashed })) : null;
   return { groupId: result.groupId, restoreBatchId: restore?.batchId ?? null };
+}
+
+type ResolutionRow = typeof duplicateResolutions.$inferSelect;
+
+/** Why a resolution cannot be undone now, or null: undone already, files gone for good, or later work in the way. */
+function undoRefusal(tx: Tx, r: ResolutionRow, snap: ResolutionSnapshot): string | null {
+  if (r.status !== 'applied') return 'This resolution was already undone';
+  if (r.fileAction === 'delete') return 'The other copies were deleted for good; this cannot be undone';
+  if (r.batchId) {
+    const waiting = tx
+      .select({ id: fileOperations.id })
+      .from(fileOperations)
+      .where(and(eq(fileOperations.batchId, r.batchId), inArray(fileOperations.status, ['pending', 'in_progress'])))
+      .get();
+    if (waiting) return 'Its files are still being moved to the trash; try again in a moment';
+    const purged = tx
+      .select({ id: trashItems.id })
+      .from(trashItems)
+      .where(and(eq(trashItems.resolutionId, r.id), isNotNull(trashItems.purgedAt)))
+      .get();
+    if (purged) return 'The trash holding the other copies was emptied; this cannot be undone';
+  }
+  // undo goes back in order: a later resolution that took in any of these tracks is undone first
+  const mine = new Set(snap.tracks.map((t) => t.id));
+  const later = tx
+    .select({ id: duplicateResolutions.id, snapshot: duplicateResolutions.snapshot })
+    .from(duplicateResolutions)
+    .where(and(gt(duplicateResolutions.id, r.id), eq(duplicateResolutions.status, 'applied')))
+    .all()
+    .find((l) => (l.snapshot as ResolutionSnapshot).tracks.some((t) => mine.has(t.id)));
+  if (later) return `A later resolution (#${later.id}) involves these tracks; undo that one first`;
+  // the kept copy carries what the others had (cues, playlist entries): it must still be there
+  if (!tx.select({ id: tracks.id }).from(tracks).where(eq(tracks.id, r.canonicalTrackId)).get())
+    return 'The copy this resolution kept is no longer in the library (deleted or in the trash); put it back first to undo this resolution';
+  return null;
+}
+
+/**
+ * Only what the resolution changed on the kept copy goes back, and only where nobody changed it
+ * since: the kept copy may have been moved, renamed, re-tagged, rated or cued after it (its path
+ * and file facts are never touched here).
+ */
+function restoreKeptFieldsTx(tx: Tx, plan: ResolutionPlan, snap: ResolutionSnapshot, canonical: Track) {
+  const current = tx.select().from(tracks).where(eq(tracks.id, canonical.id)).get();
+  if (!current) return;
+  const touched = snap.applied
+    ? (Object.keys(snap.applied) as (keyof Track)[])
+    : [...MERGED_FIELDS, ...plan.fills.flatMap((f) => [f.field, ...(COMPANIONS[f.field] ?? [])] as (keyof Track)[])];
+  const back: Partial<Track> = {};
+  for (const k of touched) {
+    const unchangedSince = !snap.applied || JSON.stringify(current[k]) === JSON.stringify(snap.applied[k]);
+    if (unchangedSince) Object.assign(back, { [k]: canonical[k] });
+  }
+  if (Object.keys(back).length) tx.update(tracks).set(back).where(eq(tracks.id, canonical.id)).run();
+}
+
+/** The group is open again with its copies in it (group ids as they were), and the UI is told. */
+function reopenGroupTx(tx: Tx, r: ResolutionRow, snap: ResolutionSnapshot, now: number) {
+  tx.update(duplicateGroups).set({ status: 'open', canonicalTrackId: null, resolvedAt: null, updatedAt: now }).where(eq(duplicateGroups.id, r.groupId)).run();
+  tx.update(duplicateResolutions).set({ status: 'undone', undoneAt: now }).where(eq(duplicateResolutions.id, r.id)).run();
+  refreshDuplicateGroups(tx, [r.audioHash], now);
+  // refresh only sets membership for present copies; put the snapshot's group ids back too
+  tx.update(tracks)
+    .set({ duplicateGroupId: r.groupId })
+    .where(
+      inArray(
+        tracks.id,
+        snap.tracks.filter((t) => t.duplicateGroupId === r.groupId).map((t) => t.id),
+      ),
+    )
+    .run();
+  appendEvent(tx, 'duplicate:resolved', { groupId: r.groupId, resolutionId: r.id, undone: true }, now);
+  appendEvent(tx, 'track:added', { trackIds: snap.tracks.map((t) => t.id) }, now);
 }
 
 export function listResolutions(ctx: AppContext, limit = 50) {

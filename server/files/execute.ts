@@ -231,7 +231,7 @@ function applyToLibrary(tx: Executor, op: FileOperation, now: number) {
       tx.update(trashItems).set({ restoredAt: now }).where(eq(trashItems.id, item.id)).run();
       const relPath = relIn(tx, op.dstDirectoryId, op.dstPath!);
       if (item.snapshot) {
-        const { restored } = restoreSnapshotTx(tx, item.snapshot, now, () => relPath);
+        const { restored } = restoreSnapshotTx(tx, item.snapshot, now, { relPathOf: () => relPath });
         if (restored.length) appendEvent(tx, 'track:added', { trackIds: restored, directoryId: op.dstDirectoryId }, now);
       }
       const back = item.trackId ? tx.select().from(tracks).where(eq(tracks.id, item.trackId)).get() : undefined;

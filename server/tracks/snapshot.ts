@@ -25,15 +25,23 @@ export interface RestoreOutcome {
   occupied: { id: string; relPath: string }[];
 }
 
+export interface RestoreOptions {
+  /** Moves a track to another path (e.g. a restored file that could not go back to its old name). */
+  relPathOf?: (t: Track) => string;
+  /** Entries get every field back, positions included (undoing a merge that renumbered them), not only their track. */
+  wholeEntries?: boolean;
+}
+
 /**
  * Puts back what a snapshot holds: tracks (same ids; a track that is back already is left alone),
  * their cues, and their playlist entries (an entry that became a placeholder is pointed at its
  * track again). A track whose folder and path hold another track now is not put back, nor are its
  * cues and entries (they stay with the snapshot, placeholders stay placeholders): the outcome
- * says which, for the caller to tell. `relPathOf` may move a track to another path (e.g. a
- * restored file that could not go back to its old name). Call inside a write transaction.
+ * says which, for the caller to tell. An entry whose track or playlist has left the library since
+ * stays as it is now. Call inside a write transaction.
  */
-export function restoreSnapshotTx(tx: Executor, snap: CleanupSnapshot, now: number, relPathOf?: (t: Track) => string): RestoreOutcome {
+export function restoreSnapshotTx(tx: Executor, snap: CleanupSnapshot, now: number, opts: RestoreOptions = {}): RestoreOutcome {
+  const { relPathOf } = opts;
   const liveDirs = new Set(
     tx
       .select({ id: libraryDirectories.id })
@@ -73,14 +81,26 @@ export function restoreSnapshotTx(tx: Executor, snap: CleanupSnapshot, now: numb
     const cue = raw as typeof hotCues.$inferInsert;
     if (!left.has(cue.trackId)) tx.insert(hotCues).values(cue).onConflictDoNothing().run();
   }
-  for (const raw of snap.playlistEntries) {
-    const e = raw as typeof playlistTracks.$inferSelect;
-    if (e.trackId && left.has(e.trackId)) continue;
-    // its playlist was deleted since: the entry went with it
+  restoreEntriesTx(tx, snap.playlistEntries as (typeof playlistTracks.$inferSelect)[], opts.wholeEntries ?? false);
+  return out;
+}
+
+/**
+ * Puts playlist entries back: an entry that became a placeholder points at its track again (with
+ * `whole`, every field goes back, positions included); a deleted one comes back. An entry of a
+ * track that is not in the library now stays as it is (a placeholder), and one of a deleted
+ * playlist went with it.
+ */
+function restoreEntriesTx(tx: Executor, entries: (typeof playlistTracks.$inferSelect)[], whole: boolean) {
+  for (const e of entries) {
+    if (e.trackId && !tx.select({ id: tracks.id }).from(tracks).where(eq(tracks.id, e.trackId)).get()) continue;
     if (!tx.select({ id: playlists.id }).from(playlists).where(eq(playlists.id, e.playlistId)).get()) continue;
     const still = tx.select({ id: playlistTracks.id }).from(playlistTracks).where(eq(playlistTracks.id, e.id)).get();
-    if (still) tx.update(playlistTracks).set({ trackId: e.trackId, placeholder: null }).where(eq(playlistTracks.id, e.id)).run();
+    if (still)
+      tx.update(playlistTracks)
+        .set(whole ? e : { trackId: e.trackId, placeholder: null })
+        .where(eq(playlistTracks.id, e.id))
+        .run();
     else tx.insert(playlistTracks).values(e).onConflictDoNothing().run();
   }
-  return out;
 }

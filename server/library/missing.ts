@@ -11,7 +11,7 @@ import { InvalidError, NotFoundError, PreconditionError } from '../errors';
 import { listDirectories } from '../folders/directories.repo';
 import { assertCleanPath, isInside, realpathOrInvalid } from '../folders/paths';
 import { startScan } from '../scan/start-scan';
-import { walk, type WalkFile } from '../scan/walk';
+import { walk } from '../scan/walk';
 import type { ScannerPort } from '../scan/scanner-port';
 import { removeTracksTx } from '../tracks/remove-tracks-tx';
 import { TrackId } from '../tracks/schemas';
@@ -92,24 +92,56 @@ const missingWanted = (ex: Executor, trackIds?: string[]) =>
  * keeping its id), then in the given folders, file by file, by audio hash. Exact matches are
  * re-attached; files whose loose name and duration agree (±2 s) are offered for confirmation.
  */
-export async function relocateMissing(
-  ctx: AppContext,
-  raw: RelocateInput,
-  opts: { scanner: ScannerPort; signal: AbortSignal; onProgress?: (done: number, total: number) => void },
-): Promise<RelocateResult> {
+export async function relocateMissing(ctx: AppContext, raw: RelocateInput, opts: RelocateOptions): Promise<RelocateResult> {
   const input = RelocateInput.parse(raw);
   const searchPaths = await checkSearchPaths(ctx, input.searchPaths);
   const wanted = missingWanted(ctx.db, input.trackIds);
-  const result: RelocateResult = { looked: wanted.length, reattached: [], candidates: [], searchedFiles: 0, notFound: 0 };
-  const open = new Map(wanted.map((t) => [t.id, t]));
-  const byHash = new Map<string, Track[]>();
-  for (const t of wanted) if (t.audioHash) (byHash.get(t.audioHash) ?? byHash.set(t.audioHash, []).get(t.audioHash)!).push(t);
   const dirs = listDirectories(ctx.db);
-  const absOf = (t: Pick<Track, 'directoryId' | 'relPath'>) => `${dirs.find((d) => d.id === t.directoryId)?.path ?? ''}/${t.relPath}`;
+  const s: Search = {
+    ctx,
+    dirs,
+    result: { looked: wanted.length, reattached: [], candidates: [], searchedFiles: 0, notFound: 0 },
+    open: new Map(wanted.map((t) => [t.id, t])),
+    byHash: groupBy(
+      wanted.filter((t) => t.audioHash),
+      (t) => t.audioHash!,
+    ),
+    absOf: (t) => `${dirs.find((d) => d.id === t.directoryId)?.path ?? ''}/${t.relPath}`,
+  };
+  matchKnownAudio(s);
+  if (searchPaths.length && s.open.size) await searchFolders(s, searchPaths, opts);
+  if (s.open.size) matchLooseNames(s);
+  const { result, open } = s;
+  result.candidates = result.candidates.filter((c) => open.has(c.trackId));
+  result.notFound = [...open.keys()].filter((id) => !result.candidates.some((c) => c.trackId === id)).length;
+  return result;
+}
 
-  // 1. the same audio is already in the library under another path. If that file arrived around
-  // when this one vanished, it is this one moved (seen by two scans in the wrong order): merged.
-  // If it was there long before, it is a second copy the DJ kept: offered, not merged.
+type RelocateOptions = { scanner: ScannerPort; signal: AbortSignal; onProgress?: (done: number, total: number) => void };
+
+/** One search's state: the tracks still looked for (`open`), by audio hash, and what was found. */
+interface Search {
+  ctx: AppContext;
+  dirs: ReturnType<typeof listDirectories>;
+  result: RelocateResult;
+  open: Map<string, Track>;
+  byHash: Map<string, Track[]>;
+  absOf(t: Pick<Track, 'directoryId' | 'relPath'>): string;
+}
+
+function groupBy<T>(list: Iterable<T>, key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const t of list) (out.get(key(t)) ?? out.set(key(t), []).get(key(t))!).push(t);
+  return out;
+}
+
+/**
+ * Step 1: the same audio is already in the library under another path. If that file arrived around
+ * when this one vanished, it is this one moved (seen by two scans in the wrong order): merged. If
+ * it was there long before, it is a second copy the DJ kept: offered, not merged.
+ */
+function matchKnownAudio(s: Search) {
+  const { ctx, open, byHash, result } = s;
   const hashes = [...byHash.keys()];
   for (let i = 0; i < hashes.length; i += 500) {
     const present = ctx.db
@@ -124,73 +156,70 @@ export async function relocateMissing(
       if (p.createdAt >= (m.missingSince ?? 0) - MOVE_WINDOW_MS) {
         mergeInto(ctx, m, p);
         open.delete(m.id);
-        result.reattached.push({ trackId: m.id, path: absOf(p) });
-      } else result.candidates.push({ trackId: m.id, path: absOf(p), matchTrackId: p.id, reason: 'same audio' });
+        result.reattached.push({ trackId: m.id, path: s.absOf(p) });
+      } else result.candidates.push({ trackId: m.id, path: s.absOf(p), matchTrackId: p.id, reason: 'same audio' });
     }
   }
+}
 
-  // 2. files in the given folders, read and hashed one by one
-  if (searchPaths.length && open.size) {
-    const files: { abs: string; entry: WalkFile }[] = [];
-    for (const root of searchPaths) {
-      const dir = dirs.find((d) => isInside(d.path, root))!;
-      for (const item of walk({ root, includePatterns: dir.includePatterns, excludePatterns: dir.excludePatterns, maxDepth: null, followSymlinks: false }))
-        if ('sizeBytes' in item) files.push({ abs: path.join(root, item.relPath), entry: item });
-    }
-    const known = new Set(
-      ctx.db
-        .select({ d: tracks.directoryId, r: tracks.relPath })
-        .from(tracks)
-        .all()
-        .map((r) => `${r.d}/${r.r}`),
-    );
-    const loose = new Map<string, Track[]>();
-    for (const t of open.values()) (loose.get(looseName(t.fileName)) ?? loose.set(looseName(t.fileName), []).get(looseName(t.fileName))!).push(t);
-    let done = 0;
-    for (const f of files) {
-      if (opts.signal.aborted || !open.size) break;
-      opts.onProgress?.(++done, files.length);
-      const dir = dirs.find((d) => isInside(d.path, f.abs))!;
-      const relPath = path.relative(dir.path, f.abs).split(path.sep).join('/');
-      if (known.has(`${dir.id}/${relPath}`)) continue; // already a track: step 1 saw it if it matches
-      result.searchedFiles++;
-      const a = await opts.scanner.analyze({ absPath: f.abs, relPath, dataDir: ctx.env.dataDir }, { timeoutMs: ctx.settings.get('library.perFileTimeoutMs'), signal: opts.signal });
-      const m = a.hash.audioHash ? byHash.get(a.hash.audioHash)?.find((x) => open.has(x.id)) : undefined;
-      if (m) {
-        reattach(ctx, m, dir.id, relPath);
-        open.delete(m.id);
-        result.reattached.push({ trackId: m.id, path: f.abs });
-        continue;
-      }
-      const durationMs = a.facts?.durationMs ?? null;
-      for (const t of loose.get(looseName(path.basename(f.abs))) ?? [])
-        if (open.has(t.id) && durationMs !== null && t.durationMs !== null && Math.abs(durationMs - t.durationMs) <= 2_000)
-          result.candidates.push({ trackId: t.id, path: f.abs, matchTrackId: null, reason: 'name and duration' });
-    }
+/** Step 2: files in the given folders that are not tracks yet, read and hashed one by one. */
+async function searchFolders(s: Search, searchPaths: string[], opts: RelocateOptions) {
+  const { ctx, open, byHash, result, dirs } = s;
+  const files: string[] = [];
+  for (const root of searchPaths) {
+    const dir = dirs.find((d) => isInside(d.path, root))!;
+    for (const item of walk({ root, includePatterns: dir.includePatterns, excludePatterns: dir.excludePatterns, maxDepth: null, followSymlinks: false }))
+      if ('sizeBytes' in item) files.push(path.join(root, item.relPath));
   }
-
-  // 3. present tracks of the library with the same loose name and duration (e.g. a re-encode)
-  if (open.size) {
-    const names = new Map<string, Track[]>();
-    for (const t of open.values()) (names.get(looseName(t.fileName)) ?? names.set(looseName(t.fileName), []).get(looseName(t.fileName))!).push(t);
-    const present = ctx.db
-      .select({ id: tracks.id, directoryId: tracks.directoryId, relPath: tracks.relPath, fileName: tracks.fileName, durationMs: tracks.durationMs })
+  const known = new Set(
+    ctx.db
+      .select({ d: tracks.directoryId, r: tracks.relPath })
       .from(tracks)
-      .where(and(eq(tracks.isMissing, false), isNotNull(tracks.directoryId)))
-      .all();
-    for (const p of present)
-      for (const t of names.get(looseName(p.fileName)) ?? [])
-        if (
-          t.durationMs !== null &&
-          p.durationMs !== null &&
-          Math.abs(t.durationMs - p.durationMs) <= 2_000 &&
-          !result.candidates.some((c) => c.trackId === t.id && c.path === absOf(p))
-        )
-          result.candidates.push({ trackId: t.id, path: absOf(p), matchTrackId: p.id, reason: 'name and duration' });
+      .all()
+      .map((r) => `${r.d}/${r.r}`),
+  );
+  const loose = groupBy(open.values(), (t) => looseName(t.fileName));
+  let done = 0;
+  for (const abs of files) {
+    if (opts.signal.aborted || !open.size) break;
+    opts.onProgress?.(++done, files.length);
+    const dir = dirs.find((d) => isInside(d.path, abs))!;
+    const relPath = path.relative(dir.path, abs).split(path.sep).join('/');
+    if (known.has(`${dir.id}/${relPath}`)) continue; // already a track: step 1 saw it if it matches
+    result.searchedFiles++;
+    const a = await opts.scanner.analyze({ absPath: abs, relPath, dataDir: ctx.env.dataDir }, { timeoutMs: ctx.settings.get('library.perFileTimeoutMs'), signal: opts.signal });
+    const m = a.hash.audioHash ? byHash.get(a.hash.audioHash)?.find((x) => open.has(x.id)) : undefined;
+    if (m) {
+      reattach(ctx, m, dir.id, relPath);
+      open.delete(m.id);
+      result.reattached.push({ trackId: m.id, path: abs });
+      continue;
+    }
+    const durationMs = a.facts?.durationMs ?? null;
+    for (const t of loose.get(looseName(path.basename(abs))) ?? [])
+      if (open.has(t.id) && durationMs !== null && t.durationMs !== null && Math.abs(durationMs - t.durationMs) <= 2_000)
+        result.candidates.push({ trackId: t.id, path: abs, matchTrackId: null, reason: 'name and duration' });
   }
-  result.candidates = result.candidates.filter((c) => open.has(c.trackId));
-  result.notFound = [...open.keys()].filter((id) => !result.candidates.some((c) => c.trackId === id)).length;
-  return result;
+}
+
+/** Step 3: present tracks of the library with the same loose name and duration (e.g. a re-encode): offered. */
+function matchLooseNames(s: Search) {
+  const { ctx, open, result } = s;
+  const names = groupBy(open.values(), (t) => looseName(t.fileName));
+  const present = ctx.db
+    .select({ id: tracks.id, directoryId: tracks.directoryId, relPath: tracks.relPath, fileName: tracks.fileName, durationMs: tracks.durationMs })
+    .from(tracks)
+    .where(and(eq(tracks.isMissing, false), isNotNull(tracks.directoryId)))
+    .all();
+  for (const p of present)
+    for (const t of names.get(looseName(p.fileName)) ?? [])
+      if (
+        t.durationMs !== null &&
+        p.durationMs !== null &&
+        Math.abs(t.durationMs - p.durationMs) <= 2_000 &&
+        !result.candidates.some((c) => c.trackId === t.id && c.path === s.absOf(p))
+      )
+        result.candidates.push({ trackId: t.id, path: s.absOf(p), matchTrackId: p.id, reason: 'name and duration' });
 }
 
 /** Points a missing track at a file of a library folder and has the file read (a one-file scan). */

@@ -394,35 +394,7 @@ export interface ImportReport {
  * entries are then written in one short transaction.
  */
 export async function importPlaylist(db: Db, opts: ImportOptions, now: number, pause: Pause = nextTick): Promise<ImportReport> {
-  const isJson = /\.json$/i.test(opts.fileName) || opts.content.trimStart().startsWith('{');
-  let items: ImportItem[];
-  let fileTitle: string | null;
-  let meta: z.infer<typeof JsonDoc>['playlist'] | null = null;
-  if (isJson) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(opts.content);
-    } catch (e) {
-      throw new InvalidError(`${opts.fileName} is not valid JSON: ${(e as Error).message}`);
-    }
-    const parsed = JsonDoc.safeParse(doc);
-    if (!parsed.success) throw new InvalidError(`${opts.fileName} is not a Mismo playlist export: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
-    meta = parsed.data.playlist;
-    fileTitle = meta.name;
-    items = parsed.data.entries;
-  } else {
-    const extended = /^\uFEFF?\s*#EXTM3U/i.test(opts.content);
-    // eslint-disable-next-line no-control-regex -- a NUL or other control byte means a binary file, not a playlist
-    if (/[\u0000-\u0008\u000e-\u001f]/.test(opts.content) || (!extended && !/\.m3u8?$/i.test(opts.fileName)))
-      throw new InvalidError(`${opts.fileName} is not an M3U/M3U8 playlist or a Mismo JSON export`);
-    const m3u = parseM3u(opts.content);
-    if (m3u.items.length > MAX_IMPORT_ENTRIES)
-      throw new InvalidError(
-        `${opts.fileName} has ${m3u.items.length.toLocaleString('en-US')} entries; one import takes at most ${MAX_IMPORT_ENTRIES.toLocaleString('en-US')} (split the file)`,
-      );
-    items = m3u.items;
-    fileTitle = m3u.name;
-  }
+  const { items, fileTitle, meta } = readImportFile(opts);
   const smart = meta?.type === 'smart' && meta.smart !== undefined ? SmartDefinition.safeParse(meta.smart) : null;
   if (smart && !smart.success) throw new InvalidError(`The smart rules in ${opts.fileName} are not valid: ${smart.error.issues[0]?.message}`);
   const name = opts.name?.trim() || fileTitle || path.basename(opts.fileName).replace(/\.(m3u8?|json)$/i, '') || 'Imported playlist';
@@ -434,22 +406,10 @@ export async function importPlaylist(db: Db, opts: ImportOptions, now: number, p
       return { playlist: p, total: r.count, matched: { hash: 0, path: 0, tags: 0 }, unmatched: [] };
     });
   }
-  const matcher = await Matcher.load(db, pause);
-  const hits: ({ trackId: string; by: 'hash' | 'path' | 'tags' } | null)[] = [];
-  for (const [i, item] of items.entries()) {
-    hits.push(matcher.matchByFile(item, opts.baseDir ?? null));
-    if (i % PAGE === PAGE - 1) await pause();
-  }
-  if (hits.some((h, i) => !h && tagKey(items[i]!.artist, items[i]!.title))) {
-    await matcher.loadTags(pause);
-    for (const [i, item] of items.entries()) {
-      hits[i] ??= matcher.matchByTags(item);
-      if (i % PAGE === PAGE - 1) await pause();
-    }
-  }
+  const hits = await matchItems(db, items, opts.baseDir ?? null, pause);
   const matched = { hash: 0, path: 0, tags: 0 };
   const unmatched: ImportReport['unmatched'] = [];
-  const rows: [string | null, string | null, number | null, number | null, number | null, number | null, number | null, string][] = [];
+  const rows: ImportRow[] = [];
   for (const [i, item] of items.entries()) {
     const hit = hits[i];
     if (hit) matched[hit.by]++;
@@ -469,9 +429,60 @@ export async function importPlaylist(db: Db, opts: ImportOptions, now: number, p
     ]);
   }
   await pause();
-  const playlist = writeTx(db, (tx) => {
+  const playlist = writeImportedTx(db, common, rows, now);
+  return { playlist, total: items.length, matched, unmatched };
+}
+
+type ImportRow = [string | null, string | null, number | null, number | null, number | null, number | null, number | null, string];
+
+/** The entries of an M3U/M3U8 file or of our JSON export (with its playlist's own fields), or a clear refusal. */
+function readImportFile(opts: ImportOptions): { items: ImportItem[]; fileTitle: string | null; meta: z.infer<typeof JsonDoc>['playlist'] | null } {
+  const isJson = /\.json$/i.test(opts.fileName) || opts.content.trimStart().startsWith('{');
+  if (isJson) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(opts.content);
+    } catch (e) {
+      throw new InvalidError(`${opts.fileName} is not valid JSON: ${(e as Error).message}`);
+    }
+    const parsed = JsonDoc.safeParse(doc);
+    if (!parsed.success) throw new InvalidError(`${opts.fileName} is not a Mismo playlist export: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+    return { items: parsed.data.entries, fileTitle: parsed.data.playlist.name, meta: parsed.data.playlist };
+  }
+  const extended = /^\uFEFF?\s*#EXTM3U/i.test(opts.content);
+  // eslint-disable-next-line no-control-regex -- a NUL or other control byte means a binary file, not a playlist
+  if (/[\u0000-\u0008\u000e-\u001f]/.test(opts.content) || (!extended && !/\.m3u8?$/i.test(opts.fileName)))
+    throw new InvalidError(`${opts.fileName} is not an M3U/M3U8 playlist or a Mismo JSON export`);
+  const m3u = parseM3u(opts.content);
+  if (m3u.items.length > MAX_IMPORT_ENTRIES)
+    throw new InvalidError(
+      `${opts.fileName} has ${m3u.items.length.toLocaleString('en-US')} entries; one import takes at most ${MAX_IMPORT_ENTRIES.toLocaleString('en-US')} (split the file)`,
+    );
+  return { items: m3u.items, fileTitle: m3u.name, meta: null };
+}
+
+/** Each item's track: by hash or path first; by artist + title only for what those left (the tag index is loaded only then). */
+async function matchItems(db: Db, items: ImportItem[], baseDir: string | null, pause: Pause) {
+  const matcher = await Matcher.load(db, pause);
+  const hits: ({ trackId: string; by: 'hash' | 'path' | 'tags' } | null)[] = [];
+  for (const [i, item] of items.entries()) {
+    hits.push(matcher.matchByFile(item, baseDir));
+    if (i % PAGE === PAGE - 1) await pause();
+  }
+  if (hits.some((h, i) => !h && tagKey(items[i]!.artist, items[i]!.title))) {
+    await matcher.loadTags(pause);
+    for (const [i, item] of items.entries()) {
+      hits[i] ??= matcher.matchByTags(item);
+      if (i % PAGE === PAGE - 1) await pause();
+    }
+  }
+  return hits;
+}
+
+/** The playlist and all its entries in one short transaction; a matched track removed since the matching becomes a placeholder. */
+function writeImportedTx(db: Db, common: Omit<Parameters<typeof createPlaylist>[1], 'type'>, rows: ImportRow[], now: number) {
+  return writeTx(db, (tx) => {
     const p = createPlaylist(tx, { ...common, type: 'static' }, now);
-    // a matched track removed since the matching becomes a placeholder
     const ids = rows.flatMap((r) => (r[0] ? [r[0]] : []));
     const present = new Set(tx.values<[string]>(sql`SELECT id FROM tracks WHERE id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`).map((r) => r[0]));
     // one plain prepared statement on the transaction's connection: a query built per row was most of a big import's time
@@ -485,5 +496,4 @@ export async function importPlaylist(db: Db, opts: ImportOptions, now: number, p
     if (rows.length) appendEvent(tx, 'playlist:track:added', { playlistId: p.id, count: rows.length }, now);
     return p;
   });
-  return { playlist, total: items.length, matched, unmatched };
 }

@@ -112,63 +112,7 @@ export function parseQuery(q: string): ParsedQuery {
       if (!negate) for (const w of terms) fieldWords.push({ field: col, word: w });
       continue;
     }
-    if (field) {
-      switch (field) {
-        case 'bpm': {
-          const r = range(value, 1, 999);
-          if (r) [filters.bpmMin, filters.bpmMax] = r[0] === r[1] ? [r[0] - 0.5, r[1] + 0.5] : r;
-          else warnings.push(`bpm:${value} is not a BPM or a range like 120-128`);
-          continue;
-        }
-        case 'year': {
-          const r = range(value, 0, 9999);
-          if (r) [filters.yearMin, filters.yearMax] = [Math.ceil(r[0]), Math.floor(r[1])];
-          else warnings.push(`year:${value} is not a year or a range like 2010-2019`);
-          continue;
-        }
-        case 'rating': {
-          const r = range(value, 0, 5);
-          if (r) filters.ratingMin = Math.ceil(r[0]);
-          else warnings.push(`rating:${value} is not a rating like 4 or >=4`);
-          continue;
-        }
-        case 'energy': {
-          const r = range(value, 1, 10);
-          if (r) [filters.energyMin, filters.energyMax] = r;
-          else warnings.push(`energy:${value} is not an energy like 7 or 6-8`);
-          continue;
-        }
-        case 'key': {
-          const keys = value.split(',').map((k) => parseKey(k));
-          if (keys.every((k): k is MusicalKey => k !== null)) filters.keys = keys;
-          else warnings.push(`key:${value} is not a key (8A, 1m, Am, F#…)`);
-          continue;
-        }
-        case 'format':
-          filters.formats = value
-            .toLowerCase()
-            .split(',')
-            .map((f) => f.trim().replace(/^\./, ''))
-            .filter(Boolean);
-          continue;
-        case 'is': {
-          const flag = value.toLowerCase();
-          const v = !negate;
-          if (flag === 'broken') filters.broken = v;
-          else if (flag === 'missing') filters.missing = v;
-          else if (flag === 'lossless') filters.lossless = v;
-          else if (flag === 'analyzed' || flag === 'analysed') filters.analyzed = v;
-          else if (flag === 'unanalyzed' || flag === 'unanalysed') filters.analyzed = !v;
-          else if (flag === 'duplicate' || flag === 'dupe') filters.duplicate = v;
-          else if (flag === 'unsure' || flag === 'needslook') filters.needsLook = v;
-          else warnings.push(`is:${value} is not one of broken, missing, lossless, analyzed, unanalyzed, duplicate, unsure`);
-          continue;
-        }
-        default:
-          // not a field we know (e.g. "feat:x" in a title): treat it as words
-          break;
-      }
-    }
+    if (field && applyFilterField(field, value, negate, filters, warnings)) continue;
     const terms = tokenize(tok.replace(/^"|"$/g, ''));
     const phrase = tok.startsWith('"') && terms.length > 1;
     if (!terms.length) continue;
@@ -180,4 +124,63 @@ export function parseQuery(q: string): ParsedQuery {
   if (fts && mustNot.length) fts = `${fts} NOT (${mustNot.join(' OR ')})`;
   if (!fts && mustNot.length) warnings.push('a query of only exclusions matches nothing to exclude from; add a word');
   return { fts, filters, words, fieldWords, warnings };
+}
+
+/** Applies a filter field (`bpm:`, `key:`, `is:` …) to the filters, or a warning when its value is not one; false for a field it does not know. */
+function applyFilterField(field: string, value: string, negate: boolean, filters: QueryFilters, warnings: string[]): boolean {
+  switch (field) {
+    case 'bpm': {
+      const r = range(value, 1, 999);
+      if (r) [filters.bpmMin, filters.bpmMax] = r[0] === r[1] ? [r[0] - 0.5, r[1] + 0.5] : r;
+      else warnings.push(`bpm:${value} is not a BPM or a range like 120-128`);
+      return true;
+    }
+    case 'year': {
+      const r = range(value, 0, 9999);
+      if (r) [filters.yearMin, filters.yearMax] = [Math.ceil(r[0]), Math.floor(r[1])];
+      else warnings.push(`year:${value} is not a year or a range like 2010-2019`);
+      return true;
+    }
+    case 'rating': {
+      const r = range(value, 0, 5);
+      if (r) filters.ratingMin = Math.ceil(r[0]);
+      else warnings.push(`rating:${value} is not a rating like 4 or >=4`);
+      return true;
+    }
+    case 'energy': {
+      const r = range(value, 1, 10);
+      if (r) [filters.energyMin, filters.energyMax] = r;
+      else warnings.push(`energy:${value} is not an energy like 7 or 6-8`);
+      return true;
+    }
+    case 'key': {
+      const keys = value.split(',').map((k) => parseKey(k));
+      if (keys.every((k): k is MusicalKey => k !== null)) filters.keys = keys;
+      else warnings.push(`key:${value} is not a key (8A, 1m, Am, F#…)`);
+      return true;
+    }
+    case 'format':
+      filters.formats = value
+        .toLowerCase()
+        .split(',')
+        .map((f) => f.trim().replace(/^\./, ''))
+        .filter(Boolean);
+      return true;
+    case 'is': {
+      const flag = value.toLowerCase();
+      const v = !negate;
+      if (flag === 'broken') filters.broken = v;
+      else if (flag === 'missing') filters.missing = v;
+      else if (flag === 'lossless') filters.lossless = v;
+      else if (flag === 'analyzed' || flag === 'analysed') filters.analyzed = v;
+      else if (flag === 'unanalyzed' || flag === 'unanalysed') filters.analyzed = !v;
+      else if (flag === 'duplicate' || flag === 'dupe') filters.duplicate = v;
+      else if (flag === 'unsure' || flag === 'needslook') filters.needsLook = v;
+      else warnings.push(`is:${value} is not one of broken, missing, lossless, analyzed, unanalyzed, duplicate, unsure`);
+      return true;
+    }
+    default:
+      // not a field we know (e.g. "feat:x" in a title): words
+      return false;
+  }
 }

@@ -143,49 +143,16 @@ export async function readTags(
   const container = hash.container;
   let m: IAudioMetadata;
   try {
-    const ext = path.extname(absPath).slice(1).toLowerCase();
-    const promised = EXT_CONTAINER[ext];
-    const r = hash.tagRegions;
-    if (r && REGION_PARSED.includes(container)) {
-      const bytes = hash.wholeFile ? Buffer.concat([hash.wholeFile.subarray(0, r.head), hash.wholeFile.subarray(r.tail)]) : readRegions(absPath, r);
-      m = await parseBuffer(bytes, { mimeType: MIME[container], path: absPath }, { skipPostHeaders: false });
-    } else if (hash.wholeFile && container !== 'unknown') {
-      // a small file already in memory: no second read
-      m = await parseBuffer(hash.wholeFile, { mimeType: MIME[container], path: absPath, size: hash.wholeFile.length });
-    } else if (container !== 'unknown' && promised !== container) {
-      const size = fs.statSync(absPath).size;
-      m = await parseStream(fs.createReadStream(absPath), { mimeType: MIME[container], size, path: absPath }, { skipPostHeaders: false });
-    } else {
-      m = await parseFile(absPath);
-    }
+    m = await parseMetadata(absPath, hash);
   } catch (e) {
     return { ok: false, reason: `unreadable: ${e instanceof Error ? e.message.replace(absPath, '').replace(/:\s*$/, '') : String(e)}` };
   }
-  const f = m.format;
-  // our frame/page walk is exact where it exists; a partial parse only saw the first frames
-  const exact = hash.durationSec && (container === 'mp3' || container === 'aac' || container === 'ogg') ? hash.durationSec : undefined;
-  const durationSec = exact ?? f.duration ?? hash.durationSec;
-  // music-metadata derives FLAC/WavPack/APE bitrates from the bytes it was given (only the tag
-  // region here); the audio payload over the duration is the real average
-  const fromPayload = exact ?? (['flac', 'wavpack', 'ape'].includes(container) || !f.bitrate ? durationSec : undefined);
-  const bitrate = fromPayload && hash.payloadBytes ? (hash.payloadBytes * 8) / fromPayload : f.bitrate;
-  if (!f.sampleRate && !durationSec && !f.codec) return { ok: false, reason: 'no audio stream found' };
+  const facts = formatFacts(m.format, absPath, hash);
+  if (!m.format.sampleRate && !facts.durationMs && !m.format.codec) return { ok: false, reason: 'no audio stream found' };
   const c = m.common;
-  const facts: FormatFacts = {
-    format: container !== 'unknown' ? FORMAT_NAME[container] : path.extname(absPath).slice(1).toLowerCase() || 'unknown',
-    codec: cleanText(f.codec, 100),
-    isLossless: f.lossless ?? ['wav', 'aiff', 'flac'].includes(container),
-    bitrate: bitrate ? Math.round(bitrate) : null,
-    sampleRate: f.sampleRate ?? null,
-    channels: f.numberOfChannels ?? null,
-    bitDepth: f.bitsPerSample ?? null,
-    durationMs: durationSec ? Math.round(durationSec * 1000) : null,
-  };
-  let title = cleanText(c.title, 500);
-  let artist = cleanText(c.artist ?? c.artists, 500);
   const tags: TrackTags = {
-    title,
-    artist,
+    title: cleanText(c.title, 500),
+    artist: cleanText(c.artist ?? c.artists, 500),
     album: cleanText(c.album, 500),
     albumArtist: cleanText(c.albumartist, 500),
     genre: cleanText(c.genre?.filter((g) => g.trim()).join('; '), 200),
@@ -205,18 +172,62 @@ export async function readTags(
     tagKey: cleanText(c.key ?? native(m, KEY_TAGS), 20),
     metadataSource: 'tags',
   };
-  if (!title && !artist) {
+  fillFromPath(tags, relPath);
+  return { ok: true, tags, facts, picture: frontCover(c.picture, absPath, container) };
+}
+
+type HashFacts = Parameters<typeof readTags>[2];
+
+/** music-metadata on the fewest bytes that hold the tags: the tag regions, the file already in memory, or the file. */
+async function parseMetadata(absPath: string, hash: HashFacts): Promise<IAudioMetadata> {
+  const container = hash.container;
+  const promised = EXT_CONTAINER[path.extname(absPath).slice(1).toLowerCase()];
+  const r = hash.tagRegions;
+  if (r && REGION_PARSED.includes(container)) {
+    const bytes = hash.wholeFile ? Buffer.concat([hash.wholeFile.subarray(0, r.head), hash.wholeFile.subarray(r.tail)]) : readRegions(absPath, r);
+    return parseBuffer(bytes, { mimeType: MIME[container], path: absPath }, { skipPostHeaders: false });
+  }
+  // a small file already in memory: no second read
+  if (hash.wholeFile && container !== 'unknown') return parseBuffer(hash.wholeFile, { mimeType: MIME[container], path: absPath, size: hash.wholeFile.length });
+  if (container !== 'unknown' && promised !== container) {
+    const size = fs.statSync(absPath).size;
+    return parseStream(fs.createReadStream(absPath), { mimeType: MIME[container], size, path: absPath }, { skipPostHeaders: false });
+  }
+  return parseFile(absPath);
+}
+
+function formatFacts(f: IAudioMetadata['format'], absPath: string, hash: HashFacts): FormatFacts {
+  const container = hash.container;
+  // our frame/page walk is exact where it exists; a partial parse only saw the first frames
+  const exact = hash.durationSec && (container === 'mp3' || container === 'aac' || container === 'ogg') ? hash.durationSec : undefined;
+  const durationSec = exact ?? f.duration ?? hash.durationSec;
+  // music-metadata derives FLAC/WavPack/APE bitrates from the bytes it was given (only the tag
+  // region here); the audio payload over the duration is the real average
+  const fromPayload = exact ?? (['flac', 'wavpack', 'ape'].includes(container) || !f.bitrate ? durationSec : undefined);
+  const bitrate = fromPayload && hash.payloadBytes ? (hash.payloadBytes * 8) / fromPayload : f.bitrate;
+  return {
+    format: container !== 'unknown' ? FORMAT_NAME[container] : path.extname(absPath).slice(1).toLowerCase() || 'unknown',
+    codec: cleanText(f.codec, 100),
+    isLossless: f.lossless ?? ['wav', 'aiff', 'flac'].includes(container),
+    bitrate: bitrate ? Math.round(bitrate) : null,
+    sampleRate: f.sampleRate ?? null,
+    channels: f.numberOfChannels ?? null,
+    bitDepth: f.bitsPerSample ?? null,
+    durationMs: durationSec ? Math.round(durationSec * 1000) : null,
+  };
+}
+
+/** A file with no title and artist gets them (and what else its path tells) from its name and folder; no title alone, the title. */
+function fillFromPath(tags: TrackTags, relPath: string) {
+  if (!tags.title && !tags.artist) {
     const g = guessFromPath(relPath);
-    title = g.title;
-    artist = g.artist;
-    tags.title = title;
-    tags.artist = artist;
+    tags.title = g.title;
+    tags.artist = g.artist;
     tags.album ??= g.album;
     tags.year ??= g.year;
     tags.trackNumber ??= g.trackNumber;
     tags.metadataSource = 'filename';
-  } else if (!title) {
+  } else if (!tags.title) {
     tags.title = guessFromPath(relPath).title;
   }
-  return { ok: true, tags, facts, picture: frontCover(c.picture, absPath, container) };
 }

@@ -72,9 +72,8 @@ const PROGRESSIONS = {
 };
 const midiHz = (m: number) => 440 * 2 ** ((m - 69) / 12);
 
-export function synthesizeStyle(spec: StyleSpec): { pcm: Int16Array; truth: StyleTruth } {
-  const sr = spec.sampleRate ?? 44100;
-  const rnd = prng(spec.seed * 7919 + 13);
+/** What a track of a style draws from its seed: tempo, key, tuning, intro, feel. */
+function drawParams(spec: StyleSpec, rnd: () => number) {
   const style = spec.style;
   const [lo, hi] = RANGES[style];
   const bpm = Math.round((lo + rnd() * (hi - lo)) * 2) / 2;
@@ -85,23 +84,133 @@ export function synthesizeStyle(spec: StyleSpec): { pcm: Int16Array; truth: Styl
   const drift = style === 'funk' || (style === 'hiphop' && rnd() < 0.5);
   const swing = style === 'hiphop' ? 0.6 + rnd() * 0.06 : style === 'funk' ? 0.56 : 0.5;
   const dense = style === 'funk' || style === 'hiphop' || rnd() < 0.3;
-  const n = Math.round(spec.seconds * sr);
-  const L = new Float32Array(n);
-  const R = new Float32Array(n);
-  const tune = 2 ** (tuningCents / 1200);
-  const add = (i: number, v: number, pan = 0) => {
-    if (i < 0 || i >= n) return;
-    L[i] = L[i]! + v * (1 - pan);
-    R[i] = R[i]! + v * (1 + pan);
-  };
+  return { style, bpm, mode, tonic, tuningCents, intro, drift, swing, dense, tune: 2 ** (tuningCents / 1200) };
+}
 
-  // beat times: constant tempo, or a live player's drift (±1.5 %, slowly) with human timing
+type Params = ReturnType<typeof drawParams>;
+
+/** Beat times: constant tempo, or a live player's drift (±1.5 %, slowly). */
+function beatTimes(p: Params, seconds: number): number[] {
   const beats: number[] = [];
-  for (let t = intro, k = 0; t < spec.seconds; k++) {
+  for (let t = p.intro; t < seconds;) {
     beats.push(Math.round(t * 10000) / 10000);
-    const local = drift ? bpm * (1 + 0.015 * Math.sin((2 * Math.PI * t) / 47)) : bpm;
+    const local = p.drift ? p.bpm * (1 + 0.015 * Math.sin((2 * Math.PI * t) / 47)) : p.bpm;
     t += 60 / local;
   }
+  return beats;
+}
+
+/** A stereo float mix with the instruments the styles use; every random draw comes from one sequence. */
+class Mix {
+  readonly L: Float32Array;
+  readonly R: Float32Array;
+
+  constructor(
+    readonly n: number,
+    readonly sr: number,
+    readonly rnd: () => number,
+  ) {
+    this.L = new Float32Array(n);
+    this.R = new Float32Array(n);
+  }
+
+  add(i: number, v: number, pan = 0) {
+    if (i < 0 || i >= this.n) return;
+    this.L[i] = this.L[i]! + v * (1 - pan);
+    this.R[i] = this.R[i]! + v * (1 + pan);
+  }
+
+  kick(t: number, gain: number) {
+    if (!Number.isFinite(t)) return;
+    const { sr } = this;
+    const s = Math.round(t * sr);
+    let ph = 0;
+    for (let i = 0; i < 0.3 * sr; i++) {
+      const u = i / sr;
+      ph += (2 * Math.PI * (48 + 110 * Math.exp(-u * 30))) / sr;
+      this.add(s + i, Math.sin(ph) * Math.exp(-u * 8) * gain);
+    }
+  }
+
+  snare(t: number, gain: number) {
+    if (!Number.isFinite(t)) return;
+    const { sr, rnd } = this;
+    const s = Math.round(t * sr);
+    for (let i = 0; i < 0.18 * sr; i++) {
+      const u = i / sr;
+      this.add(s + i, ((rnd() * 2 - 1) * 0.6 + Math.sin(2 * Math.PI * 190 * u) * 0.4) * Math.exp(-u * 20) * gain, 0.05);
+    }
+  }
+
+  hat(t: number, gain: number, len = 0.04) {
+    if (!Number.isFinite(t)) return;
+    const { sr, rnd } = this;
+    const s = Math.round(t * sr);
+    let prev = 0;
+    for (let i = 0; i < len * sr; i++) {
+      const x = rnd() * 2 - 1;
+      this.add(s + i, (x - prev) * Math.exp(-(i / sr) * (3 / len)) * gain, 0.3);
+      prev = x;
+    }
+  }
+
+  conga(t: number, gain: number) {
+    if (!Number.isFinite(t)) return;
+    const { sr } = this;
+    const s = Math.round(t * sr);
+    const f = 220 + this.rnd() * 120;
+    for (let i = 0; i < 0.2 * sr; i++) this.add(s + i, Math.sin((2 * Math.PI * f * i) / sr) * Math.exp(-(i / sr) * 25) * gain, -0.3);
+  }
+
+  tone(t0: number, t1: number, hz: number, gain: number, fade: number) {
+    const { sr } = this;
+    const a = Math.max(0, Math.round(t0 * sr));
+    const b = Math.min(this.n, Math.round(t1 * sr));
+    const f = Math.max(1, Math.round(fade * sr));
+    for (let i = a; i < b; i++) {
+      const env = Math.min(1, (i - a) / f, (b - i) / f);
+      const p = (2 * Math.PI * hz * i) / sr;
+      this.add(i, (Math.sin(p) + 0.3 * Math.sin(2 * p) + 0.12 * Math.sin(3 * p)) * gain * env);
+    }
+  }
+
+  /** Karplus–Strong string (plucked guitar / struck piano-like). */
+  pluck(t: number, hz: number, gain: number, decay: number) {
+    if (!Number.isFinite(t)) return;
+    const { sr, rnd } = this;
+    const s = Math.round(t * sr);
+    const period = Math.max(2, Math.round(sr / hz));
+    const buf = Float32Array.from({ length: period }, () => rnd() * 2 - 1);
+    const len = Math.round(decay * 2 * sr);
+    const damp = Math.exp(-1 / ((decay * sr) / period));
+    for (let i = 0; i < len; i++) {
+      const j = i % period;
+      const v = buf[j]!;
+      buf[j] = ((v + buf[(j + 1) % period]!) / 2) * damp;
+      this.add(s + i, v * gain);
+    }
+  }
+
+  /** Interleaved 16-bit stereo, normalised to a peak of 0.8. */
+  toPcm(): Int16Array {
+    const { L, R, n } = this;
+    let peak = 0;
+    for (let i = 0; i < n; i++) peak = Math.max(peak, Math.abs(L[i]!), Math.abs(R[i]!));
+    const g = peak > 0 ? 0.8 / peak : 1;
+    const pcm = new Int16Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      pcm[2 * i] = Math.round(L[i]! * g * 32767);
+      pcm[2 * i + 1] = Math.round(R[i]! * g * 32767);
+    }
+    return pcm;
+  }
+}
+
+/** The style's drum pattern, bar after bar, swung and (for live styles) played with human timing. */
+function addDrums(mix: Mix, p: Params, beats: number[]) {
+  const pattern = PATTERNS[p.style];
+  if (!pattern) return;
+  const { style, swing, drift } = p;
   const stepTime = (bar: number, step: number) => {
     const beat = bar * 4 + Math.floor(step / 4);
     if (beat + 1 >= beats.length) return Infinity;
@@ -110,30 +219,26 @@ export function synthesizeStyle(spec: StyleSpec): { pcm: Int16Array; truth: Styl
     const inBeat = step % 4;
     // swing delays the second and fourth sixteenths
     const frac = inBeat === 0 ? 0 : inBeat === 1 ? swing / 2 : inBeat === 2 ? 0.5 : 0.5 + swing / 2;
-    return b0 + frac * len + (drift ? (rnd() - 0.5) * 0.012 : 0);
+    return b0 + frac * len + (drift ? (mix.rnd() - 0.5) * 0.012 : 0);
   };
   const bars = Math.floor((beats.length - 1) / 4);
-  const pattern = PATTERNS[style];
-
-  // drums
-  if (pattern) {
-    for (let bar = 0; bar < bars; bar++) {
-      const drumsIn = style !== 'trance' || bar >= 0;
-      if (!drumsIn) continue;
-      for (const s of pattern.kick) kick(stepTime(bar, s), style === 'dnb' || style === 'breakbeat' ? 0.8 : 0.9);
-      for (const s of pattern.snare) snare(stepTime(bar, s), style === 'funk' ? 0.25 : 0.45);
-      for (const s of pattern.hat) hat(stepTime(bar, s), (s % 4 === 2 ? 0.16 : 0.09) * (style === 'funk' ? 0.7 : 1));
-      for (const s of pattern.open ?? []) hat(stepTime(bar, s), 0.08, 0.15);
-      for (const s of pattern.perc ?? []) conga(stepTime(bar, s), 0.25);
-    }
+  for (let bar = 0; bar < bars; bar++) {
+    for (const s of pattern.kick) mix.kick(stepTime(bar, s), style === 'dnb' || style === 'breakbeat' ? 0.8 : 0.9);
+    for (const s of pattern.snare) mix.snare(stepTime(bar, s), style === 'funk' ? 0.25 : 0.45);
+    for (const s of pattern.hat) mix.hat(stepTime(bar, s), (s % 4 === 2 ? 0.16 : 0.09) * (style === 'funk' ? 0.7 : 1));
+    for (const s of pattern.open ?? []) mix.hat(stepTime(bar, s), 0.08, 0.15);
+    for (const s of pattern.perc ?? []) mix.conga(stepTime(bar, s), 0.25);
   }
+}
 
-  // harmony: one chord a bar (two in fast styles), bass on the root, pads or plucked strums
-  const progression = PROGRESSIONS[mode][Math.floor(rnd() * 3)]!;
+/** Harmony: one chord a bar (two in fast styles), bass on the root, pads or plucked strums. */
+function addHarmony(mix: Mix, p: Params, beats: number[], seconds: number) {
+  const { style, mode, bpm, intro, tonic, dense, tune } = p;
+  const progression = PROGRESSIONS[mode][Math.floor(mix.rnd() * 3)]!;
   const chordBars = style === 'dnb' || style === 'dubstep' ? 2 : 1;
   const harmonyFrom = style === 'ambient' ? 0 : intro;
   const barLen = style === 'ambient' ? 4 : 240 / bpm;
-  const chords = Math.ceil((spec.seconds - harmonyFrom) / (barLen * chordBars));
+  const chords = Math.ceil((seconds - harmonyFrom) / (barLen * chordBars));
   for (let c = 0; c < chords; c++) {
     const t0 = harmonyFrom + c * barLen * chordBars;
     const t1 = t0 + barLen * chordBars;
@@ -151,99 +256,32 @@ export function synthesizeStyle(spec: StyleSpec): { pcm: Int16Array; truth: Styl
       for (let b = 0; b < 4 * chordBars; b += style === 'hiphop' ? 2 : 1) {
         const t = beats[Math.round((t0 - intro) / (60 / bpm)) + b] ?? t0 + (b * 60) / bpm;
         if (t >= t1) break;
-        notes.forEach((m, k) => pluck(t + k * 0.012, midiHz(m) * tune, 0.14, style === 'hiphop' ? 1.2 : 0.5));
+        notes.forEach((m, k) => mix.pluck(t + k * 0.012, midiHz(m) * tune, 0.14, style === 'hiphop' ? 1.2 : 0.5));
       }
     } else {
-      for (const m of notes) tone(t0, t1, midiHz(m) * tune, style === 'ambient' ? 0.07 : 0.05, style === 'ambient' ? 1.2 : 0.02);
+      for (const m of notes) mix.tone(t0, t1, midiHz(m) * tune, style === 'ambient' ? 0.07 : 0.05, style === 'ambient' ? 1.2 : 0.02);
     }
     if (style !== 'ambient') {
       // bass: offbeat in trance, long notes elsewhere
       const bassHz = midiHz(root - 12) * tune;
-      if (style === 'trance') for (let b = 0; b < 4; b++) tone(t0 + ((b + 0.5) * 60) / bpm, t0 + ((b + 0.9) * 60) / bpm, bassHz, 0.22, 0.005);
-      else tone(t0, t1, bassHz, 0.2, 0.01);
-    } else tone(t0, t1, midiHz(root - 12) * tune, 0.08, 1.5);
+      if (style === 'trance') for (let b = 0; b < 4; b++) mix.tone(t0 + ((b + 0.5) * 60) / bpm, t0 + ((b + 0.9) * 60) / bpm, bassHz, 0.22, 0.005);
+      else mix.tone(t0, t1, bassHz, 0.2, 0.01);
+    } else mix.tone(t0, t1, midiHz(root - 12) * tune, 0.08, 1.5);
   }
+}
 
-  function kick(t: number, gain: number) {
-    if (!Number.isFinite(t)) return;
-    const s = Math.round(t * sr);
-    let ph = 0;
-    for (let i = 0; i < 0.3 * sr; i++) {
-      const u = i / sr;
-      ph += (2 * Math.PI * (48 + 110 * Math.exp(-u * 30))) / sr;
-      add(s + i, Math.sin(ph) * Math.exp(-u * 8) * gain);
-    }
-  }
-  function snare(t: number, gain: number) {
-    if (!Number.isFinite(t)) return;
-    const s = Math.round(t * sr);
-    for (let i = 0; i < 0.18 * sr; i++) {
-      const u = i / sr;
-      add(s + i, ((rnd() * 2 - 1) * 0.6 + Math.sin(2 * Math.PI * 190 * u) * 0.4) * Math.exp(-u * 20) * gain, 0.05);
-    }
-  }
-  function hat(t: number, gain: number, len = 0.04) {
-    if (!Number.isFinite(t)) return;
-    const s = Math.round(t * sr);
-    let prev = 0;
-    for (let i = 0; i < len * sr; i++) {
-      const x = rnd() * 2 - 1;
-      add(s + i, (x - prev) * Math.exp(-(i / sr) * (3 / len)) * gain, 0.3);
-      prev = x;
-    }
-  }
-  function conga(t: number, gain: number) {
-    if (!Number.isFinite(t)) return;
-    const s = Math.round(t * sr);
-    const f = 220 + rnd() * 120;
-    for (let i = 0; i < 0.2 * sr; i++) add(s + i, Math.sin((2 * Math.PI * f * i) / sr) * Math.exp(-(i / sr) * 25) * gain, -0.3);
-  }
-  function tone(t0: number, t1: number, hz: number, gain: number, fade: number) {
-    const a = Math.max(0, Math.round(t0 * sr));
-    const b = Math.min(n, Math.round(t1 * sr));
-    const f = Math.max(1, Math.round(fade * sr));
-    for (let i = a; i < b; i++) {
-      const env = Math.min(1, (i - a) / f, (b - i) / f);
-      const p = (2 * Math.PI * hz * i) / sr;
-      add(i, (Math.sin(p) + 0.3 * Math.sin(2 * p) + 0.12 * Math.sin(3 * p)) * gain * env);
-    }
-  }
-  /** Karplus–Strong string (plucked guitar / struck piano-like). */
-  function pluck(t: number, hz: number, gain: number, decay: number) {
-    if (!Number.isFinite(t)) return;
-    const s = Math.round(t * sr);
-    const period = Math.max(2, Math.round(sr / hz));
-    const buf = Float32Array.from({ length: period }, () => rnd() * 2 - 1);
-    const len = Math.round(decay * 2 * sr);
-    const damp = Math.exp(-1 / ((decay * sr) / period));
-    for (let i = 0; i < len; i++) {
-      const j = i % period;
-      const v = buf[j]!;
-      buf[j] = ((v + buf[(j + 1) % period]!) / 2) * damp;
-      add(s + i, v * gain);
-    }
-  }
-
-  let peak = 0;
-  for (let i = 0; i < n; i++) peak = Math.max(peak, Math.abs(L[i]!), Math.abs(R[i]!));
-  const g = peak > 0 ? 0.8 / peak : 1;
-  const pcm = new Int16Array(n * 2);
-  for (let i = 0; i < n; i++) {
-    pcm[2 * i] = Math.round(L[i]! * g * 32767);
-    pcm[2 * i + 1] = Math.round(R[i]! * g * 32767);
-  }
+export function synthesizeStyle(spec: StyleSpec): { pcm: Int16Array; truth: StyleTruth } {
+  const sr = spec.sampleRate ?? 44100;
+  const rnd = prng(spec.seed * 7919 + 13);
+  const p = drawParams(spec, rnd);
+  const mix = new Mix(Math.round(spec.seconds * sr), sr, rnd);
+  const beats = beatTimes(p, spec.seconds);
+  addDrums(mix, p, beats);
+  addHarmony(mix, p, beats, spec.seconds);
+  const ambient = p.style === 'ambient';
+  const { style, bpm, tonic, mode, tuningCents, intro, drift, swing } = p;
   return {
-    pcm,
-    truth: {
-      style,
-      bpm: style === 'ambient' ? null : bpm,
-      beats: style === 'ambient' ? [] : beats,
-      tonic,
-      mode,
-      tuningCents,
-      intro: style === 'ambient' ? 0 : intro,
-      drift,
-      swing,
-    },
+    pcm: mix.toPcm(),
+    truth: { style, bpm: ambient ? null : bpm, beats: ambient ? [] : beats, tonic, mode, tuningCents, intro: ambient ? 0 : intro, drift, swing },
   };
 }

@@ -190,148 +190,153 @@ function parseMultipart(body: Buffer, contentType: string) {
   return { fields, file, order };
 }
 
-export async function startFakeAnalysisServer(opts: { port?: number; behaviour?: Partial<FakeBehaviour> } = {}) {
-  const behaviour: FakeBehaviour = {
-    healthy: true,
-    delayMs: 20,
-    submitStatus: 200,
-    duplicate: false,
-    outOfOrder: false,
-    hold: false,
-    stemDelivery: 'path',
-    foreignStemHost: false,
-    ...opts.behaviour,
-  };
-  const jobsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-analysis-jobs-'));
-  const submitted: Submitted[] = [];
-  const callbacks: CallbackSent[] = [];
-  const jobs = new Map<string, { cancelled: boolean; done: boolean; release?: () => void }>();
-  const stats = { inFlight: 0, maxInFlight: 0, multipartFieldOrder: [] as string[] };
-  let baseUrl = '';
+/** What the fake holds between requests: its behaviour, the jobs, and what it was sent and sent back. */
+interface FakeState {
+  behaviour: FakeBehaviour;
+  jobsDir: string;
+  baseUrl: string;
+  submitted: Submitted[];
+  callbacks: CallbackSent[];
+  jobs: Map<string, { cancelled: boolean; done: boolean; release?: () => void }>;
+  stats: { inFlight: number; maxInFlight: number; multipartFieldOrder: string[] };
+}
 
-  const post = async (url: string, body: unknown) => {
-    try {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      await res.body?.cancel();
-      return res.status;
-    } catch {
-      return 0;
-    }
-  };
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-  async function run(s: Submitted) {
-    const job = jobs.get(s.hash)!;
-    if (behaviour.hold) await new Promise<void>((r) => (job.release = r));
-    const stages = ['basic_features', 'characteristics', 'genre', 'stems', 'segments', 'transitions'].filter((st) => s.options[st]);
-    const envelope = (stage: string, status = 'completed', data: unknown = {}) => ({ job_id: s.hash, stage, status, timestamp: new Date().toISOString(), data });
-    const plan: object[] = stages.map((st) =>
-      st === behaviour.failStage
-        ? { job_id: s.hash, stage: st, status: 'failed', timestamp: new Date().toISOString(), error: { message: `${st} model crashed` } }
-        : envelope(st, 'completed', stageData(st, s.hash, behaviour, baseUrl, jobsDir)),
-    );
-    const done =
-      behaviour.failStage && stages.includes(behaviour.failStage)
-        ? envelope('job_failed', 'failed', { error: `${behaviour.failStage} failed` })
-        : envelope('job_completed', 'completed', { processing_time: 2.5 });
-    if (behaviour.outOfOrder) plan.unshift(done);
-    else plan.push(done);
-    let counted = true;
-    for (const cb of plan) {
-      await sleep(behaviour.delayMs);
-      if (job.cancelled) break;
-      const stage = (cb as { stage: string }).stage;
-      // the server's slot is free once it reports the job finished
-      if ((stage === 'job_completed' || stage === 'job_failed') && counted) {
-        counted = false;
-        stats.inFlight--;
-      }
-      for (let i = 0; i < (behaviour.duplicate ? 2 : 1); i++) callbacks.push({ hash: s.hash, stage, status: await post(s.callbackUrl, cb), url: s.callbackUrl });
-    }
-    job.done = true;
-    if (counted) stats.inFlight--;
+async function postJson(url: string, body: unknown) {
+  try {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await res.body?.cancel();
+    return res.status;
+  } catch {
+    return 0;
   }
+}
 
+/** A job's callbacks: one per asked stage (or a failure), then job_completed / job_failed, as the behaviour bends them. */
+async function runJob(st: FakeState, s: Submitted) {
+  const { behaviour, stats } = st;
+  const job = st.jobs.get(s.hash)!;
+  if (behaviour.hold) await new Promise<void>((r) => (job.release = r));
+  const stages = ['basic_features', 'characteristics', 'genre', 'stems', 'segments', 'transitions'].filter((x) => s.options[x]);
+  const envelope = (stage: string, status = 'completed', data: unknown = {}) => ({ job_id: s.hash, stage, status, timestamp: new Date().toISOString(), data });
+  const plan: object[] = stages.map((x) =>
+    x === behaviour.failStage
+      ? { job_id: s.hash, stage: x, status: 'failed', timestamp: new Date().toISOString(), error: { message: `${x} model crashed` } }
+      : envelope(x, 'completed', stageData(x, s.hash, behaviour, st.baseUrl, st.jobsDir)),
+  );
+  const done =
+    behaviour.failStage && stages.includes(behaviour.failStage)
+      ? envelope('job_failed', 'failed', { error: `${behaviour.failStage} failed` })
+      : envelope('job_completed', 'completed', { processing_time: 2.5 });
+  if (behaviour.outOfOrder) plan.unshift(done);
+  else plan.push(done);
+  let counted = true;
+  for (const cb of plan) {
+    await new Promise((r) => setTimeout(r, behaviour.delayMs));
+    if (job.cancelled) break;
+    const stage = (cb as { stage: string }).stage;
+    // the server's slot is free once it reports the job finished
+    if ((stage === 'job_completed' || stage === 'job_failed') && counted) {
+      counted = false;
+      stats.inFlight--;
+    }
+    for (let i = 0; i < (behaviour.duplicate ? 2 : 1); i++) st.callbacks.push({ hash: s.hash, stage, status: await postJson(s.callbackUrl, cb), url: s.callbackUrl });
+  }
+  job.done = true;
+  if (counted) stats.inFlight--;
+}
+
+/** A POST /jobs body (multipart upload or JSON with a path), or the status and detail the real server answers. */
+function readSubmission(st: FakeState, body: Buffer, contentType: string): Submitted | { status: number; detail: string } {
+  try {
+    if (contentType.startsWith('multipart/form-data')) {
+      const mp = parseMultipart(body, contentType);
+      st.stats.multipartFieldOrder = mp.order;
+      return {
+        hash: mp.fields.track_hash!,
+        mode: 'multipart',
+        fileName: mp.file?.name,
+        fileBytes: mp.file?.bytes,
+        options: JSON.parse(mp.fields.options!) as Record<string, boolean>,
+        callbackUrl: mp.fields.callback_url!,
+        stemDelivery: mp.fields.stem_delivery_mode!,
+        at: Date.now(),
+      };
+    }
+    const j = JSON.parse(body.toString()) as { file_path: string; track_hash: string; options: Record<string, boolean>; callback_url: string; stem_delivery_mode: string };
+    if (!fs.existsSync(j.file_path)) return { status: 400, detail: `File not found: ${j.file_path}` };
+    return { hash: j.track_hash, mode: 'json', filePath: j.file_path, options: j.options, callbackUrl: j.callback_url, stemDelivery: j.stem_delivery_mode, at: Date.now() };
+  } catch (e) {
+    return { status: 422, detail: String(e) };
+  }
+}
+
+function submitJob(st: FakeState, body: Buffer, contentType: string): [number, unknown] {
+  if (st.behaviour.submitStatus !== 200) return [st.behaviour.submitStatus, { detail: 'Internal Server Error' }];
+  const s = readSubmission(st, body, contentType);
+  if ('status' in s) return [s.status, { detail: s.detail }];
+  st.submitted.push(s);
+  st.jobs.set(s.hash, { cancelled: false, done: false });
+  st.stats.inFlight++;
+  st.stats.maxInFlight = Math.max(st.stats.maxInFlight, st.stats.inFlight);
+  void runJob(st, s);
+  const created = new Date().toISOString();
+  return [200, { job_id: s.hash, status: 'queued', track_hash: s.hash, created_at: created, callback_url: s.callbackUrl, stem_delivery_mode: s.stemDelivery }];
+}
+
+/** The routes of PROTOCOLS.md's analysis server: health, jobs (submit, status, cancel) and stem files. */
+function handleRequest(st: FakeState, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) {
+  const { behaviour, jobs } = st;
+  const url = new URL(req.url ?? '/', 'http://fake');
+  const send = (status: number, payload: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(payload));
+  };
+  if (req.method === 'GET' && url.pathname === '/health') {
+    return behaviour.healthy ? send(200, { status: 'ok', version: 'fake-1.0', jobs_queued: 0, jobs_processing: st.stats.inFlight }) : send(503, { status: 'loading' });
+  }
+  const m = /^\/jobs\/([0-9a-f]+)$/.exec(url.pathname);
+  if (m && req.method === 'DELETE') {
+    const j = jobs.get(m[1]!);
+    if (!j || j.done) return send(404, { detail: 'Job not found' });
+    j.cancelled = true;
+    j.release?.();
+    return send(200, { job_id: m[1], status: 'cancelled' });
+  }
+  if (m && req.method === 'GET') {
+    const j = jobs.get(m[1]!);
+    return j ? send(200, { job_id: m[1], status: j.done ? 'completed' : 'processing' }) : send(404, { detail: 'Job not found' });
+  }
+  if (req.method === 'GET' && /^\/files\/([0-9a-f]+)\/(\w+)\.wav$/.test(url.pathname)) {
+    if (behaviour.stemRedirectTo) {
+      res.writeHead(302, { location: behaviour.stemRedirectTo });
+      return res.end();
+    }
+    res.writeHead(200, { 'content-type': 'audio/wav' });
+    return res.end(tinyWav());
+  }
+  if (req.method === 'POST' && url.pathname === '/jobs') return send(...submitJob(st, body, req.headers['content-type'] ?? ''));
+  send(404, { detail: 'Not Found' });
+}
+
+export async function startFakeAnalysisServer(opts: { port?: number; behaviour?: Partial<FakeBehaviour> } = {}) {
+  const st: FakeState = {
+    behaviour: { healthy: true, delayMs: 20, submitStatus: 200, duplicate: false, outOfOrder: false, hold: false, stemDelivery: 'path', foreignStemHost: false, ...opts.behaviour },
+    jobsDir: fs.mkdtempSync(path.join(os.tmpdir(), 'fake-analysis-jobs-')),
+    baseUrl: '',
+    submitted: [],
+    callbacks: [],
+    jobs: new Map(),
+    stats: { inFlight: 0, maxInFlight: 0, multipartFieldOrder: [] },
+  };
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      if (req.method === 'GET' && url.pathname === '/health') {
-        return behaviour.healthy ? send(200, { status: 'ok', version: 'fake-1.0', jobs_queued: 0, jobs_processing: stats.inFlight }) : send(503, { status: 'loading' });
-      }
-      const m = /^\/jobs\/([0-9a-f]+)$/.exec(url.pathname);
-      if (m && req.method === 'DELETE') {
-        const j = jobs.get(m[1]!);
-        if (!j || j.done) return send(404, { detail: 'Job not found' });
-        j.cancelled = true;
-        j.release?.();
-        return send(200, { job_id: m[1], status: 'cancelled' });
-      }
-      if (m && req.method === 'GET') {
-        const j = jobs.get(m[1]!);
-        return j ? send(200, { job_id: m[1], status: j.done ? 'completed' : 'processing' }) : send(404, { detail: 'Job not found' });
-      }
-      const f = /^\/files\/([0-9a-f]+)\/(\w+)\.wav$/.exec(url.pathname);
-      if (f && req.method === 'GET') {
-        if (behaviour.stemRedirectTo) {
-          res.writeHead(302, { location: behaviour.stemRedirectTo });
-          return res.end();
-        }
-        res.writeHead(200, { 'content-type': 'audio/wav' });
-        return res.end(tinyWav());
-      }
-      if (req.method === 'POST' && url.pathname === '/jobs') {
-        if (behaviour.submitStatus !== 200) return send(behaviour.submitStatus, { detail: 'Internal Server Error' });
-        let s: Submitted;
-        const ct = req.headers['content-type'] ?? '';
-        try {
-          if (ct.startsWith('multipart/form-data')) {
-            const mp = parseMultipart(body, ct);
-            stats.multipartFieldOrder = mp.order;
-            s = {
-              hash: mp.fields.track_hash!,
-              mode: 'multipart',
-              fileName: mp.file?.name,
-              fileBytes: mp.file?.bytes,
-              options: JSON.parse(mp.fields.options!) as Record<string, boolean>,
-              callbackUrl: mp.fields.callback_url!,
-              stemDelivery: mp.fields.stem_delivery_mode!,
-              at: Date.now(),
-            };
-          } else {
-            const j = JSON.parse(body.toString()) as { file_path: string; track_hash: string; options: Record<string, boolean>; callback_url: string; stem_delivery_mode: string };
-            if (!fs.existsSync(j.file_path)) return send(400, { detail: `File not found: ${j.file_path}` });
-            s = { hash: j.track_hash, mode: 'json', filePath: j.file_path, options: j.options, callbackUrl: j.callback_url, stemDelivery: j.stem_delivery_mode, at: Date.now() };
-          }
-        } catch (e) {
-          return send(422, { detail: String(e) });
-        }
-        submitted.push(s);
-        jobs.set(s.hash, { cancelled: false, done: false });
-        stats.inFlight++;
-        stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
-        void run(s);
-        return send(200, {
-          job_id: s.hash,
-          status: 'queued',
-          track_hash: s.hash,
-          created_at: new Date().toISOString(),
-          callback_url: s.callbackUrl,
-          stem_delivery_mode: s.stemDelivery,
-        });
-      }
-      send(404, { detail: 'Not Found' });
-    });
+    req.on('end', () => handleRequest(st, req, res, Buffer.concat(chunks)));
   });
   await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  baseUrl = `http://127.0.0.1:${port}`;
+  st.baseUrl = `http://127.0.0.1:${port}`;
+  const { behaviour, submitted, callbacks, stats, jobsDir, baseUrl } = st;
   return {
     url: baseUrl,
     port,
@@ -342,10 +347,10 @@ export async function startFakeAnalysisServer(opts: { port?: number; behaviour?:
     jobsDir,
     /** Lets held jobs (behaviour.hold) send their callbacks. */
     release(hash?: string) {
-      for (const [h, j] of jobs) if (!hash || h === hash) j.release?.();
+      for (const [h, j] of st.jobs) if (!hash || h === hash) j.release?.();
     },
     /** Sends a callback of our own (e.g. with a forged secret). */
-    post,
+    post: postJson,
     stageData: (stage: string, hash: string) => stageData(stage, hash, behaviour, baseUrl, jobsDir),
     async close() {
       server.closeAllConnections();

@@ -24,6 +24,71 @@ export interface Received {
   json: Record<string, unknown> | null;
 }
 
+type Waiter = { pred: (r: Received) => boolean; resolve: (r: Received) => void; from: number };
+
+/** What the fake holds across connections: frames received, waiters on them, the identified app server. */
+interface EngineState {
+  opts: FakeEngineOptions;
+  received: Received[];
+  waiters: Set<Waiter>;
+  stats: { connections: number; identified: number; pings: number; idleDrops: number };
+  app: WebSocket | undefined;
+}
+
+function parseFrame(data: unknown): Received {
+  const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+  let json: Record<string, unknown> | null;
+  try {
+    const v: unknown = JSON.parse(text);
+    json = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    json = null;
+  }
+  return { at: Date.now(), text, json };
+}
+
+/** A client: welcomed, dropped when idle, identified with `appServerIdentify`; its other frames recorded. */
+function onConnection(st: EngineState, ws: WebSocket) {
+  const { opts, stats } = st;
+  stats.connections++;
+  let idle: NodeJS.Timeout | undefined;
+  const touch = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      stats.idleDrops++;
+      ws.terminate();
+    }, opts.idleTimeoutMs ?? 120_000);
+  };
+  touch();
+  ws.send(JSON.stringify({ type: 'welcome', version: opts.version ?? '0.9.4-fake' }));
+  ws.on('ping', () => {
+    stats.pings++;
+    touch();
+  });
+  ws.on('close', () => {
+    clearTimeout(idle);
+    if (st.app === ws) st.app = undefined;
+  });
+  ws.on('message', (data) => {
+    touch();
+    const r = parseFrame(data);
+    if (r.json?.type === 'appServerIdentify') {
+      if (opts.token && r.json.token !== opts.token) return ws.close(4001, 'bad token');
+      stats.identified++;
+      st.app = ws;
+      ws.send(JSON.stringify({ success: true, message: 'App server registered successfully' }));
+      return;
+    }
+    st.received.push(r);
+    for (const w of st.waiters) {
+      if (st.received.length - 1 >= w.from && w.pred(r)) {
+        st.waiters.delete(w);
+        w.resolve(r);
+      }
+    }
+  });
+}
+
 export async function startFakeEngine(opts: FakeEngineOptions = {}) {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: opts.port ?? 0, autoPong: opts.answerPings ?? true });
   await new Promise<void>((resolve, reject) => {
@@ -31,61 +96,13 @@ export async function startFakeEngine(opts: FakeEngineOptions = {}) {
     wss.once('error', reject);
   });
   const port = (wss.address() as AddressInfo).port;
-  const received: Received[] = [];
-  const waiters = new Set<{ pred: (r: Received) => boolean; resolve: (r: Received) => void; from: number }>();
-  const stats = { connections: 0, identified: 0, pings: 0, idleDrops: 0 };
-  let app: WebSocket | undefined;
+  const st: EngineState = { opts, received: [], waiters: new Set(), stats: { connections: 0, identified: 0, pings: 0, idleDrops: 0 }, app: undefined };
+  const { received, waiters, stats } = st;
   let seq = 0;
-
-  wss.on('connection', (ws) => {
-    stats.connections++;
-    let idle: NodeJS.Timeout | undefined;
-    const touch = () => {
-      clearTimeout(idle);
-      idle = setTimeout(() => {
-        stats.idleDrops++;
-        ws.terminate();
-      }, opts.idleTimeoutMs ?? 120_000);
-    };
-    touch();
-    ws.send(JSON.stringify({ type: 'welcome', version: opts.version ?? '0.9.4-fake' }));
-    ws.on('ping', () => {
-      stats.pings++;
-      touch();
-    });
-    ws.on('close', () => {
-      clearTimeout(idle);
-      if (app === ws) app = undefined;
-    });
-    ws.on('message', (data) => {
-      touch();
-      const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-      let json: Record<string, unknown> | null;
-      try {
-        const v: unknown = JSON.parse(text);
-        json = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-      } catch {
-        json = null;
-      }
-      if (json?.type === 'appServerIdentify') {
-        if (opts.token && json.token !== opts.token) return ws.close(4001, 'bad token');
-        stats.identified++;
-        app = ws;
-        ws.send(JSON.stringify({ success: true, message: 'App server registered successfully' }));
-        return;
-      }
-      const r: Received = { at: Date.now(), text, json };
-      received.push(r);
-      for (const w of waiters) {
-        if (received.length - 1 >= w.from && w.pred(r)) {
-          waiters.delete(w);
-          w.resolve(r);
-        }
-      }
-    });
-  });
+  wss.on('connection', (ws) => onConnection(st, ws));
 
   const appSocket = () => {
+    const app = st.app;
     if (!app || app.readyState !== app.OPEN) throw new Error('the app server is not connected to the fake engine');
     return app;
   };
@@ -96,7 +113,7 @@ export async function startFakeEngine(opts: FakeEngineOptions = {}) {
     received,
     stats,
     get connected() {
-      return Boolean(app && app.readyState === app.OPEN);
+      return Boolean(st.app && st.app.readyState === st.app.OPEN);
     },
     /** Sends a raw text frame or a JSON message to the app server. */
     send(message: object | string) {
@@ -128,7 +145,7 @@ export async function startFakeEngine(opts: FakeEngineOptions = {}) {
     },
     /** Drops the app server's connection without a close handshake. */
     drop() {
-      app?.terminate();
+      st.app?.terminate();
     },
     async close() {
       for (const c of wss.clients) c.terminate();

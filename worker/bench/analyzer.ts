@@ -190,11 +190,21 @@ async function aubio(file: string): Promise<Estimate> {
   return { bpm: ibis.length > 4 ? 60 / median(ibis) : null, beats, seconds: (performance.now() - t0) / 1000 };
 }
 
+type Peers = Map<string, { bpm: Estimate; aubio: Estimate }>;
+
 async function main() {
   const items = await generate();
   const anchors = ANCHORS && (await ensureAnchors());
+  const run = await runOurs(items);
+  const peers: Peers = new Map();
+  if (anchors) for (const it of items) peers.set(it.file, { bpm: await bpmTools(it.file), aubio: await aubio(it.file) });
+  printTable(`Accuracy (${items.length} files, ${(run.audio / 60).toFixed(0)} min of audio)`, accuracyRows(items, run.ours, anchors ? peers : null));
+  printTable('Speed and memory', await speedRows(items, run, anchors ? peers : null));
+}
+
+/** Our analyzer on every file, one thread: estimates, time, and peak RSS above the idle process. */
+async function runOurs(items: Item[]) {
   const analyzer = new BuiltinAnalyzer({ threads: 1, trackTimeoutMs: 120_000, bpmRange: () => ({ minBpm: 70, maxBpm: 180 }) });
-  // peak RSS of this process while the thread works, against before it started
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);
@@ -212,105 +222,76 @@ async function main() {
   }
   clearInterval(sampler);
   await analyzer.stop();
-  const peers = new Map<string, { bpm: Estimate; aubio: Estimate }>();
-  if (anchors) for (const it of items) peers.set(it.file, { bpm: await bpmTools(it.file), aubio: await aubio(it.file) });
+  return { ours, audio, busy, rssBefore, rssPeak };
+}
 
-  const sets = [...new Set(items.map((i) => i.set))];
-  const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
+const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
+
+/** Per set: BPM Acc1/Acc2 (ours, bpm-tools, aubio), key exact and MIREX, beat F-measure; and all sets with a beat but the long ones. */
+function accuracyRows(items: Item[], ours: Map<string, Estimate>, peers: Peers | null): Row[] {
   const rows: Row[] = [['set (tracks)', 'BPM Acc1 / Acc2: ours · bpm-tools · aubio', 'key exact / MIREX · beat F ours / aubio']];
-  const total = { n: 0, a1: 0, a2: 0, b1: 0, b2: 0, u1: 0, u2: 0, kx: 0, km: 0, f: 0, fa: 0, nb: 0 };
-  for (const set of sets) {
+  const keys = ['a1', 'a2', 'b1', 'b2', 'u1', 'u2', 'kx', 'km', 'f', 'fa'] as const;
+  const total = Object.fromEntries(keys.map((k) => [k, 0])) as Record<(typeof keys)[number], number>;
+  let n = 0;
+  const o = (i: Item) => ours.get(i.file)!;
+  const key = (i: Item) => mirex(o(i).key, i.tonic, i.mode === 'major' ? 1 : 0);
+  for (const set of [...new Set(items.map((i) => i.set))]) {
     const xs = items.filter((i) => i.set === set);
     if (xs[0]!.bpm === null) {
-      const none = xs.filter((i) => ours.get(i.file)!.bpm === null).length;
-      const peerFake = anchors ? xs.filter((i) => peers.get(i.file)!.bpm.bpm !== null).length : NaN;
-      rows.push([
-        `${set} (${xs.length}, beatless)`,
-        `"no tempo": ours ${none}/${xs.length} · bpm-tools gave a BPM for ${peerFake}/${xs.length}`,
-        `key ${pct(xs.filter((i) => mirex(ours.get(i.file)!.key, i.tonic, i.mode === 'major' ? 1 : 0) === 1).length / xs.length)}`,
-      ]);
+      const none = xs.filter((i) => o(i).bpm === null).length;
+      const peerFake = peers ? xs.filter((i) => peers.get(i.file)!.bpm.bpm !== null).length : NaN;
+      const text = `"no tempo": ours ${none}/${xs.length} · bpm-tools gave a BPM for ${peerFake}/${xs.length}`;
+      rows.push([`${set} (${xs.length}, beatless)`, text, `key ${pct(xs.filter((i) => key(i) === 1).length / xs.length)}`]);
       continue;
     }
     const m = (f: (i: Item) => number) => xs.reduce((s, i) => s + f(i), 0) / xs.length;
-    const o = (i: Item) => ours.get(i.file)!;
-    const p = (i: Item) => peers.get(i.file);
-    const a1 = m((i) => +acc1(o(i).bpm, i.bpm!));
-    const a2 = m((i) => +acc2(o(i).bpm, i.bpm!));
-    const b1 = anchors ? m((i) => +acc1(p(i)!.bpm.bpm, i.bpm!)) : NaN;
-    const b2 = anchors ? m((i) => +acc2(p(i)!.bpm.bpm, i.bpm!)) : NaN;
-    const u1 = anchors ? m((i) => +acc1(p(i)!.aubio.bpm, i.bpm!)) : NaN;
-    const u2 = anchors ? m((i) => +acc2(p(i)!.aubio.bpm, i.bpm!)) : NaN;
-    const kx = m((i) => +(mirex(o(i).key, i.tonic, i.mode === 'major' ? 1 : 0) === 1));
-    const km = m((i) => mirex(o(i).key, i.tonic, i.mode === 'major' ? 1 : 0));
-    const f = m((i) => fMeasure(o(i).beats ?? [], i.beats));
-    const fa = anchors ? m((i) => fMeasure(p(i)!.aubio.beats ?? [], i.beats)) : NaN;
-    rows.push([
-      `${set} (${xs.length})`,
-      `${pct(a1)} / ${pct(a2)} · ${pct(b1)} / ${pct(b2)} · ${pct(u1)} / ${pct(u2)}`,
-      `${pct(kx)} / ${km.toFixed(2)} · ${f.toFixed(2)} / ${fa.toFixed(2)}`,
-    ]);
+    const p = (i: Item) => peers!.get(i.file)!;
+    const v = {
+      a1: m((i) => +acc1(o(i).bpm, i.bpm!)),
+      a2: m((i) => +acc2(o(i).bpm, i.bpm!)),
+      b1: peers ? m((i) => +acc1(p(i).bpm.bpm, i.bpm!)) : NaN,
+      b2: peers ? m((i) => +acc2(p(i).bpm.bpm, i.bpm!)) : NaN,
+      u1: peers ? m((i) => +acc1(p(i).aubio.bpm, i.bpm!)) : NaN,
+      u2: peers ? m((i) => +acc2(p(i).aubio.bpm, i.bpm!)) : NaN,
+      kx: m((i) => +(key(i) === 1)),
+      km: m(key),
+      f: m((i) => fMeasure(o(i).beats ?? [], i.beats)),
+      fa: peers ? m((i) => fMeasure(p(i).aubio.beats ?? [], i.beats)) : NaN,
+    };
+    rows.push([`${set} (${xs.length})`, ...accuracyCells(v)]);
     if (set !== 'long (6 min)') {
-      total.n += xs.length;
-      Object.assign(total, {
-        a1: total.a1 + a1 * xs.length,
-        a2: total.a2 + a2 * xs.length,
-        b1: total.b1 + b1 * xs.length,
-        b2: total.b2 + b2 * xs.length,
-        u1: total.u1 + u1 * xs.length,
-        u2: total.u2 + u2 * xs.length,
-        kx: total.kx + kx * xs.length,
-        km: total.km + km * xs.length,
-        f: total.f + f * xs.length,
-        fa: total.fa + fa * xs.length,
-      });
+      n += xs.length;
+      for (const k of keys) total[k] += v[k] * xs.length;
     }
   }
-  const t = total;
-  rows.push([
-    `all with a beat (${t.n})`,
-    `${pct(t.a1 / t.n)} / ${pct(t.a2 / t.n)} · ${pct(t.b1 / t.n)} / ${pct(t.b2 / t.n)} · ${pct(t.u1 / t.n)} / ${pct(t.u2 / t.n)}`,
-    `${pct(t.kx / t.n)} / ${(t.km / t.n).toFixed(2)} · ${(t.f / t.n).toFixed(2)} / ${(t.fa / t.n).toFixed(2)}`,
-  ]);
-  printTable(`Accuracy (${items.length} files, ${(audio / 60).toFixed(0)} min of audio)`, rows);
+  const mean = Object.fromEntries(keys.map((k) => [k, total[k] / n])) as typeof total;
+  rows.push([`all with a beat (${n})`, ...accuracyCells(mean)]);
+  return rows;
+}
 
-  const speed = (xs: Estimate[], dur: number[]) => dur.reduce((a, b) => a + b, 0) / xs.reduce((a, e) => a + e.seconds, 0);
+function accuracyCells(v: Record<'a1' | 'a2' | 'b1' | 'b2' | 'u1' | 'u2' | 'kx' | 'km' | 'f' | 'fa', number>): [string, string] {
+  return [`${pct(v.a1)} / ${pct(v.a2)} · ${pct(v.b1)} / ${pct(v.b2)} · ${pct(v.u1)} / ${pct(v.u2)}`, `${pct(v.kx)} / ${v.km.toFixed(2)} · ${v.f.toFixed(2)} / ${v.fa.toFixed(2)}`];
+}
+
+/** Speed as × realtime (ours on all files and on 6-minute tracks; the peers), and memory. */
+async function speedRows(items: Item[], run: Awaited<ReturnType<typeof runOurs>>, peers: Peers | null): Promise<Row[]> {
+  const { ours, audio, busy, rssBefore, rssPeak } = run;
+  const speed = (xs: Item[], of: (i: Item) => Estimate) => xs.reduce((a, i) => a + i.seconds, 0) / xs.reduce((a, i) => a + of(i).seconds, 0);
   const longs = items.filter((i) => i.set === 'long (6 min)');
   const sp: Row[] = [['what', 'speed (× realtime, decode included)', 'notes']];
   sp.push(['ours, all files, 1 thread', `${(audio / busy).toFixed(0)}×`, `${items.length} files, ${(busy / items.length).toFixed(2)} s per file`]);
-  if (longs.length)
-    sp.push([
-      'ours, 6-minute tracks',
-      `${speed(
-        longs.map((i) => ours.get(i.file)!),
-        longs.map((i) => i.seconds),
-      ).toFixed(0)}×`,
-      `${median(longs.map((i) => ours.get(i.file)!.seconds)).toFixed(2)} s per track (target < 2.4 s)`,
-    ]);
-  if (anchors) {
-    sp.push([
-      'bpm-tools (ffmpeg → bpm)',
-      `${speed(
-        items.map((i) => peers.get(i.file)!.bpm),
-        items.map((i) => i.seconds),
-      ).toFixed(0)}×`,
-      'tempo only',
-    ]);
-    sp.push([
-      'aubiotrack',
-      `${speed(
-        items.map((i) => peers.get(i.file)!.aubio),
-        items.map((i) => i.seconds),
-      ).toFixed(0)}×`,
-      'beats only',
-    ]);
+  if (longs.length) {
+    const perTrack = median(longs.map((i) => ours.get(i.file)!.seconds));
+    sp.push(['ours, 6-minute tracks', `${speed(longs, (i) => ours.get(i.file)!).toFixed(0)}×`, `${perTrack.toFixed(2)} s per track (target < 2.4 s)`]);
   }
-  sp.push([
-    'peak RSS, analysis thread',
-    `${((rssPeak - rssBefore) / 1e6).toFixed(0)} MB above the idle process`,
-    `process peak ${(rssPeak / 1e6).toFixed(0)} MB (target < 150 MB per thread)`,
-  ]);
+  if (peers) {
+    sp.push(['bpm-tools (ffmpeg → bpm)', `${speed(items, (i) => peers.get(i.file)!.bpm).toFixed(0)}×`, 'tempo only']);
+    sp.push(['aubiotrack', `${speed(items, (i) => peers.get(i.file)!.aubio).toFixed(0)}×`, 'beats only']);
+  }
+  const above = `${((rssPeak - rssBefore) / 1e6).toFixed(0)} MB above the idle process`;
+  sp.push(['peak RSS, analysis thread', above, `process peak ${(rssPeak / 1e6).toFixed(0)} MB (target < 150 MB per thread)`]);
   if (HOURS > 0) sp.push(await veryLong());
-  printTable('Speed and memory', sp);
+  return sp;
 }
 
 /** One file of HOURS hours (a kick at 125 BPM, made by ffmpeg): time and memory above the idle process. */

@@ -111,125 +111,139 @@ function sessions(db: Db, trackIds: string[], now: number) {
   }
 }
 
+/** The table and the count of figures that miss their target, shared by the sections below. */
+interface Report {
+  rows: Row[];
+  failures: number;
+  /** p95 of the baseline scan, ms. */
+  scanP95: number;
+}
+
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mismo-bench-playlists-'));
   const db = openDatabase(path.join(tmp, 'library.db'));
-  const rows: Row[] = [['', 'p50 / p95 ms', 'ratio to baseline (p95) · target']];
-  let failures = 0;
+  const report: Report = { rows: [['', 'p50 / p95 ms', 'ratio to baseline (p95) · target']], failures: 0, scanP95: 0 };
   try {
     runMigrations(db.$client);
     const now = Date.now();
     console.log(`seeding ${N.toLocaleString('en-US')} tracks …`);
     db.insert(libraryDirectories).values({ id: 'bench-dir', path: '/music', name: 'Music', createdAt: now, updatedAt: now }).run();
     const tracks = seedTracks(db, N, { seed: 11, now, directoryId: 'bench-dir' });
-    const ids = tracks.map((t) => t.id);
-    sessions(db, ids, now);
-    db.$client.exec('ANALYZE');
-
-    const scan = time(() => db.get(sql`SELECT count(*) AS n FROM tracks t WHERE t.duration_ms + t.size_bytes > 0`), RUNS);
-    rows.push(['baseline: one plain scan of every track', p(scan), '']);
-    for (const s of SMART) {
-      const evalMs = time(() => smartTrackIds(db, s.def, now, 1), RUNS);
-      const previewMs = time(() => {
-        smartCount(db, s.def, now);
-        smartTrackIds(db, s.def, now, 1);
-        explainRule(s.def.rules, { playlist: () => undefined, directory: () => undefined });
-      }, RUNS);
-      const n = smartTrackIds(db, s.def, now, 1).length;
-      const ok = percentile(evalMs, 95) < 100;
-      if (!ok) failures++;
-      const ratio = (xs: number[]) => `${(percentile(xs, 95) / percentile(scan, 95)).toFixed(2)}×`;
-      rows.push([`smart: ${s.name} (${n.toLocaleString('en-US')} tracks)`, p(evalMs), `${ratio(evalMs)} · p95 < 100 ms ${ok ? 'ok' : 'MISSES'}`]);
-      rows.push(['  live preview (count + tracks + explain)', p(previewMs), ratio(previewMs)]);
-    }
-    // a refresh that finds nothing changed (the common case) and one that rewrites every entry
-    const smart = writeTx(db, (tx) => createPlaylist(tx, { name: 'Peak', type: 'smart', smart: SMART[0]!.def }, now));
-    const chosen = smartTrackIds(db, SMART[0]!.def, now, 1);
-    const unchanged = time(() => writeTx(db, (tx) => storeSmartEntries(tx, smart.id, chosen, now)), RUNS);
-    const reversed = [...chosen].reverse();
-    let round = 0;
-    const changed = time(() => writeTx(db, (tx) => storeSmartEntries(tx, smart.id, round++ % 2 ? chosen : reversed, now)), RUNS);
-    rows.push([`smart refresh, store ${chosen.length.toLocaleString('en-US')} unchanged`, p(unchanged), '']);
-    rows.push([`smart refresh, replace ${chosen.length.toLocaleString('en-US')} entries`, p(changed), '']);
-
-    const list = writeTx(db, (tx) => {
-      const pl = createPlaylist(tx, { name: 'Big', type: 'static' }, now);
-      addTracks(tx, pl.id, ids.slice(0, PLAYLIST), now);
-      return pl;
-    });
-    const entries = () => db.all<{ id: number }>(sql`SELECT id FROM playlist_tracks WHERE playlist_id = ${list.id} ORDER BY position`).map((r) => r.id);
-    const rewriteAll = time(() => writeTx(db, (tx) => tx.run(sql`UPDATE playlist_tracks SET position = (position + 1) % ${PLAYLIST} WHERE playlist_id = ${list.id}`)), RUNS);
-    rows.push([`baseline: one UPDATE of all ${PLAYLIST.toLocaleString('en-US')} positions`, p(rewriteAll), '']);
-    writeTx(db, (tx) =>
-      tx.run(
-        sql`UPDATE playlist_tracks SET position = r.n - 1 FROM (SELECT id, row_number() OVER (ORDER BY position, id) AS n FROM playlist_tracks WHERE playlist_id = ${list.id}) r WHERE playlist_tracks.id = r.id`,
-      ),
+    sessions(
+      db,
+      tracks.map((t) => t.id),
+      now,
     );
-    const moves: [string, () => void][] = [
-      ['last entry to the top (every position shifts)', () => moveEntries(db, list.id, [entries().at(-1)!], 0, now)],
-      ['a block of 100 to the middle', () => moveEntries(db, list.id, entries().slice(4_000, 4_100), 2_500, now)],
-      ['one entry down one place', () => moveEntries(db, list.id, [entries()[1_000]!], 1_001, now)],
-    ];
-    for (const [name, move] of moves) {
-      const ms = time(() => writeTx(db, () => move()), RUNS);
-      const ok = percentile(ms, 95) < 50;
-      if (!ok) failures++;
-      rows.push([
-        `reorder ${PLAYLIST.toLocaleString('en-US')}: ${name}`,
-        p(ms),
-        `${(percentile(ms, 95) / percentile(rewriteAll, 95)).toFixed(2)}× · p95 < 50 ms ${ok ? 'ok' : 'MISSES'}`,
-      ]);
-    }
-    // a 20,000-line M3U: a third exact paths, a third from another computer, a third by tags only
-    const lines = ['#EXTM3U'];
-    for (let i = 0; i < MAX_IMPORT_ENTRIES; i++) {
-      const t = tracks[(i * 4_999) % tracks.length]!;
-      lines.push(`#EXTINF:${Math.round((t.durationMs ?? 0) / 1000)},${t.artist} - ${t.title}`);
-      lines.push(i % 3 === 0 ? `/music/${t.relPath}` : i % 3 === 1 ? `D:\\Old Laptop\\Music\\${t.relPath.replaceAll('/', '\\')}` : `gone/${i}.mp3`);
-    }
-    const content = lines.join('\n');
-    let imported = 0;
-    // the longest the process is held between two pauses, next to the whole import's time
-    const importMs: number[] = [];
-    const heldMs: number[] = [];
-    for (let run = 0; run < 3; run++) {
-      const t0 = performance.now();
-      let last = t0;
-      const pause = () =>
-        new Promise<void>((r) =>
-          setImmediate(() => {
-            r();
-          }),
-        ).then(() => {
-          heldMs.push(performance.now() - last);
-          last = performance.now();
-        });
-      const r = await importPlaylist(db, { fileName: 'big.m3u8', content }, now, pause);
-      heldMs.push(performance.now() - last);
-      importMs.push(performance.now() - t0);
-      imported = r.total - r.unmatched.length;
-    }
-    const heldOk = percentile(heldMs, 100) < 500;
-    if (!heldOk) failures++;
-    rows.push([
-      `import a ${MAX_IMPORT_ENTRIES.toLocaleString('en-US')}-line M3U (${imported.toLocaleString('en-US')} matched), whole`,
-      p(importMs),
-      `${(percentile(importMs, 95) / percentile(scan, 95)).toFixed(2)}×`,
-    ]);
-    rows.push([
-      '  longest stretch without a pause (the process is held)',
-      p(heldMs),
-      `${(percentile(heldMs, 100) / percentile(scan, 95)).toFixed(2)}× (max) · max < 500 ms ${heldOk ? 'ok' : 'MISSES'}`,
-    ]);
-    const dense = db.get<{ ok: number }>(sql`SELECT count(*) = max(position) + 1 AND min(position) = 0 AS ok FROM playlist_tracks WHERE playlist_id = ${list.id}`).ok;
-    if (!dense) throw new Error('positions are no longer dense after the reorders');
+    db.$client.exec('ANALYZE');
+    const scan = time(() => db.get(sql`SELECT count(*) AS n FROM tracks t WHERE t.duration_ms + t.size_bytes > 0`), RUNS);
+    report.scanP95 = percentile(scan, 95);
+    report.rows.push(['baseline: one plain scan of every track', p(scan), '']);
+    benchSmart(db, report, now);
+    benchReorders(
+      db,
+      report,
+      tracks.map((t) => t.id),
+      now,
+    );
+    await benchImport(db, report, tracks, now);
   } finally {
     closeDatabase(db);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  printTable(`playlists over ${N.toLocaleString('en-US')} tracks, ${RUNS} runs each (reorder times include reading the entry ids)`, rows);
-  console.log(failures ? `\n${failures} figure(s) miss a target` : '\nevery figure meets its target');
-  process.exitCode = failures ? 1 : 0;
+  printTable(`playlists over ${N.toLocaleString('en-US')} tracks, ${RUNS} runs each (reorder times include reading the entry ids)`, report.rows);
+  console.log(report.failures ? `\n${report.failures} figure(s) miss a target` : '\nevery figure meets its target');
+  process.exitCode = report.failures ? 1 : 0;
+}
+
+/** Smart playlists: evaluation and live preview per rule set; a refresh that changes nothing and one that rewrites every entry. */
+function benchSmart(db: Db, report: Report, now: number) {
+  const { rows } = report;
+  const ratio = (xs: number[]) => `${(percentile(xs, 95) / report.scanP95).toFixed(2)}×`;
+  for (const s of SMART) {
+    const evalMs = time(() => smartTrackIds(db, s.def, now, 1), RUNS);
+    const previewMs = time(() => {
+      smartCount(db, s.def, now);
+      smartTrackIds(db, s.def, now, 1);
+      explainRule(s.def.rules, { playlist: () => undefined, directory: () => undefined });
+    }, RUNS);
+    const n = smartTrackIds(db, s.def, now, 1).length;
+    const ok = percentile(evalMs, 95) < 100;
+    if (!ok) report.failures++;
+    rows.push([`smart: ${s.name} (${n.toLocaleString('en-US')} tracks)`, p(evalMs), `${ratio(evalMs)} · p95 < 100 ms ${ok ? 'ok' : 'MISSES'}`]);
+    rows.push(['  live preview (count + tracks + explain)', p(previewMs), ratio(previewMs)]);
+  }
+  const smart = writeTx(db, (tx) => createPlaylist(tx, { name: 'Peak', type: 'smart', smart: SMART[0]!.def }, now));
+  const chosen = smartTrackIds(db, SMART[0]!.def, now, 1);
+  const unchanged = time(() => writeTx(db, (tx) => storeSmartEntries(tx, smart.id, chosen, now)), RUNS);
+  const reversed = [...chosen].reverse();
+  let round = 0;
+  const changed = time(() => writeTx(db, (tx) => storeSmartEntries(tx, smart.id, round++ % 2 ? chosen : reversed, now)), RUNS);
+  rows.push([`smart refresh, store ${chosen.length.toLocaleString('en-US')} unchanged`, p(unchanged), '']);
+  rows.push([`smart refresh, replace ${chosen.length.toLocaleString('en-US')} entries`, p(changed), '']);
+}
+
+/** Reordering a big static playlist, against one UPDATE of all its positions; positions must stay dense. */
+function benchReorders(db: Db, report: Report, ids: string[], now: number) {
+  const list = writeTx(db, (tx) => {
+    const pl = createPlaylist(tx, { name: 'Big', type: 'static' }, now);
+    addTracks(tx, pl.id, ids.slice(0, PLAYLIST), now);
+    return pl;
+  });
+  const entries = () => db.all<{ id: number }>(sql`SELECT id FROM playlist_tracks WHERE playlist_id = ${list.id} ORDER BY position`).map((r) => r.id);
+  const rewriteAll = time(() => writeTx(db, (tx) => tx.run(sql`UPDATE playlist_tracks SET position = (position + 1) % ${PLAYLIST} WHERE playlist_id = ${list.id}`)), RUNS);
+  report.rows.push([`baseline: one UPDATE of all ${PLAYLIST.toLocaleString('en-US')} positions`, p(rewriteAll), '']);
+  writeTx(db, (tx) =>
+    tx.run(
+      sql`UPDATE playlist_tracks SET position = r.n - 1 FROM (SELECT id, row_number() OVER (ORDER BY position, id) AS n FROM playlist_tracks WHERE playlist_id = ${list.id}) r WHERE playlist_tracks.id = r.id`,
+    ),
+  );
+  const moves: [string, () => void][] = [
+    ['last entry to the top (every position shifts)', () => moveEntries(db, list.id, [entries().at(-1)!], 0, now)],
+    ['a block of 100 to the middle', () => moveEntries(db, list.id, entries().slice(4_000, 4_100), 2_500, now)],
+    ['one entry down one place', () => moveEntries(db, list.id, [entries()[1_000]!], 1_001, now)],
+  ];
+  for (const [name, move] of moves) {
+    const ms = time(() => writeTx(db, () => move()), RUNS);
+    const ok = percentile(ms, 95) < 50;
+    if (!ok) report.failures++;
+    const ratio = (percentile(ms, 95) / percentile(rewriteAll, 95)).toFixed(2);
+    report.rows.push([`reorder ${PLAYLIST.toLocaleString('en-US')}: ${name}`, p(ms), `${ratio}× · p95 < 50 ms ${ok ? 'ok' : 'MISSES'}`]);
+  }
+  const dense = db.get<{ ok: number }>(sql`SELECT count(*) = max(position) + 1 AND min(position) = 0 AS ok FROM playlist_tracks WHERE playlist_id = ${list.id}`).ok;
+  if (!dense) throw new Error('positions are no longer dense after the reorders');
+}
+
+/** A 20,000-line M3U (a third exact paths, a third from another computer, a third by tags only): the whole import and the longest hold between pauses. */
+async function benchImport(db: Db, report: Report, tracks: ReturnType<typeof seedTracks>, now: number) {
+  const lines = ['#EXTM3U'];
+  for (let i = 0; i < MAX_IMPORT_ENTRIES; i++) {
+    const t = tracks[(i * 4_999) % tracks.length]!;
+    lines.push(`#EXTINF:${Math.round((t.durationMs ?? 0) / 1000)},${t.artist} - ${t.title}`);
+    lines.push(i % 3 === 0 ? `/music/${t.relPath}` : i % 3 === 1 ? `D:\\Old Laptop\\Music\\${t.relPath.replaceAll('/', '\\')}` : `gone/${i}.mp3`);
+  }
+  const content = lines.join('\n');
+  let imported = 0;
+  const importMs: number[] = [];
+  const heldMs: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const t0 = performance.now();
+    let last = t0;
+    const pause = () =>
+      new Promise<void>((r) => setImmediate(r)).then(() => {
+        heldMs.push(performance.now() - last);
+        last = performance.now();
+      });
+    const r = await importPlaylist(db, { fileName: 'big.m3u8', content }, now, pause);
+    heldMs.push(performance.now() - last);
+    importMs.push(performance.now() - t0);
+    imported = r.total - r.unmatched.length;
+  }
+  const heldOk = percentile(heldMs, 100) < 500;
+  if (!heldOk) report.failures++;
+  const whole = `import a ${MAX_IMPORT_ENTRIES.toLocaleString('en-US')}-line M3U (${imported.toLocaleString('en-US')} matched), whole`;
+  report.rows.push([whole, p(importMs), `${(percentile(importMs, 95) / report.scanP95).toFixed(2)}×`]);
+  const held = `${(percentile(heldMs, 100) / report.scanP95).toFixed(2)}× (max) · max < 500 ms ${heldOk ? 'ok' : 'MISSES'}`;
+  report.rows.push(['  longest stretch without a pause (the process is held)', p(heldMs), held]);
 }
 
 await main();

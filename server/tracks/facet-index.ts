@@ -362,22 +362,8 @@ function countFacets(c: Columns, mask: Uint8Array | null, f: ReturnType<typeof c
   } = f;
   const [b1lo, b1hi, b2lo, b2hi, b3lo, b3hi] = f.bpmRanges;
   const { genre, artist, year, keySort, format, bpm: bpms, rating, energy, flags, dupGroup, dateAdded, directory } = c;
-  const n = {
-    genres: new Float64Array(c.genres.names.length),
-    artists: new Float64Array(c.artists.names.length),
-    formats: new Float64Array(c.formats.names.length),
-    keys: new Float64Array(26),
-    years: new Float64Array(10_000),
-    bpmBuckets: new Float64Array(1_000),
-    ratings: new Float64Array(256),
-    total: 0,
-    missing: 0,
-    broken: 0,
-    lossless: 0,
-    analyzed: 0,
-    needsLook: 0,
-    duplicates: 0,
-  };
+  const n = emptyCounts(c);
+
   for (let i = 0; i < c.n; i++) {
     if (mask !== null && mask[i] === 0) continue;
     if (dirId !== 0 && directory[i] !== dirId) continue;
@@ -425,6 +411,25 @@ function countFacets(c: Columns, mask: Uint8Array | null, f: ReturnType<typeof c
     if ((fail & ~32) === 0 && b === b && b >= 0 && b < 2_000) n.bpmBuckets[b >> 1]!++;
   }
   return n;
+}
+
+function emptyCounts(c: Columns) {
+  return {
+    genres: new Float64Array(c.genres.names.length),
+    artists: new Float64Array(c.artists.names.length),
+    formats: new Float64Array(c.formats.names.length),
+    keys: new Float64Array(26),
+    years: new Float64Array(10_000),
+    bpmBuckets: new Float64Array(1_000),
+    ratings: new Float64Array(256),
+    total: 0,
+    missing: 0,
+    broken: 0,
+    lossless: 0,
+    analyzed: 0,
+    needsLook: 0,
+    duplicates: 0,
+  };
 }
 
 /** Counted names, like ORDER BY count DESC, value COLLATE NOCASE. */

@@ -66,8 +66,8 @@ interface PayloadContext {
   head: Buffer;
   problems: string[];
   signal?: AbortSignal;
-  feed(b: Buffer): void;
-  hashRange(start: number, end: number, onChunk?: (chunkEnd: number) => void): void;
+  feed: (b: Buffer) => void;
+  hashRange: (start: number, end: number, onChunk?: (chunkEnd: number) => void) => void;
 }
 
 interface PayloadResult {

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { PlaylistEntrySchema, PlaylistListItemSchema, PlaylistRowSchema } from '../../playlists/output';
 import { ExportOptions, exportPlaylist, importPlaylist } from '../../playlists/exchange';
 import { listPlaylists, listSessions, playlistEntries, playlistView, smartPreview } from '../../playlists/queries';
 import {
@@ -25,11 +27,17 @@ import { procedure, router } from '../init';
 
 export const playlistsRouter = router({
   /** Every playlist and folder (the sidebar), with its size; `q` searches names. */
-  list: procedure.input(ListInput).query(({ ctx, input }) => listPlaylists(ctx.app.db, input?.q)),
+  list: procedure
+    .input(ListInput)
+    .output(z.array(PlaylistListItemSchema))
+    .query(({ ctx, input }) => listPlaylists(ctx.app.db, input?.q)),
   /** One playlist with its statistics; smart ones with their rules read back as a sentence. */
   byId: procedure.input(IdInput).query(({ ctx, input }) => playlistView(ctx.app.db, input.id)),
   /** Its tracks in order, with notes, cue in/out, play times and placeholders. */
-  entries: procedure.input(IdInput).query(({ ctx, input }) => playlistEntries(ctx.app.db, input.id)),
+  entries: procedure
+    .input(IdInput)
+    .output(z.array(PlaylistEntrySchema))
+    .query(({ ctx, input }) => playlistEntries(ctx.app.db, input.id)),
   create: procedure.input(CreatePlaylistInput).mutation(({ ctx, input }) => use.create(ctx.app, input)),
   update: procedure.input(UpdatePlaylistInput).mutation(({ ctx, input }) => use.update(ctx.app, input)),
   remove: procedure.input(IdInput).mutation(({ ctx, input }) => use.remove(ctx.app, input.id)),
@@ -59,5 +67,8 @@ export const playlistsRouter = router({
   import: procedure.input(ImportInput).mutation(({ ctx, input }) => importPlaylist(ctx.app.db, input, ctx.app.clock.now())),
   /** Splits a DJ session before an entry into two sessions. */
   splitSession: procedure.input(SplitSessionInput).mutation(({ ctx, input }) => use.split(ctx.app, input)),
-  sessions: procedure.input(NoInput).query(({ ctx }) => listSessions(ctx.app.db)),
+  sessions: procedure
+    .input(NoInput)
+    .output(z.array(PlaylistRowSchema))
+    .query(({ ctx }) => listSessions(ctx.app.db)),
 });

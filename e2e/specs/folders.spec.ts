@@ -60,7 +60,9 @@ test('settings are validated and persist', async ({ page, stack }) => {
   const input = page.getByLabel('Concurrent scans');
   await input.fill('12');
   await input.press('Enter');
+  // the server's refusal, told once by the one mutation error handler (app/_trpc/mutation-errors.tsx)
   await expect(page.getByRole('alert').filter({ hasText: 'Concurrent scans' })).toContainText('at most 8');
+  await expect(page.getByRole('alert').filter({ hasText: 'Concurrent scans' })).toHaveCount(1);
   await input.fill('3');
   await input.press('Enter');
   const client = createMismoClient({ url: stack.url });

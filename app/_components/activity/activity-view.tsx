@@ -9,7 +9,6 @@ import { Badge, type Tone } from '../ui/badge';
 import { Button } from '../ui/button';
 import { Card, EmptyState, PageHeader } from '../ui/card';
 import { Progress } from '../ui/progress';
-import { useToast } from '../ui/toast';
 import { cn } from '../ui/cn';
 import { formatAgo, formatDuration } from '../format';
 
@@ -62,8 +61,7 @@ export function ActivityView() {
 function JobRow({ job }: { job: JobView }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const toast = useToast();
-  const opts = { onSuccess: () => void qc.invalidateQueries(trpc.jobs.pathFilter()), onError: (e: { message: string }) => toast.push({ tone: 'error', text: e.message }) };
+  const opts = { onSuccess: () => void qc.invalidateQueries(trpc.jobs.pathFilter()) };
   const cancel = useMutation(trpc.jobs.cancel.mutationOptions(opts));
   const retry = useMutation(trpc.jobs.retry.mutationOptions(opts));
   const p = job.progress;

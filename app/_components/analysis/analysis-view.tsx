@@ -29,11 +29,9 @@ const formatLeft = (s: number) => (s < 90 ? `${s} s` : s < 5400 ? `${Math.round(
 function WhoAnalyses({ servers }: { servers: Out['servers'] | undefined }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const toast = useToast();
   const set = useMutation(
     trpc.settings.update.mutationOptions({
       onSuccess: () => void qc.invalidateQueries(trpc.analysis.pathFilter()),
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
     }),
   );
   const s = servers;
@@ -130,16 +128,14 @@ export function AnalysisView() {
   const servers = useQuery({ ...trpc.analysis.servers.queryOptions(), refetchInterval: 3_000 });
   const progress = useQuery({ ...trpc.analysis.progress.queryOptions(), refetchInterval: 3_000 });
   const list = useQuery(trpc.analysis.queue.queryOptions({ status: tab, limit: 200 }));
-  const done = { onError: (e: { message: string }) => toast.push({ tone: 'error', text: e.message }) };
   const request = useMutation(
     trpc.analysis.request.mutationOptions({
-      ...done,
       onSuccess: (r) => toast.push({ tone: 'ok', text: `${formatCount(r.queued)} queued, ${formatCount(r.alreadyDone)} already analysed.` }),
     }),
   );
-  const retry = useMutation(trpc.analysis.retry.mutationOptions({ ...done, onSuccess: (r) => toast.push({ tone: 'ok', text: `${r.retried} back in the queue.` }) }));
-  const cancel = useMutation(trpc.analysis.cancel.mutationOptions({ ...done, onSuccess: () => toast.push({ tone: 'ok', text: 'Cancelled.' }) }));
-  const control = useMutation(trpc.analysis.control.mutationOptions({ ...done, onSuccess: () => toast.push({ tone: 'ok', text: 'Sent to the worker.' }) }));
+  const retry = useMutation(trpc.analysis.retry.mutationOptions({ onSuccess: (r) => toast.push({ tone: 'ok', text: `${r.retried} back in the queue.` }) }));
+  const cancel = useMutation(trpc.analysis.cancel.mutationOptions({ onSuccess: () => toast.push({ tone: 'ok', text: 'Cancelled.' }) }));
+  const control = useMutation(trpc.analysis.control.mutationOptions({ onSuccess: () => toast.push({ tone: 'ok', text: 'Sent to the worker.' }) }));
   const c: Record<string, number> = counts.data ?? {};
   const rows = list.data ?? [];
   const s = servers.data;

@@ -32,7 +32,6 @@ function useUndo() {
   return useMutation(
     trpc.duplicates.undo.mutationOptions({
       onSuccess: () => toast.push({ tone: 'ok', text: 'Undone: every copy is back with its tags, cues and playlist entries.' }),
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
       onSettled: () => qc.invalidateQueries(trpc.duplicates.pathFilter()),
     }),
   );
@@ -148,7 +147,6 @@ function GroupCard({ group }: { group: Group }) {
           text: action === 'delete' ? 'Resolved; the other copies are being deleted.' : 'Resolved: one copy left in the library.',
           action: action === 'delete' ? undefined : { label: 'Undo', run: () => undo.mutate({ resolutionId: r.resolutionId }) },
         }),
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
       onSettled: () => qc.invalidateQueries(trpc.duplicates.pathFilter()),
     }),
   );
@@ -301,7 +299,6 @@ function ResolveAllDialog({ open, onClose }: { open: boolean; onClose: () => voi
         toast.push({ tone: 'ok', text: 'Resolving every group — follow it in Activity. Each one can be undone from “Resolved”.' });
         onClose();
       },
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
     }),
   );
   const p = preview.data;

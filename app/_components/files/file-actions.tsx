@@ -98,7 +98,6 @@ function useQueuedHandlers(onClose: () => void) {
       void qc.invalidateQueries(trpc.files.pathFilter());
       onClose();
     },
-    onError: (e: { message: string }) => toast.push({ tone: 'error', text: e.message }),
   };
 }
 

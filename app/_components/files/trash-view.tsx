@@ -30,7 +30,6 @@ export function TrashView() {
         toast.push({ tone: 'ok', text: `${r.summary}: the tracks come back with their cues, ratings and playlist entries.` });
         setSelected(new Set());
       },
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
       onSettled: refresh,
     }),
   );
@@ -41,7 +40,6 @@ export function TrashView() {
         setSelected(new Set());
         setEmptying(null);
       },
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
       onSettled: refresh,
     }),
   );

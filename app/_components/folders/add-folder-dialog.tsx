@@ -19,6 +19,7 @@ export function AddFolderDialog({ open, onClose }: { open: boolean; onClose: () 
   const [followSymlinks, setFollowSymlinks] = useState(false);
   const create = useMutation(
     trpc.directories.create.mutationOptions({
+      meta: { errorToast: false }, // the dialog shows it
       onSuccess: (d) => {
         toast.push({ tone: 'ok', text: `Added “${d.name}”` });
         void qc.invalidateQueries(trpc.directories.pathFilter());

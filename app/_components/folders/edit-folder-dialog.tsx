@@ -34,6 +34,7 @@ export function EditFolderDialog({ folder, onClose }: { folder: DirectoryView | 
   }, [folder]);
   const update = useMutation(
     trpc.directories.update.mutationOptions({
+      meta: { errorToast: false }, // the dialog shows it
       onSuccess: () => {
         void qc.invalidateQueries(trpc.directories.pathFilter());
         onClose();

@@ -143,7 +143,6 @@ function AddFile({ base }: { base: string }) {
         setName('');
         setOpen(false);
       },
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
     }),
   );
   if (!open)

@@ -9,7 +9,6 @@ import { useTRPC } from '../../_trpc/client';
 import { Badge, type Tone } from '../ui/badge';
 import { Button, buttonClass } from '../ui/button';
 import { Card, EmptyState, PageHeader } from '../ui/card';
-import { useToast } from '../ui/toast';
 import { formatAgo, formatBytes, formatCount } from '../format';
 import { AddFolderDialog } from './add-folder-dialog';
 import { EditFolderDialog } from './edit-folder-dialog';
@@ -61,8 +60,7 @@ export function FoldersView() {
 
 function FolderCard({ folder, onEdit, onRemove }: { folder: DirectoryView; onEdit: () => void; onRemove: () => void }) {
   const trpc = useTRPC();
-  const toast = useToast();
-  const check = useMutation(trpc.directories.checkAvailability.mutationOptions({ onError: (e) => toast.push({ tone: 'error', text: e.message }) }));
+  const check = useMutation(trpc.directories.checkAvailability.mutationOptions());
   const status = !folder.isActive ? (
     <Badge>Inactive</Badge>
   ) : folder.isAvailable ? (

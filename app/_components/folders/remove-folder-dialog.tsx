@@ -18,6 +18,7 @@ export function RemoveFolderDialog({ folder, onClose }: { folder: DirectoryView 
   const [choice, setChoice] = useState<'keep' | 'remove' | null>(null);
   const remove = useMutation(
     trpc.directories.remove.mutationOptions({
+      meta: { errorToast: false }, // the dialog shows it
       onSuccess: () => {
         toast.push({ tone: 'ok', text: `Removed “${folder?.name}” from the library` });
         void qc.invalidateQueries(trpc.directories.pathFilter());

@@ -9,7 +9,6 @@ import { useLiveEvent } from '../../_hooks/live-events';
 import { Button } from '../ui/button';
 import { Progress } from '../ui/progress';
 import { Badge } from '../ui/badge';
-import { useToast } from '../ui/toast';
 import { formatAgo, formatBytes, formatCount, formatDuration } from '../format';
 
 type Stats = Record<string, number>;
@@ -32,7 +31,6 @@ const PHASES: Record<string, string> = {
 /** A folder's scanning: start (with a strategy), live progress, cancel, last summary, history. */
 export function ScanPanel({ folder }: { folder: DirectoryView }) {
   const trpc = useTRPC();
-  const toast = useToast();
   const status = useQuery(trpc.scans.status.queryOptions({ directoryId: folder.id }));
   const [live, setLive] = useState<{ scanId: number; phase: string; stats: Stats } | null>(null);
   const [menu, setMenu] = useState(false);
@@ -43,8 +41,8 @@ export function ScanPanel({ folder }: { folder: DirectoryView }) {
     if (e.type === 'library:directory:scan:progress') setLive({ scanId: p.scanId, phase: p.phase ?? '', stats: p.stats ?? {} });
     if (e.type === 'library:directory:scan:complete') setLive(null);
   });
-  const start = useMutation(trpc.scans.start.mutationOptions({ onError: (e) => toast.push({ tone: 'error', text: e.message }) }));
-  const cancel = useMutation(trpc.scans.cancel.mutationOptions({ onError: (e) => toast.push({ tone: 'error', text: e.message }) }));
+  const start = useMutation(trpc.scans.start.mutationOptions());
+  const cancel = useMutation(trpc.scans.cancel.mutationOptions());
   const scan = status.data;
   const running = scan && (scan.status === 'running' || scan.status === 'queued');
   const stats: Stats = live && live.scanId === scan?.id ? live.stats : (scan?.stats ?? {});

@@ -7,7 +7,6 @@ import { useTRPC } from '../../_trpc/client';
 import { Badge } from '../ui/badge';
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
-import { useToast } from '../ui/toast';
 import { usePlayer } from './player';
 
 const SLOTS = 8;
@@ -32,12 +31,10 @@ export function parseCueTime(text: string): number | null {
  */
 export function HotCueEditor({ trackId }: { trackId: string }) {
   const trpc = useTRPC();
-  const toast = useToast();
   const player = usePlayer();
   const q = useQuery(trpc.hotCues.list.queryOptions({ trackId }));
-  const onError = (e: { message: string }) => toast.push({ tone: 'error', text: e.message });
-  const set = useMutation(trpc.hotCues.set.mutationOptions({ onError, onSuccess: () => void q.refetch() }));
-  const remove = useMutation(trpc.hotCues.remove.mutationOptions({ onError, onSuccess: () => void q.refetch() }));
+  const set = useMutation(trpc.hotCues.set.mutationOptions({ onSuccess: () => void q.refetch() }));
+  const remove = useMutation(trpc.hotCues.remove.mutationOptions({ onSuccess: () => void q.refetch() }));
   const playhead = player.track?.id === trackId ? player.currentMs / 1000 : null;
   const cues = q.data?.cues ?? [];
   const rank = ['user', 'rekordbox', 'serato', 'mixedInKey', 'virtual dj'];

@@ -383,7 +383,6 @@ function RemoveDialog({ ids, onClose, onRemoved }: { ids: string[] | null; onClo
         onRemoved(input.ids);
         onClose();
       },
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
       onSettled: () => qc.invalidateQueries(trpc.tracks.pathFilter()),
     }),
   );

@@ -59,14 +59,13 @@ function RelocateDialog({ open, onClose }: { open: boolean; onClose: () => void 
   const [folder, setFolder] = useState('');
   const [jobId, setJobId] = useState<number | null>(null);
   const job = useJob(jobId);
-  const start = useMutation(trpc.missing.relocate.mutationOptions({ onSuccess: (r) => setJobId(r.jobId), onError: (e) => toast.push({ tone: 'error', text: e.message }) }));
+  const start = useMutation(trpc.missing.relocate.mutationOptions({ onSuccess: (r) => setJobId(r.jobId) }));
   const confirm = useMutation(
     trpc.missing.confirmRelocate.mutationOptions({
       onSuccess: () => {
         toast.push({ tone: 'ok', text: 'Re-attached: the track keeps its cues, ratings and playlist entries' });
         void qc.invalidateQueries(trpc.tracks.pathFilter());
       },
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
     }),
   );
   const [confirmed, setConfirmed] = useState<Set<string>>(new Set());
@@ -202,10 +201,9 @@ function CleanupDialog({ open, onClose }: { open: boolean; onClose: () => void }
         void qc.invalidateQueries(trpc.tracks.pathFilter());
         void qc.invalidateQueries(trpc.missing.pathFilter());
       },
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
     }),
   );
-  const run = useMutation(trpc.missing.cleanup.mutationOptions({ onSuccess: (r) => setJobId(r.jobId), onError: (e) => toast.push({ tone: 'error', text: e.message }) }));
+  const run = useMutation(trpc.missing.cleanup.mutationOptions({ onSuccess: (r) => setJobId(r.jobId) }));
   const done = jobResult<{ cleanupId: number | null; removed: number; exportPath: string | null }>(job.data);
   useEffect(() => {
     if (!done || jobId === null) return;

@@ -41,7 +41,6 @@ export function StemsPanel({ trackId }: { trackId: string }) {
           tone: 'ok',
           text: serverUp ? 'Separating stems next — they appear here.' : 'Asked for — stems are separated once an analysis server answers.',
         }),
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
     }),
   );
   const stems = info.data?.stems;

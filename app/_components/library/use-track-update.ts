@@ -56,12 +56,12 @@ export function useTrackUpdate() {
         qc.setQueriesData<ListPage>(trpc.tracks.list.pathFilter(), (old) => (old ? { ...old, items: old.items.map((t) => (t.id === input.id ? { ...t, ...patch } : t)) } : old));
         return { detailKey, detail, lists };
       },
-      onError: (err, _input, saved) => {
+      // the error toast comes from the one mutation error handler (app/_trpc/mutation-errors.tsx)
+      onError: (_err, _input, saved) => {
         if (saved) {
           qc.setQueryData(saved.detailKey, saved.detail);
           for (const [key, data] of saved.lists) qc.setQueryData(key, data);
         }
-        toast.push({ tone: 'error', text: `Not saved: ${err.message}` });
       },
       onSettled: () => qc.invalidateQueries(trpc.tracks.pathFilter()),
     }),

@@ -92,7 +92,6 @@ export function TrackWaveform({ track, notation, compact }: { track: TrackRow; n
               ? 'Queued first — it waits for an analysis server to answer (Settings → Analysis → Who analyses).'
               : 'Analysing next — results appear here.',
         }),
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
     }),
   );
   const stamp = info.dataUpdatedAt;

@@ -8,14 +8,12 @@ import { formatCount } from '../format';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { Input } from '../ui/input';
-import { useToast } from '../ui/toast';
 import { acceptsTracks, PlaylistIcon, useAddToPlaylist, usePlaylistList } from './shared';
 
 /** Picks a playlist (or makes a new one) for some tracks: type to filter, Enter takes the first. */
 export function AddToPlaylistDialog({ trackIds, onClose }: { trackIds: string[] | null; onClose: () => void }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const toast = useToast();
   const list = usePlaylistList();
   const add = useAddToPlaylist();
   const [q, setQ] = useState('');
@@ -31,7 +29,6 @@ export function AddToPlaylistDialog({ trackIds, onClose }: { trackIds: string[] 
       { name: q.trim(), type: 'static' },
       {
         onSuccess: pick,
-        onError: (e) => toast.push({ tone: 'error', text: e.message }),
       },
     );
   return (

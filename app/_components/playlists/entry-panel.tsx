@@ -26,7 +26,6 @@ export function EntryPanel({ entry: e, readOnly }: { entry: PlaylistEntry; readO
   const toast = useToast();
   const save = useMutation(
     trpc.playlists.updateEntry.mutationOptions({
-      onError: (err) => toast.push({ tone: 'error', text: err.message }),
       onSettled: () => qc.invalidateQueries(trpc.playlists.pathFilter()),
     }),
   );
@@ -101,7 +100,6 @@ function Relink({ entryId, placeholder }: { entryId: number; placeholder: Playli
   const relink = useMutation(
     trpc.playlists.relinkEntry.mutationOptions({
       onSuccess: () => toast.push({ tone: 'ok', text: 'Relinked' }),
-      onError: (err) => toast.push({ tone: 'error', text: err.message }),
       onSettled: () => qc.invalidateQueries(trpc.playlists.pathFilter()),
     }),
   );

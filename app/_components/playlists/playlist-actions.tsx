@@ -50,7 +50,6 @@ export function DeleteDialog({ open, name, id, onClose }: { open: boolean; name:
         onClose();
         router.push('/playlists');
       },
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
       onSettled: () => qc.invalidateQueries(trpc.playlists.pathFilter()),
     }),
   );
@@ -77,7 +76,6 @@ export function PromoteDialog({ open, onClose }: { open: boolean; onClose: () =>
   const trpc = useTRPC();
   const qc = useQueryClient();
   const router = useRouter();
-  const toast = useToast();
   const [name, setName] = useState('');
   const promote = useMutation(
     trpc.playlists.promoteThinking.mutationOptions({
@@ -85,7 +83,6 @@ export function PromoteDialog({ open, onClose }: { open: boolean; onClose: () =>
         onClose();
         router.push(`/playlists/${p.id}`);
       },
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
       onSettled: () => qc.invalidateQueries(trpc.playlists.pathFilter()),
     }),
   );

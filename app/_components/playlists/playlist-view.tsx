@@ -19,7 +19,6 @@ import { useTrackUpdate } from '../library/use-track-update';
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
 import { Input } from '../ui/input';
-import { useToast } from '../ui/toast';
 import { AddToPlaylistDialog } from './add-to-playlist';
 import { EntryPanel } from './entry-panel';
 import { DeleteDialog, ExportMenu, PromoteDialog } from './playlist-actions';
@@ -51,7 +50,6 @@ function placeholderRow(e: PlaylistEntry): TrackRow {
 export function PlaylistView({ id }: { id: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const toast = useToast();
   const router = useRouter();
   const notation = useKeyNotation();
   const player = usePlayer();
@@ -68,15 +66,14 @@ export function PlaylistView({ id }: { id: string }) {
   const [dialog, setDialog] = useState<'delete' | 'promote' | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
   const invalidate = () => qc.invalidateQueries(trpc.playlists.pathFilter());
-  const onError = (e: { message: string }) => toast.push({ tone: 'error', text: e.message });
-  const move = useMutation(trpc.playlists.moveEntries.mutationOptions({ onError, onSettled: invalidate }));
-  const remove = useMutation(trpc.playlists.removeEntries.mutationOptions({ onError, onSettled: invalidate }));
-  const add = useMutation(trpc.playlists.addTracks.mutationOptions({ onError, onSettled: invalidate }));
-  const update = useMutation(trpc.playlists.update.mutationOptions({ onError, onSettled: invalidate }));
-  const split = useMutation(trpc.playlists.splitSession.mutationOptions({ onError, onSettled: invalidate }));
-  const copy = useMutation(trpc.playlists.copyAsStatic.mutationOptions({ onError, onSettled: invalidate, onSuccess: (p) => router.push(`/playlists/${p.id}`) }));
-  const convert = useMutation(trpc.playlists.convertToStatic.mutationOptions({ onError, onSettled: invalidate }));
-  const finalize = useMutation(trpc.playlists.finalizeSession.mutationOptions({ onError, onSettled: invalidate }));
+  const move = useMutation(trpc.playlists.moveEntries.mutationOptions({ onSettled: invalidate }));
+  const remove = useMutation(trpc.playlists.removeEntries.mutationOptions({ onSettled: invalidate }));
+  const add = useMutation(trpc.playlists.addTracks.mutationOptions({ onSettled: invalidate }));
+  const update = useMutation(trpc.playlists.update.mutationOptions({ onSettled: invalidate }));
+  const split = useMutation(trpc.playlists.splitSession.mutationOptions({ onSettled: invalidate }));
+  const copy = useMutation(trpc.playlists.copyAsStatic.mutationOptions({ onSettled: invalidate, onSuccess: (p) => router.push(`/playlists/${p.id}`) }));
+  const convert = useMutation(trpc.playlists.convertToStatic.mutationOptions({ onSettled: invalidate }));
+  const finalize = useMutation(trpc.playlists.finalizeSession.mutationOptions({ onSettled: invalidate }));
 
   const list = useMemo(() => entries.data ?? [], [entries.data]);
   const rows = useMemo(() => list.map((e) => e.track ?? placeholderRow(e)), [list]);

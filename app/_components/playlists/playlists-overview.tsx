@@ -15,7 +15,6 @@ import { Button } from '../ui/button';
 import { PageHeader } from '../ui/card';
 import { Dialog } from '../ui/dialog';
 import { Input, Label } from '../ui/input';
-import { useToast } from '../ui/toast';
 import { newCondition, RuleEditor, SmartPreview, validateDraft, type SmartDraft } from './rule-editor';
 import { PlaylistIcon, usePlaylistList, type PlaylistItem } from './shared';
 
@@ -150,11 +149,9 @@ function FolderSelect({ folders, value, onChange }: { folders: PlaylistItem[]; v
 function useCreate(onCreated: (id: string, type: string) => void) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const toast = useToast();
   return useMutation(
     trpc.playlists.create.mutationOptions({
       onSuccess: (p) => onCreated(p.id, p.type),
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
       onSettled: () => qc.invalidateQueries(trpc.playlists.pathFilter()),
     }),
   );
@@ -236,7 +233,6 @@ function NewSmart({ folders, onDone }: { folders: PlaylistItem[]; onDone: () => 
 function ImportDialog({ open, folders, onClose }: { open: boolean; folders: PlaylistItem[]; onClose: () => void }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const toast = useToast();
   const [file, setFile] = useState<File | null>(null);
   const [baseDir, setBaseDir] = useState('');
   const [parentId, setParentId] = useState<string | null>(null);
@@ -245,7 +241,6 @@ function ImportDialog({ open, folders, onClose }: { open: boolean; folders: Play
   const run = useMutation(
     trpc.playlists.import.mutationOptions({
       onSuccess: setReport,
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
       onSettled: () => qc.invalidateQueries(trpc.playlists.pathFilter()),
     }),
   );

@@ -88,7 +88,6 @@ export function useAddToPlaylist() {
                 ? `Added ${formatCount(r.added)} ${r.added === 1 ? 'track' : 'tracks'} to “${p.name}”${r.skipped ? ` (${formatCount(r.skipped)} already there)` : ''}`
                 : `Already in “${p.name}”`,
             }),
-          onError: (e) => toast.push({ tone: 'error', text: e.message }),
         },
       ),
     [add, toast],
@@ -118,7 +117,6 @@ export function useThink() {
             const n = 'added' in r ? r.added : r.removed;
             toast.push({ tone: 'ok', text: `${add ? 'Added' : 'Took'} ${formatCount(n)} ${n === 1 ? 'track' : 'tracks'} ${add ? 'to' : 'out of'} Thinking` });
           },
-          onError: (e) => toast.push({ tone: 'error', text: e.message }),
         },
       );
     },

@@ -7,7 +7,6 @@ import { useTRPC } from '../../_trpc/client';
 import { Card, PageHeader } from '../ui/card';
 import { Input, Select } from '../ui/input';
 import { Switch } from '../ui/switch';
-import { useToast } from '../ui/toast';
 
 const CATEGORY_LABEL: Record<string, string> = { library: 'Library', analysis: 'Analysis', ui: 'Interface', playlists: 'Playlists', maintenance: 'Maintenance' };
 
@@ -51,7 +50,6 @@ export function SettingsView() {
 function SettingRow({ setting }: { setting: SettingView }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const toast = useToast();
   const [draft, setDraft] = useState<string | null>(null);
   const update = useMutation(
     trpc.settings.update.mutationOptions({
@@ -59,7 +57,6 @@ function SettingRow({ setting }: { setting: SettingView }) {
         qc.setQueryData(trpc.settings.list.queryKey(), list);
         setDraft(null);
       },
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
     }),
   );
   const schema = setting.schema as JsonSchema;

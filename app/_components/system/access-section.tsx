@@ -51,14 +51,12 @@ export function AccessSection() {
   const [fresh, setFresh] = useState<{ name: string; token: string } | null>(null);
   const [confirmAll, setConfirmAll] = useState(false);
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.auth.sessions.queryKey() });
-  const fail = (e: { message: string }) => toast.push({ tone: 'error', text: e.message });
   const revoke = useMutation(
     trpc.auth.revokeSession.mutationOptions({
       onSuccess: (r) => (r.wasCurrent ? window.location.assign('/login') : void refresh()),
-      onError: fail,
     }),
   );
-  const everywhere = useMutation(trpc.auth.signOutEverywhere.mutationOptions({ onSuccess: () => window.location.assign('/login'), onError: fail }));
+  const everywhere = useMutation(trpc.auth.signOutEverywhere.mutationOptions({ onSuccess: () => window.location.assign('/login') }));
   const create = useMutation(
     trpc.auth.createToken.mutationOptions({
       onSuccess: (r, v) => {
@@ -66,7 +64,6 @@ export function AccessSection() {
         setName('');
         void refresh();
       },
-      onError: fail,
     }),
   );
   const revokeToken = useMutation(
@@ -75,7 +72,6 @@ export function AccessSection() {
         toast.push({ tone: 'ok', text: 'Token revoked: it no longer opens anything.' });
         void refresh();
       },
-      onError: fail,
     }),
   );
   const a = q.data;

@@ -84,7 +84,6 @@ export function SystemView() {
   const backup = useMutation(
     trpc.system.backupNow.mutationOptions({
       onSuccess: (r) => toast.push({ tone: 'ok', text: r.alreadyQueued ? 'A backup is already on its way.' : 'Backing up — it appears below when done.' }),
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
     }),
   );
   const info = q.data;
@@ -225,7 +224,6 @@ function EngineSection() {
   const control = useMutation(
     trpc.audioEngine.control.mutationOptions({
       onSuccess: (_r, v) => toast.push({ tone: 'ok', text: v.action === 'reconnect' ? 'Reconnecting to the engine…' : `Engine ${v.action} requested.` }),
-      onError: (e) => toast.push({ tone: 'error', text: e.message }),
     }),
   );
   const e = q.data;

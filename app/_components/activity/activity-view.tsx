@@ -9,8 +9,8 @@ import { Badge, type Tone } from '../ui/badge';
 import { Button } from '../ui/button';
 import { Card, EmptyState, PageHeader } from '../ui/card';
 import { Progress } from '../ui/progress';
-import { cn } from '../ui/cn';
 import { formatAgo, formatDuration } from '../format';
+import { Tabs } from '../ui/tabs';
 
 const VIEWS = [
   { id: 'active', label: 'Running & queued' },
@@ -29,20 +29,24 @@ export function ActivityView() {
   return (
     <div>
       <PageHeader title="Activity" description="Everything the worker does — scans, checks, analysis, file operations — live." />
-      <div className="flex items-center gap-1 border-b border-line px-6 py-2" role="tablist" aria-label="Job filter">
-        {VIEWS.map((v) => (
-          <button
-            key={v.id}
-            role="tab"
-            aria-selected={view === v.id}
-            onClick={() => setView(v.id)}
-            className={cn('rounded-md px-3 py-1 text-sm text-muted hover:text-fg', view === v.id && 'bg-raised text-fg')}
-          >
-            {v.label}
-            {v.id === 'active' && counts.data ? <span className="ml-1.5 text-faint tabular-nums">{counts.data.running + counts.data.queued}</span> : null}
-            {v.id === 'failed' && counts.data?.failed ? <span className="ml-1.5 text-danger tabular-nums">{counts.data.failed}</span> : null}
-          </button>
-        ))}
+      <div className="border-b border-line px-6 py-2">
+        <Tabs
+          label="Job filter"
+          look="segmented"
+          className="w-fit"
+          value={view}
+          onChange={setView}
+          items={VIEWS.map((v) => ({
+            id: v.id,
+            label: (
+              <>
+                {v.label}
+                {v.id === 'active' && counts.data ? <span className="ml-1.5 text-faint tabular-nums">{counts.data.running + counts.data.queued}</span> : null}
+                {v.id === 'failed' && counts.data?.failed ? <span className="ml-1.5 text-danger tabular-nums">{counts.data.failed}</span> : null}
+              </>
+            ),
+          }))}
+        />
       </div>
       <div className="flex flex-col gap-2 p-6">
         {list.isSuccess && items.length === 0 ? (

@@ -15,6 +15,8 @@ import { Progress } from '../ui/progress';
 import { STAGE_NAMES } from '@/server/analysis/reasons';
 import type { AppRouter } from '@/server/trpc/router';
 import type { inferRouterOutputs } from '@trpc/server';
+import { Tabs } from '../ui/tabs';
+import { DataTable } from '../ui/data-table';
 
 type Out = inferRouterOutputs<AppRouter>['analysis'];
 const MODES = [
@@ -211,35 +213,30 @@ export function AnalysisView() {
           </p>
         </Card>
 
-        <div role="tablist" aria-label="Analysis queue" className="flex gap-1 border-b border-line">
-          {TABS.map((t) => (
-            <button
-              key={t.status}
-              role="tab"
-              type="button"
-              aria-selected={tab === t.status}
-              onClick={() => setTab(t.status)}
-              className={cn('-mb-px border-b-2 px-3 py-2 text-sm', tab === t.status ? 'border-accent text-fg' : 'border-transparent text-muted hover:text-fg')}
-            >
-              {t.label} <span className="text-faint">{formatCount(c[t.status] ?? 0)}</span>
-            </button>
-          ))}
-        </div>
-        <table className="w-full text-sm" data-testid="analysis-queue">
-          <thead className="text-left text-xs text-muted">
-            <tr>
-              <th className="py-1.5 font-medium">Track</th>
-              <th className="py-1.5 font-medium">For</th>
-              <th className="py-1.5 font-medium">Stages</th>
-              <th className="py-1.5 font-medium">Tries</th>
-              <th className="py-1.5 font-medium">{tab === 'failed' ? 'Why' : 'Updated'}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.id} className="border-t border-line">
-                <td className="py-1.5">
+        <Tabs
+          label="Analysis queue"
+          value={tab}
+          onChange={setTab}
+          items={TABS.map((t) => ({
+            id: t.status,
+            label: (
+              <>
+                {t.label} <span className="text-faint">{formatCount(c[t.status] ?? 0)}</span>
+              </>
+            ),
+          }))}
+        />
+        <DataTable
+          testId="analysis-queue"
+          rows={rows}
+          rowKey={(r) => r.id}
+          empty="Nothing here."
+          columns={[
+            {
+              key: 'track',
+              header: 'Track',
+              cell: (r) => (
+                <>
                   {r.trackId ? (
                     <Link href={`/library/tracks/${r.trackId}`} className="hover:underline">
                       {r.title ?? r.audioHash}
@@ -248,38 +245,45 @@ export function AnalysisView() {
                     r.audioHash
                   )}
                   {r.artist ? <span className="text-muted"> — {r.artist}</span> : null}
-                </td>
-                <td className="py-1.5 text-muted">{priorityName(r.priority)}</td>
-                <td className="py-1.5 text-xs text-muted">
+                </>
+              ),
+            },
+            { key: 'for', header: 'For', className: 'text-muted', cell: (r) => priorityName(r.priority) },
+            {
+              key: 'stages',
+              header: 'Stages',
+              className: 'text-xs text-muted',
+              cell: (r) => (
+                <>
                   {r.stagesRequested.map((st) => `${r.stagesDone.includes(st) ? '✓ ' : ''}${STAGE_NAMES[st] ?? st}`).join(', ')}
                   {r.analyzer ? <span className="text-faint"> · {r.analyzer === 'builtin' ? 'built-in' : 'server'}</span> : null}
-                </td>
-                <td className="py-1.5 text-muted tabular-nums">
-                  {r.attempts}/{r.maxAttempts}
-                </td>
-                <td className={cn('py-1.5 text-xs', tab === 'failed' ? 'text-danger' : 'text-muted')}>{tab === 'failed' ? r.reason : formatAgo(r.updatedAt)}</td>
-                <td className="py-1.5 text-right">
-                  {r.status === 'queued' || r.status === 'dispatched' ? (
-                    <Button size="sm" variant="ghost" aria-label="Cancel" onClick={() => cancel.mutate({ ids: [r.id] })}>
-                      <X size={13} />
-                    </Button>
-                  ) : r.status !== 'completed' ? (
-                    <Button size="sm" variant="ghost" onClick={() => retry.mutate({ ids: [r.id] })}>
-                      <RotateCcw size={13} /> Retry
-                    </Button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-            {!rows.length ? (
-              <tr>
-                <td colSpan={6} className="py-6 text-center text-muted">
-                  Nothing here.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { key: 'tries', header: 'Tries', className: 'text-muted tabular-nums', cell: (r) => `${r.attempts}/${r.maxAttempts}` },
+            {
+              key: 'state',
+              header: tab === 'failed' ? 'Why' : 'Updated',
+              className: cn('text-xs', tab === 'failed' ? 'text-danger' : 'text-muted'),
+              cell: (r) => (tab === 'failed' ? r.reason : formatAgo(r.updatedAt)),
+            },
+            {
+              key: 'act',
+              header: '',
+              className: 'text-right',
+              cell: (r) =>
+                r.status === 'queued' || r.status === 'dispatched' ? (
+                  <Button size="sm" variant="ghost" aria-label="Cancel" onClick={() => cancel.mutate({ ids: [r.id] })}>
+                    <X size={13} />
+                  </Button>
+                ) : r.status !== 'completed' ? (
+                  <Button size="sm" variant="ghost" onClick={() => retry.mutate({ ids: [r.id] })}>
+                    <RotateCcw size={13} /> Retry
+                  </Button>
+                ) : null,
+            },
+          ]}
+        />
       </div>
     </div>
   );

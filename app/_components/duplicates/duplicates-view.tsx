@@ -14,6 +14,8 @@ import { PageHeader } from '../ui/card';
 import { cn } from '../ui/cn';
 import { Dialog } from '../ui/dialog';
 import { useToast } from '../ui/toast';
+import { Tabs } from '../ui/tabs';
+import { DataTable } from '../ui/data-table';
 
 type Group = inferRouterOutputs<AppRouter>['duplicates']['list']['items'][number];
 type Member = Group['members'][number];
@@ -53,20 +55,16 @@ export function DuplicatesView() {
         description={openCount ? `${formatCount(openCount)} ${openCount === 1 ? 'group' : 'groups'} of copies of the same audio, whatever their tags or names.` : undefined}
         actions={
           <>
-            <div role="tablist" className="flex rounded-md border border-line p-0.5 text-sm">
-              {(['open', 'resolved'] as const).map((t) => (
-                <button
-                  key={t}
-                  type="button"
-                  role="tab"
-                  aria-selected={tab === t}
-                  onClick={() => setTab(t)}
-                  className={cn('rounded px-3 py-1', tab === t ? 'bg-raised text-fg' : 'text-muted hover:text-fg')}
-                >
-                  {t === 'open' ? 'To resolve' : 'Resolved'}
-                </button>
-              ))}
-            </div>
+            <Tabs
+              label="Duplicate groups"
+              look="segmented"
+              value={tab}
+              onChange={setTab}
+              items={[
+                { id: 'open', label: 'To resolve' },
+                { id: 'resolved', label: 'Resolved' },
+              ]}
+            />
             {tab === 'open' && openCount > 1 ? (
               <Button variant="primary" onClick={() => setResolvingAll(true)}>
                 <Wand2 size={14} /> Resolve all…
@@ -151,6 +149,8 @@ function GroupCard({ group }: { group: Group }) {
     }),
   );
   const best = group.members.find((m) => m.id === keep) ?? group.members[0]!;
+  // a fact the copies disagree on stands out
+  const differs = (f: (typeof FACTS)[number]) => f.key !== undefined && new Set(group.members.map((m) => JSON.stringify(f.key!(m) ?? null))).size > 1;
   return (
     <section className="rounded-lg border border-line bg-panel" aria-label={`Duplicate group: ${best.title ?? best.fileName}`} data-testid="duplicate-group">
       <header className="flex items-center gap-3 border-b border-line px-4 py-2.5">
@@ -166,52 +166,45 @@ function GroupCard({ group }: { group: Group }) {
         </div>
       </header>
       <div className="overflow-x-auto">
-        <table className="w-full table-fixed text-xs" style={{ minWidth: 112 + group.members.length * 240 }}>
-          <thead>
-            <tr className="border-b border-line">
-              <th className="w-28" />
-              {group.members.map((m) => (
-                <th key={m.id} className={cn('px-3 py-2 text-left align-top font-normal', m.id === keep && 'bg-accent/8')}>
-                  <label className="flex cursor-pointer items-start gap-2">
-                    <input
-                      type="radio"
-                      name={`keep-${group.id}`}
-                      className="mt-0.5 accent-[var(--color-accent)]"
-                      checked={m.id === keep}
-                      onChange={() => setKeep(m.id)}
-                      aria-label={`Keep ${m.relPath}`}
-                    />
-                    <span className="min-w-0">
-                      <span className="flex items-center gap-1.5 text-sm text-fg">
-                        {m.id === keep ? 'Keep this copy' : 'Other copy'}
-                        {m.id === group.suggestedCanonicalId ? <Badge tone="accent">best by rule</Badge> : null}
-                      </span>
-                      <span className="block font-mono text-[11px] break-all text-muted" title={`${m.directoryPath}/${m.relPath}`}>
-                        {m.directoryName}: {m.relPath}
-                      </span>
-                      {m.fileWarning ? <span className="block text-[11px] text-warn">{m.fileWarning}</span> : null}
+        <DataTable
+          dense
+          className="table-fixed"
+          style={{ minWidth: 112 + group.members.length * 240 }}
+          label="The copies side by side"
+          rows={FACTS}
+          rowKey={(f) => f.label}
+          columns={[
+            { key: 'fact', header: '', headerClassName: 'w-28', rowHeader: true, className: 'px-4', cell: (f) => f.label },
+            ...group.members.map((m) => ({
+              key: m.id,
+              headerClassName: cn('px-3 py-2 align-top', m.id === keep && 'bg-accent/8'),
+              className: (f: (typeof FACTS)[number]) => cn('px-3', m.id === keep && 'bg-accent/8', differs(f) ? 'text-fg' : 'text-muted'),
+              cell: (f: (typeof FACTS)[number]) => f.value(m),
+              header: (
+                <label className="flex cursor-pointer items-start gap-2">
+                  <input
+                    type="radio"
+                    name={`keep-${group.id}`}
+                    className="mt-0.5 accent-[var(--color-accent)]"
+                    checked={m.id === keep}
+                    onChange={() => setKeep(m.id)}
+                    aria-label={`Keep ${m.relPath}`}
+                  />
+                  <span className="min-w-0">
+                    <span className="flex items-center gap-1.5 text-sm text-fg">
+                      {m.id === keep ? 'Keep this copy' : 'Other copy'}
+                      {m.id === group.suggestedCanonicalId ? <Badge tone="accent">best by rule</Badge> : null}
                     </span>
-                  </label>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {FACTS.map((f) => {
-              const differs = f.key && new Set(group.members.map((m) => JSON.stringify(f.key!(m) ?? null))).size > 1;
-              return (
-                <tr key={f.label} className="border-b border-line/40">
-                  <th className="px-4 py-1 text-left font-normal text-faint">{f.label}</th>
-                  {group.members.map((m) => (
-                    <td key={m.id} className={cn('px-3 py-1', m.id === keep && 'bg-accent/8', differs ? 'text-fg' : 'text-muted')}>
-                      {f.value(m)}
-                    </td>
-                  ))}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+                    <span className="block font-mono text-[11px] break-all text-muted" title={`${m.directoryPath}/${m.relPath}`}>
+                      {m.directoryName}: {m.relPath}
+                    </span>
+                    {m.fileWarning ? <span className="block text-[11px] text-warn">{m.fileWarning}</span> : null}
+                  </span>
+                </label>
+              ),
+            })),
+          ]}
+        />
       </div>
       <footer className="flex flex-col gap-3 px-4 py-3">
         <div className="flex flex-wrap items-center gap-2">

@@ -11,6 +11,7 @@ import { EmptyState, PageHeader } from '../ui/card';
 import { cn } from '../ui/cn';
 import { Dialog } from '../ui/dialog';
 import { useToast } from '../ui/toast';
+import { DataTable } from '../ui/data-table';
 
 /** Deleted files waiting in their library folder's trash: restore them, or delete them for good. */
 export function TrashView() {
@@ -83,10 +84,17 @@ export function TrashView() {
           Files you delete from the library, and duplicate copies you resolve with “move to trash”, wait here until you empty it.
         </EmptyState>
       ) : (
-        <table className="w-full text-sm" data-testid="trash-table">
-          <thead className="text-left text-xs text-faint">
-            <tr className="border-b border-line">
-              <th className="w-10 py-2 pl-6">
+        <DataTable
+          testId="trash-table"
+          rowTestId="trash-row"
+          rows={items}
+          rowKey={(i) => i.id}
+          onRowClick={(i) => toggle(i.id)}
+          rowClassName={(i) => cn(selected.has(i.id) ? 'bg-accent/10' : 'hover:bg-panel-2', !i.available && 'opacity-60')}
+          columns={[
+            {
+              key: 'select',
+              header: (
                 <input
                   type="checkbox"
                   aria-label="Select all"
@@ -94,49 +102,54 @@ export function TrashView() {
                   checked={items.length > 0 && selected.size === items.length}
                   onChange={(e) => setSelected(e.target.checked ? new Set(items.map((i) => i.id)) : new Set())}
                 />
-              </th>
-              <th className="py-2">Track</th>
-              <th className="py-2">Was at</th>
-              <th className="py-2">Why</th>
-              <th className="py-2 text-right">Size</th>
-              <th className="py-2 pr-6 text-right">Deleted</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((i) => (
-              <tr
-                key={i.id}
-                className={cn('cursor-default border-b border-line/50', selected.has(i.id) ? 'bg-accent/10' : 'hover:bg-panel-2', !i.available && 'opacity-60')}
-                onClick={() => toggle(i.id)}
-                data-testid="trash-row"
-              >
-                <td className="py-2 pl-6">
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${i.title ?? i.originalRelPath}`}
-                    className="accent-[var(--color-accent)]"
-                    checked={selected.has(i.id)}
-                    onChange={() => toggle(i.id)}
-                    onClick={(e) => e.stopPropagation()}
-                  />
-                </td>
-                <td className="py-2">
+              ),
+              headerClassName: 'w-10 pl-6',
+              className: 'pl-6',
+              cell: (i) => (
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${i.title ?? i.originalRelPath}`}
+                  className="accent-[var(--color-accent)]"
+                  checked={selected.has(i.id)}
+                  onChange={() => toggle(i.id)}
+                  onClick={(e) => e.stopPropagation()}
+                />
+              ),
+            },
+            {
+              key: 'track',
+              header: 'Track',
+              cell: (i) => (
+                <>
                   <div className="truncate">{i.title ?? i.originalRelPath.split('/').at(-1)}</div>
                   <div className="truncate text-xs text-muted">{i.artist}</div>
-                </td>
-                <td className="max-w-96 truncate py-2 font-mono text-xs text-muted" title={`${i.directoryPath}/${i.originalRelPath}`}>
+                </>
+              ),
+            },
+            {
+              key: 'was',
+              header: 'Was at',
+              className: 'max-w-96 truncate font-mono text-xs text-muted',
+              cell: (i) => (
+                <span title={`${i.directoryPath}/${i.originalRelPath}`}>
                   {i.directoryName}: {i.originalRelPath}
-                </td>
-                <td className="py-2">
+                </span>
+              ),
+            },
+            {
+              key: 'why',
+              header: 'Why',
+              cell: (i) => (
+                <>
                   <Badge tone={i.reason === 'duplicate' ? 'info' : 'neutral'}>{i.reason === 'duplicate' ? 'duplicate copy' : 'deleted'}</Badge>
                   {!i.available ? <span className="ml-2 text-xs text-warn">folder offline</span> : null}
-                </td>
-                <td className="py-2 text-right tabular-nums text-muted">{formatBytes(i.sizeBytes)}</td>
-                <td className="py-2 pr-6 text-right text-muted">{formatAgo(i.trashedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { key: 'size', header: 'Size', numeric: true, className: 'text-muted', cell: (i) => formatBytes(i.sizeBytes) },
+            { key: 'deleted', header: 'Deleted', numeric: true, headerClassName: 'pr-6', className: 'pr-6 text-muted', cell: (i) => formatAgo(i.trashedAt) },
+          ]}
+        />
       )}
       <Dialog
         open={emptying !== null}

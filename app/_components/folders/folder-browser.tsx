@@ -11,6 +11,7 @@ import { usePlayer } from '../library/player';
 import { Button, buttonClass } from '../ui/button';
 import { Input } from '../ui/input';
 import { useToast } from '../ui/toast';
+import { DataTable } from '../ui/data-table';
 
 /** One library folder as the library knows it: sub-folders with their totals, and tracks. */
 export function FolderBrowser({ directoryId }: { directoryId: string }) {
@@ -78,52 +79,59 @@ export function FolderBrowser({ directoryId }: { directoryId: string }) {
           </ul>
         ) : null}
         {d?.tracks.length ? (
-          <table className="w-full text-sm" aria-label="Tracks in this folder">
-            <thead className="text-left text-xs text-faint">
-              <tr>
-                <th className="w-10 py-1.5 font-normal" />
-                <th className="font-normal">File</th>
-                <th className="font-normal">Title</th>
-                <th className="font-normal">Artist</th>
-                <th className="font-normal">Format</th>
-                <th className="text-right font-normal">Time</th>
-                <th className="text-right font-normal">Size</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.tracks.map((t) => {
-                const playing = player.track?.id === t.id && player.playing;
-                return (
-                  <tr key={t.id} className="border-t border-line/60 hover:bg-panel-2" data-testid="folder-track">
-                    <td className="py-1.5">
-                      <button
-                        type="button"
-                        aria-label={playing ? `Pause ${t.fileName}` : `Play ${t.fileName}`}
-                        onClick={() => player.toggle(t)}
-                        disabled={t.isMissing}
-                        className="rounded p-1 text-muted hover:text-accent disabled:opacity-30"
-                      >
-                        {playing ? <Pause size={14} /> : <Play size={14} />}
-                      </button>
-                    </td>
-                    <td className="max-w-[18rem] truncate font-mono text-xs text-muted" title={t.relPath}>
-                      {t.isMissing ? <CircleOff size={12} className="mr-1 inline text-warn" aria-label="Missing" /> : null}
-                      {t.fileName}
-                    </td>
-                    <td className="max-w-[18rem] truncate">
-                      <Link href={`/library/tracks/${t.id}`} className="hover:text-accent">
-                        {t.title ?? t.fileName}
-                      </Link>
-                    </td>
-                    <td className="max-w-[14rem] truncate text-muted">{t.artist}</td>
-                    <td className="text-xs text-muted uppercase">{t.format}</td>
-                    <td className="text-right text-muted tabular-nums">{formatDuration(t.durationMs)}</td>
-                    <td className="text-right text-muted tabular-nums">{formatBytes(t.sizeBytes)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable
+            label="Tracks in this folder"
+            rows={d.tracks}
+            rowKey={(t) => t.id}
+            rowTestId="folder-track"
+            rowClassName={() => 'hover:bg-panel-2'}
+            columns={[
+              {
+                key: 'play',
+                header: '',
+                headerClassName: 'w-10',
+                cell: (t) => {
+                  const playing = player.track?.id === t.id && player.playing;
+                  return (
+                    <button
+                      type="button"
+                      aria-label={playing ? `Pause ${t.fileName}` : `Play ${t.fileName}`}
+                      onClick={() => player.toggle(t)}
+                      disabled={t.isMissing}
+                      className="rounded p-1 text-muted hover:text-accent disabled:opacity-30"
+                    >
+                      {playing ? <Pause size={14} /> : <Play size={14} />}
+                    </button>
+                  );
+                },
+              },
+              {
+                key: 'file',
+                header: 'File',
+                className: 'max-w-[18rem] truncate font-mono text-xs text-muted',
+                cell: (t) => (
+                  <span title={t.relPath}>
+                    {t.isMissing ? <CircleOff size={12} className="mr-1 inline text-warn" aria-label="Missing" /> : null}
+                    {t.fileName}
+                  </span>
+                ),
+              },
+              {
+                key: 'title',
+                header: 'Title',
+                className: 'max-w-[18rem] truncate',
+                cell: (t) => (
+                  <Link href={`/library/tracks/${t.id}`} className="hover:text-accent">
+                    {t.title ?? t.fileName}
+                  </Link>
+                ),
+              },
+              { key: 'artist', header: 'Artist', className: 'max-w-[14rem] truncate text-muted', cell: (t) => t.artist },
+              { key: 'format', header: 'Format', className: 'text-xs text-muted uppercase', cell: (t) => t.format },
+              { key: 'time', header: 'Time', numeric: true, className: 'text-muted', cell: (t) => formatDuration(t.durationMs) },
+              { key: 'size', header: 'Size', numeric: true, className: 'text-muted', cell: (t) => formatBytes(t.sizeBytes) },
+            ]}
+          />
         ) : null}
       </div>
     </div>

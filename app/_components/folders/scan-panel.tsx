@@ -10,6 +10,7 @@ import { Button } from '../ui/button';
 import { Progress } from '../ui/progress';
 import { Badge } from '../ui/badge';
 import { formatAgo, formatBytes, formatCount, formatDuration } from '../format';
+import { DataTable } from '../ui/data-table';
 
 type Stats = Record<string, number>;
 const STRATEGIES = [
@@ -203,34 +204,21 @@ function ScanHistory({ directoryId }: { directoryId: string }) {
   const trpc = useTRPC();
   const history = useQuery(trpc.scans.history.queryOptions({ directoryId, limit: 10 }));
   return (
-    <table className="w-full text-xs" aria-label="Scan history">
-      <thead className="text-faint">
-        <tr className="text-left">
-          <th className="py-1 font-normal">When</th>
-          <th className="font-normal">How</th>
-          <th className="font-normal">Result</th>
-          <th className="text-right font-normal">Found</th>
-          <th className="text-right font-normal">Added</th>
-          <th className="text-right font-normal">Missing</th>
-          <th className="text-right font-normal">Took</th>
-        </tr>
-      </thead>
-      <tbody className="text-muted tabular-nums">
-        {history.data?.map((s) => (
-          <tr key={s.id} className="border-t border-line">
-            <td className="py-1">{formatAgo(s.finishedAt ?? s.createdAt)}</td>
-            <td>
-              {s.strategy}
-              {s.relPath ? ` · ${s.relPath}` : ''} · {s.trigger}
-            </td>
-            <td>{s.status}</td>
-            <td className="text-right">{formatCount(s.stats.found ?? 0)}</td>
-            <td className="text-right">{formatCount(s.stats.added ?? 0)}</td>
-            <td className="text-right">{formatCount(s.stats.missing ?? 0)}</td>
-            <td className="text-right">{s.stats.elapsedMs ? formatDuration(s.stats.elapsedMs) : '—'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      label="Scan history"
+      dense
+      className="text-muted"
+      rows={history.data ?? []}
+      rowKey={(s) => s.id}
+      columns={[
+        { key: 'when', header: 'When', cell: (s) => formatAgo(s.finishedAt ?? s.createdAt) },
+        { key: 'how', header: 'How', cell: (s) => `${s.strategy}${s.relPath ? ` · ${s.relPath}` : ''} · ${s.trigger}` },
+        { key: 'result', header: 'Result', cell: (s) => s.status },
+        { key: 'found', header: 'Found', numeric: true, cell: (s) => formatCount(s.stats.found ?? 0) },
+        { key: 'added', header: 'Added', numeric: true, cell: (s) => formatCount(s.stats.added ?? 0) },
+        { key: 'missing', header: 'Missing', numeric: true, cell: (s) => formatCount(s.stats.missing ?? 0) },
+        { key: 'took', header: 'Took', numeric: true, cell: (s) => (s.stats.elapsedMs ? formatDuration(s.stats.elapsedMs) : '—') },
+      ]}
+    />
   );
 }

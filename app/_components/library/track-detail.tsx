@@ -19,6 +19,7 @@ import { useTrackUpdate } from './use-track-update';
 import { HotCueEditor } from './hot-cues';
 import { StemsPanel } from './stems';
 import { TrackWaveform } from './waveform';
+import { Tabs } from '../ui/tabs';
 
 export type TrackDetailData = inferRouterOutputs<AppRouter>['tracks']['byId'];
 
@@ -97,21 +98,22 @@ export function TrackDetail({ id, variant, onClose, onOpen }: { id: string; vari
         {header}
         <TrackWaveform track={t} notation={notation} compact />
       </div>
-      <div role="tablist" aria-label="Track details" className="flex gap-1 border-b border-line px-3">
-        {TABS.map((name) => (
-          <button
-            key={name}
-            role="tab"
-            type="button"
-            aria-selected={tab === name}
-            onClick={() => setTab(name)}
-            className={cn('-mb-px border-b-2 px-2.5 py-2 text-xs font-medium', tab === name ? 'border-accent text-fg' : 'border-transparent text-muted hover:text-fg')}
-          >
-            {name}
-            {name === 'Duplicates' && t.duplicates.length ? <span className="ml-1 text-faint">{t.duplicates.length}</span> : null}
-          </button>
-        ))}
-      </div>
+      <Tabs
+        label="Track details"
+        className="px-3"
+        tabClassName="px-2.5 text-xs font-medium"
+        value={tab}
+        onChange={setTab}
+        items={TABS.map((name) => ({
+          id: name,
+          label: (
+            <>
+              {name}
+              {name === 'Duplicates' && t.duplicates.length ? <span className="ml-1 text-faint">{t.duplicates.length}</span> : null}
+            </>
+          ),
+        }))}
+      />
       <div role="tabpanel" aria-label={tab} className="min-h-0 flex-1 overflow-y-auto p-4">
         {sections[tab]}
       </div>

@@ -12,6 +12,7 @@ import { Card, PageHeader } from '../ui/card';
 import { Progress } from '../ui/progress';
 import { useToast } from '../ui/toast';
 import { AccessSection } from './access-section';
+import { DataTable } from '../ui/data-table';
 
 type Info = inferRouterOutputs<AppRouter>['system']['info'];
 
@@ -182,30 +183,18 @@ export function SystemView() {
               stopped: <code className="text-fg">npm run db:restore -- NAME</code>.
             </p>
             {info.backups.list.length ? (
-              <table className="w-full text-sm">
-                <thead className="text-left text-xs text-muted">
-                  <tr>
-                    <th className="py-1 font-medium">Made</th>
-                    <th className="py-1 font-medium">Why</th>
-                    <th className="py-1 text-right font-medium">Size</th>
-                    <th className="py-1 pl-4 font-medium">Name</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {info.backups.list.map((b) => (
-                    <tr key={b.name} className="border-t border-line" data-testid="backup-row">
-                      <td className="py-1.5" title={new Date(b.createdAt).toLocaleString()}>
-                        {formatAgo(b.createdAt, now)}
-                      </td>
-                      <td className="py-1.5">
-                        <Badge tone={b.reason === 'manual' ? 'accent' : 'neutral'}>{b.reason}</Badge>
-                      </td>
-                      <td className="py-1.5 text-right tabular-nums">{formatBytes(b.sizeBytes)}</td>
-                      <td className="py-1.5 pl-4 font-mono text-xs text-muted">{b.name}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                label="Backups"
+                rows={info.backups.list}
+                rowKey={(b) => b.name}
+                rowTestId="backup-row"
+                columns={[
+                  { key: 'made', header: 'Made', cell: (b) => <span title={new Date(b.createdAt).toLocaleString()}>{formatAgo(b.createdAt, now)}</span> },
+                  { key: 'why', header: 'Why', cell: (b) => <Badge tone={b.reason === 'manual' ? 'accent' : 'neutral'}>{b.reason}</Badge> },
+                  { key: 'size', header: 'Size', numeric: true, cell: (b) => formatBytes(b.sizeBytes) },
+                  { key: 'name', header: 'Name', headerClassName: 'pl-4', className: 'pl-4 font-mono text-xs text-muted', cell: (b) => b.name },
+                ]}
+              />
             ) : (
               <p className="text-sm text-muted">No backups yet.</p>
             )}

@@ -3,6 +3,7 @@ import tseslint from 'typescript-eslint';
 import drizzle from 'eslint-plugin-drizzle';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { BROWSER_SAFE_SERVER_MODULES } from './app/browser-safe-server-modules.mjs';
 
 const framework = ['next', 'next/*', 'react', 'react-dom', 'react/*'];
 
@@ -44,6 +45,26 @@ export default tseslint.config(
     files: ['server/**/*.ts', 'worker/**/*.ts', 'drizzle/**/*.ts', 'e2e/**/*.ts'],
     ignores: ['**/*.test.ts', 'e2e/**/*.spec.ts'],
     rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    // the browser bundle: values from server/ only through the modules that never reach the
+    // database layer; everything else as types (which vanish from the bundle)
+    files: ['app/_components/**/*.{ts,tsx}', 'app/_hooks/**/*.{ts,tsx}', 'app/_trpc/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^@/server/(?!(${BROWSER_SAFE_SERVER_MODULES.map((m) => m.slice('@/server/'.length)).join('|')})$)`,
+              allowTypeImports: true,
+              message: 'The browser imports values from server/ only through app/browser-safe-server-modules.mjs (schemas, constants, pure helpers); import other things as types.',
+            },
+            { group: ['drizzle-orm', 'drizzle-orm/*', 'better-sqlite3', '@/drizzle/*'], allowTypeImports: true, message: 'The browser bundle never holds the database layer.' },
+          ],
+        },
+      ],
+    },
   },
   // Boundaries: the core never knows the web framework; the worker never reaches into tRPC or the UI.
   {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BROWSER_SAFE_SERVER_MODULES } from '../app/browser-safe-server-modules.mjs';
 
 /**
  * The feature folders of `server/` depend on each other in one direction only (README: How it is
@@ -91,5 +92,63 @@ describe('the shape of server/', () => {
       ['d', new Map([['a', new Set(['d/w.ts'])]])],
     ]);
     expect(cycles(edges)).toEqual([['a', 'b', 'c']]);
+  });
+});
+
+/** What a module imports as values (type-only imports vanish from the bundle), resolved to files where they are ours. */
+function valueImports(file: string): string[] {
+  const src = fs.readFileSync(file, 'utf8');
+  const out: string[] = [];
+  for (const m of src.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?from\s+'([^']+)'/gms)) {
+    if (m[1]) continue;
+    // `import { type A, type B } from` is type-only too
+    const names = /\{([^}]*)\}/.exec(m[0])?.[1];
+    if (names && !/^\s*(import|export)\s+[\w*]/.test(m[0].replace(/\{[^}]*\}/, '')) && names.split(',').every((n) => !n.trim() || n.trim().startsWith('type '))) continue;
+    out.push(m[2]!);
+  }
+  return out;
+}
+
+function resolve(from: string, spec: string): string | null {
+  const base = spec.startsWith('@/') ? path.join(SERVER, '..', spec.slice(2)) : spec.startsWith('.') ? path.join(path.dirname(from), spec) : null;
+  if (!base) return null;
+  for (const f of [`${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts')]) if (fs.existsSync(f)) return f;
+  return null;
+}
+
+/** Every package and file reachable by value imports from a module: what the browser bundle would pull in. */
+function reachable(spec: string) {
+  const packages = new Set<string>();
+  const files = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const s of valueImports(file)) {
+      const f = resolve(file, s);
+      if (f) visit(f);
+      else packages.add(s);
+    }
+  };
+  visit(resolve(path.join(SERVER, 'x.ts'), spec)!);
+  return { packages, files: [...files].map((f) => path.relative(path.join(SERVER, '..'), f)) };
+}
+
+describe('what the browser may take from server/', () => {
+  it('never reaches the database layer, Node built-ins or the schema files (app/browser-safe-server-modules.mjs)', () => {
+    for (const m of BROWSER_SAFE_SERVER_MODULES) {
+      const { packages, files } = reachable(m);
+      const bad = [...packages].filter((p) => /^(drizzle-orm|better-sqlite3|node:|fs$|path$)/.test(p));
+      expect(bad, `${m} reaches ${bad.join(', ')}`).toEqual([]);
+      expect(
+        files.filter((f) => f.startsWith('drizzle/') || f.startsWith('server/db/')),
+        `${m} reaches the database layer`,
+      ).toEqual([]);
+    }
+  });
+
+  it('sees through re-exports and finds a module that does reach the database', () => {
+    expect(reachable('@/server/tracks/track-rows').packages).toContain('drizzle-orm');
+    expect(reachable('@/server/playlists/rules').packages).toContain('drizzle-orm');
+    expect(reachable('@/server/playlists/rule-schema').packages).not.toContain('drizzle-orm');
   });
 });

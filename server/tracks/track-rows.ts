@@ -1,67 +1,12 @@
 import { getTableColumns } from 'drizzle-orm';
 import { toSnakeCase } from 'drizzle-orm/casing';
 import { tracks, type Track } from '@/drizzle/schema';
+import { ROW_FIELDS, type TrackRow } from './row-fields';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 const ALL = Object.entries(getTableColumns(tracks) as Record<string, SQLiteColumn>).map(([key, col]) => ({ key: key as keyof Track, db: toSnakeCase(key), col }));
 
-/**
- * What a row of the library table needs (and what an edit or the player reads before the full
- * track arrives): about half of the columns, so a page of 100 is half the bytes to encode and send.
- */
-export const ROW_FIELDS = [
-  'seq',
-  'id',
-  'directoryId',
-  'relPath',
-  'fileName',
-  'fileExt',
-  'sizeBytes',
-  'format',
-  'codec',
-  'isLossless',
-  'bitrate',
-  'sampleRate',
-  'durationMs',
-  'title',
-  'artist',
-  'album',
-  'albumArtist',
-  'genre',
-  'year',
-  'trackNumber',
-  'comment',
-  'label',
-  'artworkId',
-  'bpm',
-  'keyPitch',
-  'keyMode',
-  'keySort',
-  'bpmOverride',
-  'keyPitchOverride',
-  'keyModeOverride',
-  'beatOffsetOverride',
-  'bpmSource',
-  'bpmConfidence',
-  'keySource',
-  'keyConfidence',
-  'isAnalyzed',
-  'isMissing',
-  'missingReason',
-  'missingSince',
-  'isBroken',
-  'brokenReason',
-  'rating',
-  'color',
-  'energyLevel',
-  'playCount',
-  'lastPlayedAt',
-  'dateAdded',
-  'duplicateGroupId',
-  'editedFields',
-  'updatedAt',
-] as const satisfies readonly (keyof Track)[];
-export type TrackRow = Pick<Track, (typeof ROW_FIELDS)[number]>;
+export { ROW_FIELDS, type TrackRow } from './row-fields';
 
 const ROW = ALL.filter((c) => (ROW_FIELDS as readonly string[]).includes(c.key));
 

@@ -4,7 +4,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Copy, Lightbulb, ListPlus, Play, Scissors, SquareArrowOutUpRight, Star, Trash2, Wand2, X } from 'lucide-react';
-import { ROW_FIELDS, type TrackRow } from '@/server/tracks/track-rows';
+import { ROW_FIELDS, type TrackRow } from '@/server/tracks/row-fields';
 import { formatKey } from '@/server/music/keys';
 import { useTRPC } from '../../_trpc/client';
 import { useKeyNotation } from '../../_hooks/use-key-notation';

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Plus, Trash2, X } from 'lucide-react';
-import { RULE_FIELDS, SmartDefinition, type RuleField } from '@/server/playlists/rules';
+import { RULE_FIELDS, SmartDefinition, type RuleField } from '@/server/playlists/rule-schema';
 import { useTRPC } from '../../_trpc/client';
 import { formatCount, formatDuration } from '../format';
 import { Button } from '../ui/button';

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Columns3, FolderInput, FolderTree, Lightbulb, ListPlus, ListX, Music2, PencilLine, Play, Search, SlidersHorizontal, SquareArrowOutUpRight, Trash2, X } from 'lucide-react';
+import { Columns3, FolderInput, FolderTree, ListX, Music2, PencilLine, Search, SlidersHorizontal, Trash2, X } from 'lucide-react';
 import type { TrackRow } from '@/server/tracks/track-rows';
 import { formatKey, parseKey } from '@/server/music/keys';
 import { useTRPC } from '../../_trpc/client';
@@ -10,8 +10,7 @@ import { useKeyNotation } from '../../_hooks/use-key-notation';
 import { FileActionDialog, type FileAction } from '../files/file-actions';
 import { ContextMenu } from '../ui/context-menu';
 import { FirstSteps } from '../first-steps';
-import { AddToPlaylistDialog } from '../playlists/add-to-playlist';
-import { carryTracks, useThink } from '../playlists/shared';
+import { carryTracks } from '../playlists/shared';
 import { formatCount } from '../format';
 import { Button } from '../ui/button';
 import { cn } from '../ui/cn';
@@ -22,7 +21,7 @@ import { COLUMNS, useColumnPrefs, type CellContext } from './columns';
 import { FilterPanel } from './filter-panel';
 import { MissingBar } from './missing-tools';
 import { usePlayer } from './player';
-import { TrackDetail } from './track-detail';
+import { TrackPanel, useTrackActions } from './track-actions';
 import { TrackTable, type Selection } from './track-table';
 import { useTrackUpdate } from './use-track-update';
 import { useTrackWindow } from './use-track-window';
@@ -44,8 +43,7 @@ export function LibraryView() {
   const [fileAction, setFileAction] = useState<FileAction | null>(null);
   const [menu, setMenu] = useState<{ ids: string[]; at: { x: number; y: number }; track: TrackRow } | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
-  const [adding, setAdding] = useState<string[] | null>(null);
-  const think = useThink();
+  const actions = useTrackActions({ open: setOpenId });
   const viewKey = JSON.stringify(view);
   useEffect(() => {
     setSelection({ ids: new Set(), cursor: 0, anchor: 0 });
@@ -126,18 +124,7 @@ export function LibraryView() {
           {win.error.message}
         </div>
       ) : null}
-      <div
-        className="flex min-h-0 flex-1"
-        onKeyDown={(e) => {
-          // t: the selected tracks in or out of the thinking playlist; p: add them to a playlist
-          const grid = (e.target as HTMLElement).getAttribute('data-testid') === 'track-grid';
-          if (!grid || e.ctrlKey || e.metaKey || e.altKey || !selection.ids.size) return;
-          if (e.key === 't') think([...selection.ids]);
-          else if (e.key === 'p') setAdding([...selection.ids]);
-          else return;
-          e.preventDefault();
-        }}
-      >
+      <div className="flex min-h-0 flex-1" onKeyDown={(e) => actions.onGridKey(e, [...selection.ids])}>
         {showFilters ? <FilterPanel view={view} q={win.corrected && win.didYouMean ? win.didYouMean : view.q} patchFilters={patchFilters} notation={notation} /> : null}
         <div className="flex min-w-0 flex-1 flex-col">
           {!win.loading && win.total === 0 && !win.stale ? (
@@ -178,11 +165,7 @@ export function LibraryView() {
             />
           )}
         </div>
-        {openId ? (
-          <aside aria-label="TrackRow" className="w-[440px] shrink-0 border-l border-line bg-panel/60" data-testid="track-panel">
-            <TrackDetail key={openId} id={openId} variant="panel" onClose={() => setOpenId(null)} onOpen={setOpenId} />
-          </aside>
-        ) : null}
+        {openId ? <TrackPanel id={openId} onClose={() => setOpenId(null)} onOpen={setOpenId} /> : null}
       </div>
       <FileActionDialog action={fileAction} onClose={() => setFileAction(null)} />
       <ContextMenu
@@ -191,10 +174,7 @@ export function LibraryView() {
         items={
           menu
             ? [
-                { label: 'Open', icon: <SquareArrowOutUpRight size={14} />, shortcut: 'Enter', run: () => setOpenId(menu.track.id) },
-                { label: 'Preview', icon: <Play size={14} />, shortcut: 'Space', run: () => player.toggle(menu.track) },
-                { label: 'Thinking playlist (in / out)', icon: <Lightbulb size={14} />, shortcut: 'T', run: () => think(menu.ids) },
-                { label: 'Add to playlist…', icon: <ListPlus size={14} />, shortcut: 'P', run: () => setAdding(menu.ids) },
+                ...actions.menuItems(menu.track, menu.ids),
                 {
                   label: 'Rename file…',
                   icon: <PencilLine size={14} />,
@@ -215,7 +195,7 @@ export function LibraryView() {
             : []
         }
       />
-      <AddToPlaylistDialog trackIds={adding} onClose={() => setAdding(null)} />
+      {actions.dialog}
       <RemoveDialog ids={removing} onClose={() => setRemoving(null)} onRemoved={(ids) => ids.includes(openId ?? '') && setOpenId(null)} />
     </div>
   );

@@ -6,7 +6,7 @@
  * tempo (the DJ's count: dubstep 140, drum & bass 174), every beat's time, key, tuning.
  * Deterministic for a seed. Used by `npm run bench:analyzer`.
  */
-import { prng } from './synth';
+import { prng, toInt16Stereo } from './synth';
 
 export const STYLES = ['house', 'techno', 'trance', 'dnb', 'dubstep', 'hiphop', 'breakbeat', 'funk', 'afro', 'ambient'] as const;
 export type Style = (typeof STYLES)[number];
@@ -193,16 +193,7 @@ class Mix {
 
   /** Interleaved 16-bit stereo, normalised to a peak of 0.8. */
   toPcm(): Int16Array {
-    const { L, R, n } = this;
-    let peak = 0;
-    for (let i = 0; i < n; i++) peak = Math.max(peak, Math.abs(L[i]!), Math.abs(R[i]!));
-    const g = peak > 0 ? 0.8 / peak : 1;
-    const pcm = new Int16Array(n * 2);
-    for (let i = 0; i < n; i++) {
-      pcm[2 * i] = Math.round(L[i]! * g * 32767);
-      pcm[2 * i + 1] = Math.round(R[i]! * g * 32767);
-    }
-    return pcm;
+    return toInt16Stereo(this.L, this.R, 0.8);
   }
 }
 

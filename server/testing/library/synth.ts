@@ -93,9 +93,15 @@ export function synthesize(spec: SynthSpec): Int16Array {
     right[i]! += bass + pad * 0.95;
   }
 
+  return toInt16Stereo(left, right, 0.7);
+}
+
+/** Interleaved 16-bit stereo of two float channels, normalised so the louder peak is `peakTo` of full scale. */
+export function toInt16Stereo(left: Float32Array | Float64Array, right: Float32Array | Float64Array, peakTo: number): Int16Array {
+  const n = left.length;
   let peak = 0;
   for (let i = 0; i < n; i++) peak = Math.max(peak, Math.abs(left[i]!), Math.abs(right[i]!));
-  const gain = peak > 0 ? 0.7 / peak : 1;
+  const gain = peak > 0 ? peakTo / peak : 1;
   const out = new Int16Array(n * 2);
   for (let i = 0; i < n; i++) {
     out[2 * i] = Math.round(left[i]! * gain * 32767);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../testing/create-test-context';
+import { TrackSchema } from '../tracks/output';
 import { fixtureLibrary, type Truth } from '../testing/library/generate';
 import type { runScan } from './run-scan';
 import { addFolder, allTracks, runQueuedScan } from './testing';
@@ -50,6 +51,14 @@ describe('a scan of a generated library matches its truth', () => {
       }
     }
     for (const tr of lib.truth.tracks) expect(byPath.get(tr.path)!.isBroken, tr.path).toBe(false);
+  });
+
+  it('stores only values the API can answer with, broken files included (a cut Ogg page once gave 13,000 years)', () => {
+    for (const tr of allTracks(t.ctx)) {
+      const parsed = TrackSchema.safeParse(tr);
+      expect(parsed.error?.issues ?? [], tr.relPath).toEqual([]);
+      if (tr.durationMs !== null) expect(tr.durationMs, tr.relPath).toBeLessThan(48 * 3_600_000);
+    }
   });
 
   it('reads tags, BPM and key tags where present, and falls back to the file name', () => {

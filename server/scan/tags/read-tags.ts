@@ -200,7 +200,7 @@ function formatFacts(f: IAudioMetadata['format'], absPath: string, hash: HashFac
   const container = hash.container;
   // our frame/page walk is exact where it exists; a partial parse only saw the first frames
   const exact = hash.durationSec && (container === 'mp3' || container === 'aac' || container === 'ogg') ? hash.durationSec : undefined;
-  const durationSec = exact ?? f.duration ?? hash.durationSec;
+  const durationSec = exact ?? plausibleDuration(f.duration, absPath) ?? hash.durationSec;
   // music-metadata derives FLAC/WavPack/APE bitrates from the bytes it was given (only the tag
   // region here); the audio payload over the duration is the real average
   const fromPayload = exact ?? (['flac', 'wavpack', 'ape'].includes(container) || !f.bitrate ? durationSec : undefined);
@@ -215,6 +215,17 @@ function formatFacts(f: IAudioMetadata['format'], absPath: string, hash: HashFac
     bitDepth: f.bitsPerSample ?? null,
     durationMs: durationSec ? Math.round(durationSec * 1000) : null,
   };
+}
+
+/**
+ * A duration the file's bytes can hold at 4 kbit/s (below any real codec): a cut Ogg file whose
+ * last page belongs to a header spanning pages has granule position -1, which a parser reads as
+ * 13,000 years. Anything longer is unknown.
+ */
+function plausibleDuration(sec: number | undefined, absPath: string): number | undefined {
+  if (sec === undefined || !Number.isFinite(sec) || sec <= 0) return undefined;
+  if (sec < 600) return sec;
+  return sec <= (fs.statSync(absPath).size * 8) / 4000 ? sec : undefined;
 }
 
 /** A file with no title and artist gets them (and what else its path tells) from its name and folder; no title alone, the title. */

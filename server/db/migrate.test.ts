@@ -4,7 +4,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from './client';
+import { closeDatabase, openDatabase } from './client';
 import { DatabaseTooNewError, MigrationFailedError, loadMigrations, migrationStatus, runMigrations } from './migrate';
 
 const tmpDirs: string[] = [];
@@ -97,6 +97,25 @@ describe('migrations', () => {
     expect(tables(db.$client)).toEqual(before.tables);
     expect(db.$client.prepare('SELECT * FROM settings').all()).toEqual(before.settings);
     expect(migrationStatus(db.$client, base).applied).toEqual(before.applied);
+  });
+
+  it('0015 forgets durations no file can hold (a cut Ogg page read as 13,000 years), keeping real ones', () => {
+    const db = openDatabase(path.join(tmpDir(), 'db.sqlite'));
+    const all = loadMigrations();
+    const before = all.filter((m) => m.tag < '0015');
+    runMigrations(db.$client, { migrations: before });
+    const insert = db.$client.prepare(
+      "INSERT INTO tracks (id, rel_path, file_name, file_ext, size_bytes, mtime_ms, date_added, created_at, updated_at, duration_ms) VALUES (?, ?, ?, 'ogg', 1, 1, 1, 1, 1, ?)",
+    );
+    insert.run('cut', 'cut.ogg', 'cut.ogg', 418293516410647400);
+    insert.run('mix', 'mix.ogg', 'mix.ogg', 3 * 3_600_000);
+    runMigrations(db.$client, { migrations: all });
+    const durations = db.$client.prepare('SELECT id, duration_ms AS d FROM tracks ORDER BY id').all();
+    expect(durations).toEqual([
+      { id: 'cut', d: null },
+      { id: 'mix', d: 3 * 3_600_000 },
+    ]);
+    closeDatabase(db);
   });
 
   it('applies each migration exactly once when two processes start at the same time', async () => {

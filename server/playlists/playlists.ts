@@ -213,6 +213,22 @@ export function moveEntries(ex: Executor, playlistId: string, entryIds: number[]
   return { changed };
 }
 
+/**
+ * Puts every entry of a playlist in the given order (an arranged set; its undo is the same call
+ * with the order before). The list must hold each entry exactly once. Returns the order it replaced.
+ */
+export function setEntryOrder(ex: Executor, playlistId: string, entryIds: number[], now: number) {
+  assertEditable(playlistById(ex, playlistId));
+  const before = ex.all<{ id: number }>(sql`SELECT id FROM playlist_tracks WHERE playlist_id = ${playlistId} ORDER BY position, id`).map((e) => e.id);
+  const given = new Set(entryIds);
+  if (given.size !== entryIds.length || given.size !== before.length || before.some((id) => !given.has(id)))
+    throw new ConflictError('The playlist changed since this order was made; arrange it again');
+  ex.run(sql`UPDATE playlist_tracks SET position = j.key FROM json_each(${JSON.stringify(entryIds)}) AS j WHERE playlist_tracks.id = j.value`);
+  touch(ex, playlistId, now);
+  appendEvent(ex, 'playlist:track:reordered', { playlistId }, now);
+  return { previous: before };
+}
+
 export interface EntryPatch {
   notes?: string | null;
   cueInSec?: number | null;

@@ -129,6 +129,55 @@ export const SETTINGS = {
     label: 'Show waveforms',
     description: 'Draw waveforms in the track view.',
   },
+  'suggest.keyWeight': {
+    schema: z.number().min(0).max(10),
+    default: 3,
+    category: 'suggest',
+    label: 'Key weight',
+    description: 'How much a good key relation counts in “what to play next” (0 leaves it out).',
+  },
+  'suggest.tempoWeight': {
+    schema: z.number().min(0).max(10),
+    default: 3,
+    category: 'suggest',
+    label: 'Tempo weight',
+    description: 'How much a small tempo change counts.',
+  },
+  'suggest.energyWeight': {
+    schema: z.number().min(0).max(10),
+    default: 1.5,
+    category: 'suggest',
+    label: 'Energy weight',
+    description: 'How much an energy step in the chosen direction counts.',
+  },
+  'suggest.affinityWeight': {
+    schema: z.number().min(0).max(10),
+    default: 1,
+    category: 'suggest',
+    label: 'Genre and label weight',
+    description: 'How much the same genre, label or artist counts.',
+  },
+  'suggest.recencyWeight': {
+    schema: z.number().min(0).max(10),
+    default: 0.5,
+    category: 'suggest',
+    label: 'Freshness weight',
+    description: 'How much a track not played in the last day counts over one played just now.',
+  },
+  'suggest.crowdWeight': {
+    schema: z.number().min(0).max(10),
+    default: 1,
+    category: 'suggest',
+    label: 'Crowd weight',
+    description: 'How much past crowd reactions (floor fillers, floor clearers) count.',
+  },
+  'suggest.tempoRangePercent': {
+    schema: z.number().min(0.5).max(20),
+    default: 4,
+    category: 'suggest',
+    label: 'Tempo falloff (%)',
+    description: 'A tempo change of this size scores 0.6 of a perfect match; twice it, 0.14.',
+  },
   'jobs.retentionDays': {
     schema: z.number().int().min(1).max(365),
     default: 7,
@@ -198,7 +247,7 @@ export const SETTINGS = {
 export interface SettingDefinition {
   schema: z.ZodType;
   default: unknown;
-  category: 'library' | 'analysis' | 'ui' | 'maintenance' | 'playlists';
+  category: 'library' | 'analysis' | 'ui' | 'maintenance' | 'playlists' | 'suggest';
   label: string;
   description: string;
 }

@@ -12,6 +12,7 @@ import { missingRouter } from './routers/missing';
 import { playlistsRouter } from './routers/playlists';
 import { scansRouter } from './routers/scans';
 import { settingsRouter } from './routers/settings';
+import { suggestRouter } from './routers/suggest';
 import { systemRouter } from './routers/system';
 import { tracksRouter } from './routers/tracks';
 
@@ -29,6 +30,7 @@ export const appRouter = router({
   playlists: playlistsRouter,
   scans: scansRouter,
   settings: settingsRouter,
+  suggest: suggestRouter,
   system: systemRouter,
   tracks: tracksRouter,
 });

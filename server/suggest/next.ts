@@ -1,0 +1,107 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import { NotFoundError } from '../errors';
+import { compatibleKeys, type MusicalKey } from '../music/keys';
+import { keySortOf } from '../tracks/filters';
+import { mapRow, ROW_COLUMNS_SQL, type TrackRow } from '../tracks/track-rows';
+import { scorePair, shiftKey, type PairScore, type ScoreOptions, type TrackFeatures, type Weights } from './score';
+
+export const SuggestNextInput = z.object({
+  trackId: z.string().min(1).max(100),
+  limit: z.number().int().min(1).max(100).default(20),
+  /** Only tracks of this playlist (a crate). */
+  playlistId: z.string().min(1).max(100).optional(),
+  direction: z.enum(['up', 'same', 'down', 'any']).default('any'),
+  /** any: every key; compatible: keys that mix (same, ±1, relative, diagonal, semitone up) after any pitch shift. */
+  keys: z.enum(['any', 'compatible']).default('any'),
+  /** The widest tempo change looked at, %. */
+  bpmRangePercent: z.number().min(1).max(30).default(8),
+  halfDouble: z.boolean().default(true),
+  keyLock: z.boolean().default(true),
+});
+export type SuggestNextInput = z.input<typeof SuggestNextInput>;
+
+export interface Suggestion extends Omit<PairScore, 'relation'> {
+  track: TrackRow;
+}
+
+/** At most this many tracks are scored per request: the nearest in tempo inside the band. */
+const CANDIDATES = 4_000;
+
+/** The weights and falloff from the settings. */
+export function scoreSettings(ctx: AppContext): { weights: Weights; tempoRangePct: number } {
+  const s = ctx.settings;
+  return {
+    weights: {
+      key: s.get('suggest.keyWeight'),
+      tempo: s.get('suggest.tempoWeight'),
+      energy: s.get('suggest.energyWeight'),
+      affinity: s.get('suggest.affinityWeight'),
+      recency: s.get('suggest.recencyWeight'),
+      crowd: s.get('suggest.crowdWeight'),
+    },
+    tempoRangePct: s.get('suggest.tempoRangePercent'),
+  };
+}
+
+export const featuresOf = (t: TrackRow): TrackFeatures => ({
+  id: t.id,
+  bpm: t.bpm,
+  key: t.keyPitch !== null && t.keyMode !== null ? { pitch: t.keyPitch, mode: t.keyMode as 0 | 1 } : null,
+  energy: t.energyLevel,
+  genre: t.genre,
+  label: t.label,
+  artist: t.artist,
+  lastPlayedAt: t.lastPlayedAt,
+});
+
+/** Keys (as key_sort) that can mix after `k` once a track is pitched by up to ±`shift` semitones. */
+function mixableKeySorts(k: MusicalKey, shift: number): number[] {
+  const semitoneUp = shiftKey(k, 1);
+  const good = [...compatibleKeys(k), semitoneUp, { pitch: k.pitch, mode: (1 - k.mode) as 0 | 1 }];
+  const out = new Set<number>();
+  for (const g of good) for (let s = -shift; s <= shift; s++) out.add(keySortOf(shiftKey(g, -s)));
+  return [...out];
+}
+
+/**
+ * The tracks that fit after one, best first, each with its score, parts and reasons (issue 21).
+ * The candidates come from the indexes, not the whole library: a tempo band around the track (and
+ * its half and double), optionally compatible keys and one playlist; tracks already played in the
+ * DJ session now logging are left out.
+ */
+export function suggestNext(ctx: AppContext, raw: SuggestNextInput): { from: TrackRow; items: Suggestion[] } {
+  const input = SuggestNextInput.parse(raw);
+  const db = ctx.db;
+  const fromRow = db.get<Record<string, unknown> | undefined>(sql`SELECT ${sql.raw(ROW_COLUMNS_SQL)} FROM tracks t WHERE t.id = ${input.trackId}`);
+  if (!fromRow) throw new NotFoundError('track', input.trackId);
+  const from = mapRow(fromRow);
+  const f = featuresOf(from);
+  const band = input.bpmRangePercent / 100;
+  const bands: [number, number][] = f.bpm ? [1, ...(input.halfDouble ? [0.5, 2] : [])].map((m) => [f.bpm! * m * (1 - band), f.bpm! * m * (1 + band)]) : [];
+  const tempo = bands.length
+    ? sql.join(
+        bands.map(([lo, hi]) => sql`t.bpm BETWEEN ${lo} AND ${hi}`),
+        sql` OR `,
+      )
+    : sql`1`;
+  const shift = input.keyLock ? 0 : Math.ceil(Math.abs(12 * Math.log2(1 + band)));
+  const keys = input.keys === 'compatible' && f.key ? sql`AND t.key_sort IN (SELECT value FROM json_each(${JSON.stringify(mixableKeySorts(f.key, shift))}))` : sql``;
+  const crate = input.playlistId ? sql`AND t.id IN (SELECT track_id FROM playlist_tracks WHERE playlist_id = ${input.playlistId})` : sql``;
+  const rows = db.all<Record<string, unknown>>(
+    sql`SELECT ${sql.raw(ROW_COLUMNS_SQL)} FROM tracks t
+        WHERE (${tempo}) AND t.id <> ${from.id} AND t.is_missing = 0 AND t.is_broken = 0 ${keys} ${crate}
+          AND t.id NOT IN (SELECT pt.track_id FROM playlist_tracks pt JOIN playlists p ON p.id = pt.playlist_id
+                           WHERE p.type = 'session' AND p.session_ended_at IS NULL AND pt.track_id IS NOT NULL)
+        ORDER BY ${f.bpm ? sql`abs(t.bpm - ${f.bpm})` : sql`t.seq`} LIMIT ${CANDIDATES}`,
+  );
+  const o: ScoreOptions = { ...scoreSettings(ctx), halfDouble: input.halfDouble, keyLock: input.keyLock, direction: input.direction, now: ctx.clock.now() };
+  const scored = rows.map((r) => {
+    const track = mapRow(r);
+    const { relation: _r, ...s } = scorePair(f, featuresOf(track), o);
+    return { track, ...s };
+  });
+  scored.sort((a, b) => b.total - a.total || a.track.seq - b.track.seq);
+  return { from, items: scored.slice(0, input.limit) };
+}

@@ -1,0 +1,12 @@
+import { applyOrder, ApplyOrderInput, ArrangeInput, previewArrangement } from '../../suggest/arrange-playlist';
+import { suggestNext, SuggestNextInput } from '../../suggest/next';
+import { procedure, router } from '../init';
+
+export const suggestRouter = router({
+  /** What fits after a track, best first, each with its score, parts and reasons. */
+  next: procedure.input(SuggestNextInput).query(({ ctx, input }) => suggestNext(ctx.app, input)),
+  /** A playlist ordered as a set from a first (and last) track along an energy shape: a preview. */
+  arrange: procedure.input(ArrangeInput).query(({ ctx, input }) => previewArrangement(ctx.app, input)),
+  /** Puts a playlist's entries in an order (an arrangement, or the order before it: Undo). */
+  applyOrder: procedure.input(ApplyOrderInput).mutation(({ ctx, input }) => applyOrder(ctx.app, input)),
+});

@@ -5,7 +5,7 @@ import { InvalidError } from '../errors';
 import { playlistEntries } from '../playlists/queries';
 import { setEntryOrder } from '../playlists/playlists';
 import { arrangeSet } from './arrange';
-import { featuresOf, scoreSettings } from './next';
+import { featuresOf, scoreSettings } from './next-up';
 import { scorePair, type ScoreOptions } from './score';
 
 export const ArrangeInput = z.object({

@@ -1,5 +1,5 @@
 import { applyOrder, ApplyOrderInput, ArrangeInput, previewArrangement } from '../../suggest/arrange-playlist';
-import { suggestNext, SuggestNextInput } from '../../suggest/next';
+import { suggestNext, SuggestNextInput } from '../../suggest/next-up';
 import { procedure, router } from '../init';
 
 export const suggestRouter = router({

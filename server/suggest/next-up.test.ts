@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseKey } from '../music/keys';
 import { createTestContext, type TestContext } from '../testing/create-test-context';
 import { insertFolder, insertTrack } from '../testing/seed-tracks';
-import { keySortOf } from '../tracks/filters';
 import { testCaller } from '../trpc/test-caller';
 
 let t: TestContext;
@@ -10,7 +9,7 @@ afterEach(() => t?.cleanup());
 
 function track(title: string, bpm: number, key: string, energy: number, extra: Record<string, unknown> = {}) {
   const k = parseKey(key)!;
-  return insertTrack(t.db, { title, bpm, keyPitch: k.pitch, keyMode: k.mode, keySort: keySortOf(k), energyLevel: energy, genre: 'House', ...extra });
+  return insertTrack(t.db, { title, bpm, keyPitch: k.pitch, keyMode: k.mode, energyLevel: energy, genre: 'House', ...extra });
 }
 
 describe('suggest.next', () => {

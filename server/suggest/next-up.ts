@@ -5,7 +5,7 @@ import { NotFoundError } from '../errors';
 import { compatibleKeys, type MusicalKey } from '../music/keys';
 import { keySortOf } from '../tracks/filters';
 import { mapRow, ROW_COLUMNS_SQL, type TrackRow } from '../tracks/track-rows';
-import { scorePair, shiftKey, type PairScore, type ScoreOptions, type TrackFeatures, type Weights } from './score';
+import { pairTotal, scorePair, shiftKey, type PairScore, type ScoreOptions, type TrackFeatures, type Weights } from './score';
 
 export const SuggestNextInput = z.object({
   trackId: z.string().min(1).max(100),
@@ -80,28 +80,48 @@ export function suggestNext(ctx: AppContext, raw: SuggestNextInput): { from: Tra
   const f = featuresOf(from);
   const band = input.bpmRangePercent / 100;
   const bands: [number, number][] = f.bpm ? [1, ...(input.halfDouble ? [0.5, 2] : [])].map((m) => [f.bpm! * m * (1 - band), f.bpm! * m * (1 + band)]) : [];
-  const tempo = bands.length
-    ? sql.join(
-        bands.map(([lo, hi]) => sql`t.bpm BETWEEN ${lo} AND ${hi}`),
-        sql` OR `,
-      )
-    : sql`1`;
   const shift = input.keyLock ? 0 : Math.ceil(Math.abs(12 * Math.log2(1 + band)));
-  const keys = input.keys === 'compatible' && f.key ? sql`AND t.key_sort IN (SELECT value FROM json_each(${JSON.stringify(mixableKeySorts(f.key, shift))}))` : sql``;
-  const crate = input.playlistId ? sql`AND t.id IN (SELECT track_id FROM playlist_tracks WHERE playlist_id = ${input.playlistId})` : sql``;
-  const rows = db.all<Record<string, unknown>>(
-    sql`SELECT ${sql.raw(ROW_COLUMNS_SQL)} FROM tracks t
-        WHERE (${tempo}) AND t.id <> ${from.id} AND t.is_missing = 0 AND t.is_broken = 0 ${keys} ${crate}
+  const keySorts = input.keys === 'compatible' && f.key ? mixableKeySorts(f.key, shift) : null;
+  // a light projection to rank every candidate; whole rows and the words for the best ones only
+  const light = db.$client
+    .prepare(
+      `SELECT t.id, t.bpm, t.key_pitch, t.key_mode, t.energy_level, t.genre, t.label, t.artist, t.last_played_at, t.seq FROM tracks t
+        WHERE (%TEMPO%) AND t.id <> ? AND t.is_missing = 0 AND t.is_broken = 0 %KEYS% %CRATE%
           AND t.id NOT IN (SELECT pt.track_id FROM playlist_tracks pt JOIN playlists p ON p.id = pt.playlist_id
                            WHERE p.type = 'session' AND p.session_ended_at IS NULL AND pt.track_id IS NOT NULL)
-        ORDER BY ${f.bpm ? sql`abs(t.bpm - ${f.bpm})` : sql`t.seq`} LIMIT ${CANDIDATES}`,
-  );
+        ORDER BY ${f.bpm ? 'abs(t.bpm - ?)' : 't.seq'} LIMIT ${CANDIDATES}`
+        .replace('%TEMPO%', bands.length ? bands.map(() => 't.bpm BETWEEN ? AND ?').join(' OR ') : '1')
+        .replace('%KEYS%', keySorts ? 'AND t.key_sort IN (SELECT value FROM json_each(?))' : '')
+        .replace('%CRATE%', input.playlistId ? 'AND t.id IN (SELECT track_id FROM playlist_tracks WHERE playlist_id = ?)' : ''),
+    )
+    .raw()
+    .all(...bands.flat(), from.id, ...(keySorts ? [JSON.stringify(keySorts)] : []), ...(input.playlistId ? [input.playlistId] : []), ...(f.bpm ? [f.bpm] : [])) as LightRow[];
   const o: ScoreOptions = { ...scoreSettings(ctx), halfDouble: input.halfDouble, keyLock: input.keyLock, direction: input.direction, now: ctx.clock.now() };
-  const scored = rows.map((r) => {
-    const track = mapRow(r);
-    const { relation: _r, ...s } = scorePair(f, featuresOf(track), o);
-    return { track, ...s };
+  const ranked = light.map((r) => ({ id: r[0], seq: r[9], total: pairTotal(f, lightFeatures(r), o) }));
+  ranked.sort((a, b) => b.total - a.total || a.seq - b.seq);
+  const best = ranked.slice(0, input.limit).map((r) => r.id);
+  const full = new Map(
+    db
+      .all<Record<string, unknown>>(sql`SELECT ${sql.raw(ROW_COLUMNS_SQL)} FROM tracks t WHERE t.id IN (SELECT value FROM json_each(${JSON.stringify(best)}))`)
+      .map((r) => [r.id as string, mapRow(r)]),
+  );
+  const items = best.map((id) => {
+    const track = full.get(id)!;
+    const { relation: _r, ...score } = scorePair(f, featuresOf(track), o);
+    return { track, ...score };
   });
-  scored.sort((a, b) => b.total - a.total || a.track.seq - b.track.seq);
-  return { from, items: scored.slice(0, input.limit) };
+  return { from, items };
 }
+
+type LightRow = [string, number | null, number | null, number | null, number | null, string | null, string | null, string | null, number | null, number];
+
+const lightFeatures = (r: LightRow): TrackFeatures => ({
+  id: r[0],
+  bpm: r[1],
+  key: r[2] !== null && r[3] !== null ? { pitch: r[2], mode: r[3] as 0 | 1 } : null,
+  energy: r[4],
+  genre: r[5],
+  label: r[6],
+  artist: r[7],
+  lastPlayedAt: r[8],
+});

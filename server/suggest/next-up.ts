@@ -27,7 +27,7 @@ export interface Suggestion extends Omit<PairScore, 'relation'> {
 }
 
 /** At most this many tracks are scored per request: the nearest in tempo inside the band. */
-const CANDIDATES = 4_000;
+const CANDIDATES = 3_000;
 
 /** The weights and falloff from the settings. */
 export function scoreSettings(ctx: AppContext): { weights: Weights; tempoRangePct: number } {
@@ -79,23 +79,10 @@ export function suggestNext(ctx: AppContext, raw: SuggestNextInput): { from: Tra
   const from = mapRow(fromRow);
   const f = featuresOf(from);
   const band = input.bpmRangePercent / 100;
-  const bands: [number, number][] = f.bpm ? [1, ...(input.halfDouble ? [0.5, 2] : [])].map((m) => [f.bpm! * m * (1 - band), f.bpm! * m * (1 + band)]) : [];
   const shift = input.keyLock ? 0 : Math.ceil(Math.abs(12 * Math.log2(1 + band)));
   const keySorts = input.keys === 'compatible' && f.key ? mixableKeySorts(f.key, shift) : null;
   // a light projection to rank every candidate; whole rows and the words for the best ones only
-  const light = db.$client
-    .prepare(
-      `SELECT t.id, t.bpm, t.key_pitch, t.key_mode, t.energy_level, t.genre, t.label, t.artist, t.last_played_at, t.seq FROM tracks t
-        WHERE (%TEMPO%) AND t.id <> ? AND t.is_missing = 0 AND t.is_broken = 0 %KEYS% %CRATE%
-          AND t.id NOT IN (SELECT pt.track_id FROM playlist_tracks pt JOIN playlists p ON p.id = pt.playlist_id
-                           WHERE p.type = 'session' AND p.session_ended_at IS NULL AND pt.track_id IS NOT NULL)
-        ORDER BY ${f.bpm ? 'abs(t.bpm - ?)' : 't.seq'} LIMIT ${CANDIDATES}`
-        .replace('%TEMPO%', bands.length ? bands.map(() => 't.bpm BETWEEN ? AND ?').join(' OR ') : '1')
-        .replace('%KEYS%', keySorts ? 'AND t.key_sort IN (SELECT value FROM json_each(?))' : '')
-        .replace('%CRATE%', input.playlistId ? 'AND t.id IN (SELECT track_id FROM playlist_tracks WHERE playlist_id = ?)' : ''),
-    )
-    .raw()
-    .all(...bands.flat(), from.id, ...(keySorts ? [JSON.stringify(keySorts)] : []), ...(input.playlistId ? [input.playlistId] : []), ...(f.bpm ? [f.bpm] : [])) as LightRow[];
+  const light = lightCandidates(ctx, input, from.id, f.bpm, keySorts);
   const o: ScoreOptions = { ...scoreSettings(ctx), halfDouble: input.halfDouble, keyLock: input.keyLock, direction: input.direction, now: ctx.clock.now() };
   const ranked = light.map((r) => ({ id: r[0], seq: r[9], total: pairTotal(f, lightFeatures(r), o) }));
   ranked.sort((a, b) => b.total - a.total || a.seq - b.seq);
@@ -111,6 +98,51 @@ export function suggestNext(ctx: AppContext, raw: SuggestNextInput): { from: Tra
     return { track, ...score };
   });
   return { from, items };
+}
+
+/**
+ * The candidates, light: for each tempo band (the track's, and its half and double), the tracks
+ * nearest in tempo walking the BPM index up and down from the centre — no sort, and the walk stops
+ * after enough rows however dense the band (sorting a whole dense band by distance took 100 ms at
+ * 100,000 tracks). Gone, broken and already-played-this-session tracks are skipped on the way.
+ */
+function lightCandidates(ctx: AppContext, input: z.output<typeof SuggestNextInput>, fromId: string, bpm: number | null, keySorts: number[] | null): LightRow[] {
+  const filters = `t.id <> ? AND t.is_missing = 0 AND t.is_broken = 0
+      ${keySorts ? 'AND t.key_sort IN (SELECT value FROM json_each(?))' : ''}
+      ${input.playlistId ? 'AND t.id IN (SELECT track_id FROM playlist_tracks WHERE playlist_id = ?)' : ''}
+      AND t.id NOT IN (SELECT pt.track_id FROM playlist_tracks pt JOIN playlists p ON p.id = pt.playlist_id
+                       WHERE p.type = 'session' AND p.session_ended_at IS NULL AND pt.track_id IS NOT NULL)`;
+  const params = [fromId, ...(keySorts ? [JSON.stringify(keySorts)] : []), ...(input.playlistId ? [input.playlistId] : [])];
+  const cols = 't.id, t.bpm, t.key_pitch, t.key_mode, t.energy_level, t.genre, t.label, t.artist, t.last_played_at, t.seq';
+  const db = ctx.db.$client;
+  if (!bpm)
+    return db
+      .prepare(`SELECT ${cols} FROM tracks t WHERE ${filters} ORDER BY t.seq LIMIT ${CANDIDATES}`)
+      .raw()
+      .all(...params) as LightRow[];
+  const band = input.bpmRangePercent / 100;
+  const up = db.prepare(`SELECT ${cols} FROM tracks t WHERE t.bpm >= ? AND t.bpm <= ? AND ${filters} ORDER BY t.bpm LIMIT ?`).raw();
+  const down = db.prepare(`SELECT ${cols} FROM tracks t WHERE t.bpm >= ? AND t.bpm < ? AND ${filters} ORDER BY t.bpm DESC LIMIT ?`).raw();
+  const seen = new Set<string>();
+  const out: LightRow[] = [];
+  for (const [m, share] of [
+    [1, 0.6],
+    ...(input.halfDouble
+      ? [
+          [0.5, 0.2],
+          [2, 0.2],
+        ]
+      : []),
+  ] as [number, number][]) {
+    const c = bpm * m;
+    const k = Math.ceil((CANDIDATES * share) / 2);
+    for (const r of [...(up.all(c, c * (1 + band), ...params, k) as LightRow[]), ...(down.all(c * (1 - band), c, ...params, k) as LightRow[])])
+      if (!seen.has(r[0])) {
+        seen.add(r[0]);
+        out.push(r);
+      }
+  }
+  return out;
 }
 
 type LightRow = [string, number | null, number | null, number | null, number | null, string | null, string | null, string | null, number | null, number];

@@ -8,7 +8,14 @@ import { Card, PageHeader } from '../ui/card';
 import { Input, Select } from '../ui/input';
 import { Switch } from '../ui/switch';
 
-const CATEGORY_LABEL: Record<string, string> = { library: 'Library', analysis: 'Analysis', ui: 'Interface', playlists: 'Playlists', suggest: 'Suggestions', maintenance: 'Maintenance' };
+const CATEGORY_LABEL: Record<string, string> = {
+  library: 'Library',
+  analysis: 'Analysis',
+  ui: 'Interface',
+  playlists: 'Playlists',
+  suggest: 'Suggestions',
+  maintenance: 'Maintenance',
+};
 
 interface JsonSchema {
   type?: string;

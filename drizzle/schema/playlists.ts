@@ -55,5 +55,26 @@ export const playlistTracks = sqliteTable(
   (t) => [index('playlist_tracks_position_idx').on(t.playlistId, t.position), index('playlist_tracks_track_idx').on(t.trackId)],
 );
 
+export const REACTIONS = ['good', 'filler', 'cleared'] as const;
+export type Reaction = (typeof REACTIONS)[number];
+
+/**
+ * How a play went, marked during a DJ session (😀 good, 💃 floor filler, 😡 cleared the floor): one
+ * per play (a session entry, and gone with it); the track's id is kept beside it so suggestions can
+ * count a track's reactions over every session ("filled the floor 3 times") through one index.
+ */
+export const playReactions = sqliteTable(
+  'play_reactions',
+  {
+    entryId: integer()
+      .primaryKey()
+      .references(() => playlistTracks.id, { onDelete: 'cascade' }),
+    trackId: text().references(() => tracks.id, { onDelete: 'cascade' }),
+    reaction: text({ enum: REACTIONS }).notNull(),
+    reactedAt: ms().notNull(),
+  },
+  (t) => [index('play_reactions_track_idx').on(t.trackId, t.reaction)],
+);
+
 export type Playlist = typeof playlists.$inferSelect;
 export type PlaylistTrack = typeof playlistTracks.$inferSelect;

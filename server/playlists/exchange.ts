@@ -28,16 +28,25 @@ interface ExportEntry extends EntryDetails {
   bpm: number | null;
   key: string | null;
   placeholder: boolean;
+  /** How the play went (DJ sessions): good, filler or cleared. */
+  reaction?: string;
 }
 
 function exportEntries(ex: Executor, playlistId: string): ExportEntry[] {
-  type Row = Omit<ExportEntry, 'path' | 'key' | 'placeholder'> & { absPath: string | null; keyPitch: number | null; keyMode: number | null; placeholder: string | null };
+  type Row = Omit<ExportEntry, 'path' | 'key' | 'placeholder' | 'reaction'> & {
+    absPath: string | null;
+    keyPitch: number | null;
+    keyMode: number | null;
+    placeholder: string | null;
+    reaction: string | null;
+  };
   const rows = ex.all<Row>(sql`
     SELECT d.path || '/' || t.rel_path AS absPath, t.audio_hash AS audioHash, t.artist, t.title, t.album, t.duration_ms AS durationMs, t.bpm,
            coalesce(t.key_pitch_override, t.key_pitch) AS keyPitch, coalesce(t.key_mode_override, t.key_mode) AS keyMode,
            pt.notes, pt.cue_in_sec AS cueInSec, pt.cue_out_sec AS cueOutSec, pt.rating_in_context AS ratingInContext,
-           pt.played_at AS playedAt, pt.play_duration_ms AS playDurationMs, pt.placeholder
+           pt.played_at AS playedAt, pt.play_duration_ms AS playDurationMs, pt.placeholder, r.reaction
     FROM playlist_tracks pt LEFT JOIN tracks t ON t.id = pt.track_id LEFT JOIN library_directories d ON d.id = t.directory_id
+      LEFT JOIN play_reactions r ON r.entry_id = pt.id
     WHERE pt.playlist_id = ${playlistId} ORDER BY pt.position, pt.id`);
   return rows.map((r) => {
     const ph = r.placeholder ? (JSON.parse(r.placeholder) as Placeholder) : null;
@@ -52,6 +61,7 @@ function exportEntries(ex: Executor, playlistId: string): ExportEntry[] {
       key: r.keyPitch !== null && r.keyMode !== null ? formatKey({ pitch: r.keyPitch, mode: r.keyMode as 0 | 1 }, 'camelot') : null,
       ...entryDetails(r),
       placeholder: !!ph,
+      ...(r.reaction ? { reaction: r.reaction } : {}),
     };
   });
 }

@@ -4,7 +4,7 @@
  */
 import { createSelectSchema } from 'drizzle-zod';
 import { z } from 'zod';
-import { playlists } from '@/drizzle/schema';
+import { playlists, REACTIONS } from '@/drizzle/schema';
 import { TrackRowSchema } from '../tracks/output';
 
 const PlaylistType = z.enum(['static', 'smart', 'session', 'temp', 'folder']);
@@ -37,6 +37,8 @@ export const PlaylistEntrySchema = z.object({
   playedAt: z.number().nullable(),
   playDurationMs: z.number().nullable(),
   placeholder: z.object({ artist: z.string().nullish(), title: z.string().nullish(), durationMs: z.number().nullish(), path: z.string().nullish() }).nullable(),
+  /** How the play went (DJ sessions only). */
+  reaction: z.enum(REACTIONS).nullable(),
 });
 
 export const PlaylistRowSchema = createSelectSchema(playlists, { smartRules: z.unknown(), smartSort: z.unknown(), smartLimit: z.unknown() });

@@ -1,6 +1,7 @@
 import { asc, desc, eq, sql } from 'drizzle-orm';
-import { libraryDirectories, playlistTracks, playlists } from '@/drizzle/schema';
+import { libraryDirectories, playlistTracks, playlists, type Reaction } from '@/drizzle/schema';
 import type { Db } from '../db/client';
+import { reactionsOf } from '../sessions/reactions';
 import { mapRow, ROW_COLUMNS_SQL, type TrackRow } from '../tracks/track-rows';
 import { entryDetails, playlistById, playlistStats } from './playlists';
 import { explainRule, type SmartDefinition } from './rules';
@@ -63,12 +64,20 @@ export function playlistEntries(db: Db, id: string) {
   const p = playlistById(db, id);
   const rows = db.select().from(playlistTracks).where(eq(playlistTracks.playlistId, p.id)).orderBy(asc(playlistTracks.position), asc(playlistTracks.id)).all();
   const byId = new Map(tracksByIds(db, [...new Set(rows.map((r) => r.trackId).filter((x): x is string => !!x))]).map((t) => [t.id, t]));
+  const reactions =
+    p.type === 'session'
+      ? reactionsOf(
+          db,
+          rows.map((r) => r.id),
+        )
+      : new Map<number, Reaction>();
   return rows.map((r) => ({
     entryId: r.id,
     position: r.position,
     track: r.trackId ? (byId.get(r.trackId) ?? null) : null,
     ...entryDetails(r),
     placeholder: r.placeholder,
+    reaction: reactions.get(r.id) ?? null,
   }));
 }
 

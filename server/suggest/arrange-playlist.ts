@@ -4,6 +4,7 @@ import { writeTx } from '../db/tx';
 import { InvalidError } from '../errors';
 import { playlistEntries } from '../playlists/queries';
 import { setEntryOrder } from '../playlists/playlists';
+import { crowdOf } from '../sessions/reactions';
 import { arrangeSet } from './arrange';
 import { featuresOf, scoreSettings } from './next-up';
 import { scorePair, type ScoreOptions } from './score';
@@ -33,11 +34,12 @@ export function previewArrangement(ctx: AppContext, raw: ArrangeInput) {
   const byEntry = new Map(playable.map((e) => [String(e.entryId), e]));
   for (const id of [input.startEntryId, input.endEntryId]) if (id != null && !byEntry.has(String(id))) throw new InvalidError(`Entry ${id} is not a track of this playlist`);
   const so: ScoreOptions = { ...scoreSettings(ctx), halfDouble: input.halfDouble, keyLock: input.keyLock, direction: 'any', now: ctx.clock.now() };
-  const features = playable.map((e) => ({ ...featuresOf(e.track!), id: String(e.entryId) }));
+  const crowd = crowdOf(ctx.db, [...new Set(playable.map((e) => e.track!.id))]);
+  const features = playable.map((e) => ({ ...featuresOf(e.track!), ...crowd.get(e.track!.id), id: String(e.entryId) }));
   const r = arrangeSet(features, { ...so, shape: input.shape, startId: String(input.startEntryId), endId: input.endEntryId != null ? String(input.endEntryId) : null });
   const order = r.order.map((id) => byEntry.get(id)!);
   const pairs = order.slice(1).map((e, i) => {
-    const s = scorePair(featuresOf(order[i]!.track!), featuresOf(e.track!), so);
+    const s = scorePair(featuresOf(order[i]!.track!), { ...featuresOf(e.track!), ...crowd.get(e.track!.id) }, so);
     return { fromEntryId: order[i]!.entryId, toEntryId: e.entryId, score: s.total, chips: s.chips };
   });
   const placeholders = entries.filter((e) => !e.track).map((e) => e.entryId);

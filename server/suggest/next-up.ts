@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context';
 import { NotFoundError } from '../errors';
 import { compatibleKeys, type MusicalKey } from '../music/keys';
+import { crowdOf } from '../sessions/reactions';
 import { keySortOf } from '../tracks/filters';
 import { mapRow, ROW_COLUMNS_SQL, type TrackRow } from '../tracks/track-rows';
 import { pairTotal, scorePair, shiftKey, type PairScore, type ScoreOptions, type TrackFeatures, type Weights } from './score';
@@ -84,7 +85,11 @@ export function suggestNext(ctx: AppContext, raw: SuggestNextInput): { from: Tra
   // a light projection to rank every candidate; whole rows and the words for the best ones only
   const light = lightCandidates(ctx, input, from.id, f.bpm, keySorts);
   const o: ScoreOptions = { ...scoreSettings(ctx), halfDouble: input.halfDouble, keyLock: input.keyLock, direction: input.direction, now: ctx.clock.now() };
-  const ranked = light.map((r) => ({ id: r[0], seq: r[9], total: pairTotal(f, lightFeatures(r), o) }));
+  const crowd = crowdOf(
+    db,
+    light.map((r) => r[0]),
+  );
+  const ranked = light.map((r) => ({ id: r[0], seq: r[9], total: pairTotal(f, { ...lightFeatures(r), ...crowd.get(r[0]) }, o) }));
   ranked.sort((a, b) => b.total - a.total || a.seq - b.seq);
   const best = ranked.slice(0, input.limit).map((r) => r.id);
   const full = new Map(
@@ -94,7 +99,7 @@ export function suggestNext(ctx: AppContext, raw: SuggestNextInput): { from: Tra
   );
   const items = best.map((id) => {
     const track = full.get(id)!;
-    const { relation: _r, ...score } = scorePair(f, featuresOf(track), o);
+    const { relation: _r, ...score } = scorePair(f, { ...featuresOf(track), ...crowd.get(id) }, o);
     return { track, ...score };
   });
   return { from, items };

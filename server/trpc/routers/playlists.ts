@@ -23,6 +23,7 @@ import {
   UpdatePlaylistInput,
 } from '../../playlists/schemas';
 import * as use from '../../playlists/use-cases';
+import { react, ReactInput } from '../../sessions/reactions';
 import { procedure, router } from '../init';
 
 export const playlistsRouter = router({
@@ -67,6 +68,8 @@ export const playlistsRouter = router({
   import: procedure.input(ImportInput).mutation(({ ctx, input }) => importPlaylist(ctx.app.db, input, ctx.app.clock.now())),
   /** Splits a DJ session before an entry into two sessions. */
   splitSession: procedure.input(SplitSessionInput).mutation(({ ctx, input }) => use.split(ctx.app, input)),
+  /** Marks how a play of a DJ session went: good, floor filler, cleared the floor (null takes the mark away). */
+  react: procedure.input(ReactInput).mutation(({ ctx, input }) => react(ctx.app, input)),
   sessions: procedure
     .input(NoInput)
     .output(z.array(PlaylistRowSchema))

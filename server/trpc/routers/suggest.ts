@@ -1,5 +1,7 @@
 import { applyOrder, ApplyOrderInput, ArrangeInput, previewArrangement } from '../../suggest/arrange-playlist';
 import { suggestNext, SuggestNextInput } from '../../suggest/next-up';
+import { TransitionInput, transitionHint } from '../../suggest/transition';
+import { PairsInput, playlistPairs } from '../../suggest/pairs';
 import { procedure, router } from '../init';
 
 export const suggestRouter = router({
@@ -9,4 +11,8 @@ export const suggestRouter = router({
   arrange: procedure.input(ArrangeInput).query(({ ctx, input }) => previewArrangement(ctx.app, input)),
   /** Puts a playlist's entries in an order (an arrangement, or the order before it: Undo). */
   applyOrder: procedure.input(ApplyOrderInput).mutation(({ ctx, input }) => applyOrder(ctx.app, input)),
+  /** How to mix from one track into the next: phrase-aligned start points, tempo change, key relation. */
+  transition: procedure.input(TransitionInput).query(({ ctx, input }) => transitionHint(ctx.app, input)),
+  /** The transition score and reasons of each pair of consecutive entries of a playlist (the markers between rows). */
+  pairs: procedure.input(PairsInput).query(({ ctx, input }) => playlistPairs(ctx.app, input)),
 });

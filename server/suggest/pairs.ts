@@ -22,7 +22,7 @@ export function playlistPairs(ctx: AppContext, raw: z.input<typeof PairsInput>) 
     const prev = entries[i]!;
     if (!e.track || !prev.track) return [];
     const s = scorePair(featuresOf(prev.track), featuresOf(e.track), o);
-    const mark = s.total >= PAIR_GOOD ? 'good' : s.total >= PAIR_BAD ? 'fair' : 'poor';
-    return [{ entryId: e.entryId, score: s.total, mark: mark as 'good' | 'fair' | 'poor', chips: s.chips }];
+    const mark: 'good' | 'fair' | 'poor' = s.total >= PAIR_GOOD ? 'good' : s.total >= PAIR_BAD ? 'fair' : 'poor';
+    return [{ entryId: e.entryId, score: s.total, mark, chips: s.chips }];
   });
 }

@@ -52,7 +52,7 @@ describe('crowd reactions', () => {
     await caller.playlists.react({ entryId: entry.entryId, reaction: 'filler' });
     expect((await caller.playlists.entries({ id: session.id }))[0]!.reaction).toBe('filler');
     const exported = await caller.playlists.export({ id: session.id, format: 'json' });
-    expect(JSON.parse(exported.content).entries[0].reaction).toBe('filler');
+    expect((JSON.parse(exported.content) as { entries: { reaction?: string }[] }).entries[0]!.reaction).toBe('filler');
     await caller.playlists.finalizeSession({ id: session.id });
     // two days later: the play is no longer recent, the reaction stays
     t.clock.set(t.clock.now() + 2 * 86_400_000);

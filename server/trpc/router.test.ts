@@ -76,6 +76,12 @@ const INVALID: Record<string, unknown[]> = {
   'playlists.logPlay': [{}, { trackId: 'x' }, { trackId: uuid, durationMs: -5 }],
   'playlists.finalizeSession': [{}, { id: 1 }],
   'playlists.sessions': [42],
+  'playlists.react': [{}, { entryId: 1, reaction: 'meh' }, { entryId: 'one', reaction: 'good' }],
+  'suggest.next': [{}, { trackId: '' }, { trackId: uuid, limit: 0 }, { trackId: uuid, direction: 'sideways' }, { trackId: uuid, bpmRangePercent: 90 }],
+  'suggest.arrange': [{}, { playlistId: uuid }, { playlistId: uuid, startEntryId: 1, shape: 'zigzag' }],
+  'suggest.applyOrder': [{}, { playlistId: uuid, entryIds: [] }, { playlistId: uuid, entryIds: ['a'] }],
+  'suggest.transition': [{}, { fromId: uuid }, { fromId: '', toId: uuid }],
+  'suggest.pairs': [{}, { playlistId: '' }],
   'playlists.convertToStatic': [{}, { id: 'x' }],
   'playlists.splitSession': [{ id: uuid }, { id: uuid, entryId: -1 }],
   'playlists.export': [

@@ -19,13 +19,14 @@ function filtersFor(trpc: Trpc, type: string): QueryFilters[] {
   if (type.startsWith('settings:')) return [trpc.settings.pathFilter()];
   // a track's BPM, key or grid correction changes the grid its waveform draws
   if (type.startsWith('track:'))
-    return [trpc.tracks.pathFilter(), trpc.directories.pathFilter(), trpc.duplicates.pathFilter(), trpc.playlists.pathFilter(), trpc.analysis.pathFilter()];
+    return [trpc.tracks.pathFilter(), trpc.directories.pathFilter(), trpc.duplicates.pathFilter(), trpc.playlists.pathFilter(), trpc.analysis.pathFilter(), trpc.suggest.pathFilter()];
   if (type.startsWith('duplicate:')) return [trpc.duplicates.pathFilter()];
-  if (type.startsWith('analysis')) return [trpc.analysis.pathFilter(), trpc.tracks.pathFilter()];
+  if (type.startsWith('analysis')) return [trpc.analysis.pathFilter(), trpc.tracks.pathFilter(), trpc.suggest.pathFilter()];
   if (type.startsWith('audio_engine:')) return [trpc.audioEngine.pathFilter()];
   if (type === 'hot_cue:updated') return [trpc.hotCues.pathFilter(), trpc.tracks.pathFilter()];
-  if (type.startsWith('session:')) return [trpc.tracks.pathFilter(), trpc.playlists.pathFilter()];
-  if (type.startsWith('playlist:')) return [trpc.playlists.pathFilter()];
+  // suggestions leave out what this session played and weigh reactions; the marks between rows follow the order
+  if (type.startsWith('session:')) return [trpc.tracks.pathFilter(), trpc.playlists.pathFilter(), trpc.suggest.pathFilter()];
+  if (type.startsWith('playlist:')) return [trpc.playlists.pathFilter(), trpc.suggest.pathFilter()];
   if (type === 'file_operation:progress' || type === 'file_operation:started') return [];
   if (type.startsWith('file_operation:')) return [trpc.files.pathFilter(), trpc.tracks.pathFilter(), trpc.directories.pathFilter()];
   return [];

@@ -296,8 +296,8 @@ export function promoteThinking(ex: Executor, name: string, now: number): Playli
 /** Count, total duration, BPM range and how many tracks are in each key. */
 export function playlistStats(ex: Executor, playlistId: string) {
   playlistById(ex, playlistId);
-  const s = ex.get<{ n: number; duration: number; bpmMin: number | null; bpmMax: number | null; placeholders: number }>(sql`
-    SELECT count(*) AS n, coalesce(sum(t.duration_ms), 0) AS duration, min(t.bpm) AS bpmMin, max(t.bpm) AS bpmMax,
+  const s = ex.get<{ n: number; duration: number; bpmMin: number | null; bpmMax: number | null; withBpm: number; placeholders: number }>(sql`
+    SELECT count(*) AS n, coalesce(sum(t.duration_ms), 0) AS duration, min(t.bpm) AS bpmMin, max(t.bpm) AS bpmMax, count(t.bpm) AS withBpm,
            sum(CASE WHEN pt.track_id IS NULL THEN 1 ELSE 0 END) AS placeholders
     FROM playlist_tracks pt LEFT JOIN tracks t ON t.id = pt.track_id WHERE pt.playlist_id = ${playlistId}`);
   // one key_sort is one key: any row of the group names it
@@ -305,7 +305,7 @@ export function playlistStats(ex: Executor, playlistId: string) {
     SELECT t.key_sort AS keySort, min(coalesce(t.key_pitch_override, t.key_pitch)) AS pitch, min(coalesce(t.key_mode_override, t.key_mode)) AS mode, count(*) AS n
     FROM playlist_tracks pt JOIN tracks t ON t.id = pt.track_id
     WHERE pt.playlist_id = ${playlistId} AND t.key_sort IS NOT NULL GROUP BY t.key_sort ORDER BY n DESC, keySort`);
-  return { count: s.n, totalDurationMs: s.duration, bpmMin: s.bpmMin, bpmMax: s.bpmMax, placeholders: s.placeholders ?? 0, keys };
+  return { count: s.n, totalDurationMs: s.duration, bpmMin: s.bpmMin, bpmMax: s.bpmMax, withBpm: s.withBpm, placeholders: s.placeholders ?? 0, keys };
 }
 
 /**

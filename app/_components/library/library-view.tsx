@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Columns3, FolderInput, FolderTree, ListX, Music2, PencilLine, Search, SlidersHorizontal, Trash2, X } from 'lucide-react';
+import { Columns3, FolderInput, FolderTree, ListX, Music2, PencilLine, Search, SlidersHorizontal, Sparkles, Trash2, X } from 'lucide-react';
 import type { TrackRow } from '@/server/tracks/track-rows';
 import { formatKey, parseKey } from '@/server/music/keys';
 import { useTRPC } from '../../_trpc/client';
@@ -21,6 +21,7 @@ import { COLUMNS, useColumnPrefs, type CellContext } from './columns';
 import { FilterPanel } from './filter-panel';
 import { MissingBar } from './missing-tools';
 import { usePlayer } from './player';
+import { NextUpPanel } from '../suggest/next-up';
 import { TrackPanel, useTrackActions } from './track-actions';
 import { TrackTable, type Selection } from './track-table';
 import { useTrackUpdate } from './use-track-update';
@@ -37,6 +38,7 @@ export function LibraryView() {
   const player = usePlayer();
   const trackUpdate = useTrackUpdate();
   const [showFilters, setShowFilters] = useState(true);
+  const [showNextUp, setShowNextUp] = useState(false);
   const [openId, setOpenId] = useState<string | null>(null);
   const [selection, setSelection] = useState<Selection>({ ids: new Set(), cursor: 0, anchor: 0 });
   const [removing, setRemoving] = useState<string[] | null>(null);
@@ -73,6 +75,15 @@ export function LibraryView() {
           {filtersOn ? <span className="rounded-full bg-accent px-1.5 text-[11px] font-semibold text-accent-ink">{filtersOn}</span> : null}
         </Button>
         <ColumnChooser visible={prefs.visible} onToggle={prefs.toggle} onReset={prefs.reset} />
+        <Button
+          variant={showNextUp ? 'secondary' : 'ghost'}
+          size="md"
+          onClick={() => setShowNextUp(!showNextUp)}
+          aria-pressed={showNextUp}
+          title="What fits after the selected track (or the one on the deck) — N"
+        >
+          <Sparkles size={15} /> Next up
+        </Button>
         <div className="ml-auto flex shrink-0 items-center gap-3 text-xs text-muted">
           {selection.ids.size > 0 ? (
             <span className="flex items-center gap-1.5" data-testid="selection-actions">
@@ -124,7 +135,17 @@ export function LibraryView() {
           {win.error.message}
         </div>
       ) : null}
-      <div className="flex min-h-0 flex-1" onKeyDown={(e) => actions.onGridKey(e, [...selection.ids])}>
+      <div
+        className="flex min-h-0 flex-1"
+        onKeyDown={(e) => {
+          if (actions.onGridKey(e, [...selection.ids])) return;
+          // n: what to play next, for the track under the cursor
+          if (e.key === 'n' && !e.ctrlKey && !e.metaKey && !e.altKey && (e.target as HTMLElement).getAttribute('data-testid') === 'track-grid') {
+            e.preventDefault();
+            setShowNextUp((v) => !v);
+          }
+        }}
+      >
         {showFilters ? <FilterPanel view={view} q={win.corrected && win.didYouMean ? win.didYouMean : view.q} patchFilters={patchFilters} notation={notation} /> : null}
         <div className="flex min-w-0 flex-1 flex-col">
           {!win.loading && win.total === 0 && !win.stale ? (
@@ -166,6 +187,7 @@ export function LibraryView() {
           )}
         </div>
         {openId ? <TrackPanel id={openId} onClose={() => setOpenId(null)} onOpen={setOpenId} /> : null}
+        {showNextUp ? <NextUpPanel selectedTrackId={win.row(selection.cursor)?.id ?? null} /> : null}
       </div>
       <FileActionDialog action={fileAction} onClose={() => setFileAction(null)} />
       <ContextMenu

@@ -8,6 +8,7 @@ import { formatDuration } from '../format';
 import { Stars } from '../library/music-bits';
 import { Input, Label } from '../ui/input';
 import { useToast } from '../ui/toast';
+import { ReactionButtons } from './reactions';
 import type { PlaylistEntry } from './shared';
 
 /** "1:32.5" or "92.5" → seconds; empty → null; anything else → NaN. */
@@ -20,7 +21,7 @@ export function parseCueTime(s: string): number | null {
 const cueText = (sec: number | null) => (sec === null ? '' : `${Math.floor(sec / 60)}:${(sec % 60).toFixed(sec % 1 ? 1 : 0).padStart(2, '0')}`);
 
 /** One entry of a playlist: its notes, cue in/out and rating here; a removed track can be relinked. */
-export function EntryPanel({ entry: e, readOnly }: { entry: PlaylistEntry; readOnly: boolean }) {
+export function EntryPanel({ entry: e, readOnly, session = false }: { entry: PlaylistEntry; readOnly: boolean; session?: boolean }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
@@ -50,6 +51,7 @@ export function EntryPanel({ entry: e, readOnly }: { entry: PlaylistEntry; readO
           </p>
         ) : null}
       </div>
+      {session ? <ReactionButtons entry={e} /> : null}
       {!t ? <Relink entryId={e.entryId} placeholder={e.placeholder} /> : null}
       <div className="flex flex-col gap-1.5">
         <Label htmlFor="entry-notes">Notes in this playlist</Label>

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { Copy, Lightbulb, Star, Trash2, Wand2 } from 'lucide-react';
+import { Copy, Lightbulb, ListOrdered, Star, Trash2, Wand2 } from 'lucide-react';
 import type { AppRouter } from '@/server/trpc/router';
 import type { inferRouterOutputs } from '@trpc/server';
 import { formatKey } from '@/server/music/keys';
@@ -12,10 +12,20 @@ import { cn } from '../ui/cn';
 import { Input } from '../ui/input';
 import { ExportMenu } from './playlist-actions';
 import { PlaylistLook } from './playlist-look';
-import { PlaylistIcon } from './shared';
+import { formatBpm } from '../library/music-bits';
+import { acceptsTracks, PlaylistIcon } from './shared';
 import type { PlaylistMutations } from './use-playlist-mutations';
 
 type PlaylistInfo = inferRouterOutputs<AppRouter>['playlists']['byId'];
+
+/** "124 BPM", "120–128 BPM", with how many tracks it covers when not all have a BPM ("171 BPM (1 of 5 tracks)"). */
+export function bpmSummary(s: { bpmMin: number | null; bpmMax: number | null; withBpm: number; count: number; placeholders: number }): string {
+  if (s.bpmMin === null || s.bpmMax === null) return '';
+  const [lo, hi] = [formatBpm(s.bpmMin), formatBpm(s.bpmMax)];
+  const range = lo === hi ? `${lo} BPM` : `${lo}–${hi} BPM`;
+  const tracks = s.count - s.placeholders;
+  return ` · ${range}${s.withBpm < tracks ? ` (${formatCount(s.withBpm)} of ${formatCount(tracks)} tracks)` : ''}`;
+}
 
 /** A playlist's page header: its look, name, numbers and keys, what its rules say, and what can be done with it. */
 export function PlaylistHeader({
@@ -29,7 +39,7 @@ export function PlaylistHeader({
   /** Its rules are being edited (the sentence is hidden meanwhile). */
   editing: boolean;
   onEditRules: () => void;
-  onDialog: (d: 'delete' | 'promote') => void;
+  onDialog: (d: 'delete' | 'promote' | 'arrange') => void;
   m: PlaylistMutations;
 }) {
   const notation = useKeyNotation();
@@ -49,7 +59,7 @@ export function PlaylistHeader({
         <NameField key={p.name} name={p.name} disabled={p.type === 'temp'} onSave={(name) => m.update.mutate({ id: p.id, name })} />
         <p className="mt-1 text-sm text-muted" data-testid="playlist-stats">
           {formatCount(stats.count)} {stats.count === 1 ? 'track' : 'tracks'} · {formatDuration(stats.totalDurationMs)}
-          {stats.bpmMin !== null ? ` · ${stats.bpmMin.toFixed(0)}–${stats.bpmMax!.toFixed(0)} BPM` : ''}
+          {bpmSummary(stats)}
           {stats.placeholders ? ` · ${formatCount(stats.placeholders)} removed from the library` : ''}
           {isSession && p.sessionStartedAt ? ` · ${new Date(p.sessionStartedAt).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' })}` : ''}
         </p>
@@ -104,6 +114,11 @@ export function PlaylistHeader({
         {p.type === 'smart' || (isSession && p.sessionEndedAt) ? (
           <Button size="sm" onClick={() => m.convert.mutate({ id: p.id })} title="Keep these tracks as an ordinary playlist you can edit">
             Convert to static
+          </Button>
+        ) : null}
+        {acceptsTracks({ type: p.type, isReadonly: !!p.isReadonly }) && stats.count > 2 ? (
+          <Button size="sm" onClick={() => onDialog('arrange')} title="Order these tracks into a set by key, tempo and energy">
+            <ListOrdered size={13} /> Arrange as a set…
           </Button>
         ) : null}
         <Button size="sm" variant="ghost" onClick={() => m.copy.mutate({ id: p.id, name: `${p.name} copy` })} title="Duplicate as a static playlist">

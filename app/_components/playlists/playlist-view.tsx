@@ -17,9 +17,12 @@ import { useTrackUpdate } from '../library/use-track-update';
 import { Button } from '../ui/button';
 import { EntryPanel } from './entry-panel';
 import { DeleteDialog, PromoteDialog } from './playlist-actions';
+import { ArrangeDialog } from '../suggest/arrange-dialog';
 import { PlaylistHeader } from './playlist-header';
 import { usePlaylistMutations } from './use-playlist-mutations';
 import { RuleEditor, SmartPreview, validateDraft, type SmartDraft } from './rule-editor';
+import { ReactionIcon } from './reactions';
+import { cn } from '../ui/cn';
 import { acceptsTracks, carryTracks, ENTRIES_MIME, PlaylistIcon, readTracks, TRACKS_MIME, type PlaylistEntry } from './shared';
 
 const keyOf = (e: PlaylistEntry) => `e${e.entryId}`;
@@ -56,12 +59,14 @@ export function PlaylistView({ id }: { id: string }) {
   const [openId, setOpenId] = useState<string | null>(null);
   const [menu, setMenu] = useState<{ keys: string[]; at: { x: number; y: number } } | null>(null);
   const [editing, setEditing] = useState<SmartDraft | null>(null);
-  const [dialog, setDialog] = useState<'delete' | 'promote' | null>(null);
+  const [dialog, setDialog] = useState<'delete' | 'promote' | 'arrange' | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
   const m = usePlaylistMutations();
   const { move, remove, add, update, split } = m;
 
   const list = useMemo(() => entries.data ?? [], [entries.data]);
+  const pairsQuery = useQuery(trpc.suggest.pairs.queryOptions({ playlistId: id }));
+  const pairs = useMemo(() => new Map((pairsQuery.data ?? []).map((x) => [x.entryId, x])), [pairsQuery.data]);
   const rows = useMemo(() => list.map((e) => e.track ?? placeholderRow(e)), [list]);
   const byKey = useMemo(() => new Map(list.map((e) => [keyOf(e), e])), [list]);
   const p = info.data;
@@ -103,8 +108,41 @@ export function PlaylistView({ id }: { id: string }) {
         );
       },
     };
-    return [position, ...(isSession ? [played] : []), ...prefs.columns, notes];
-  }, [prefs.columns, list, isSession]);
+    const mix: Column & { width: number } = {
+      id: 'mix',
+      label: 'How it follows the track before',
+      short: 'Mix',
+      width: 44,
+      min: 36,
+      align: 'center',
+      cell: (_t, _c, i) => {
+        const pair = list[i] ? pairs.get(list[i].entryId) : undefined;
+        if (!pair) return null;
+        const words = { good: 'mixes well', fair: 'mixes with care', poor: 'hard to mix' }[pair.mark];
+        return (
+          <span
+            className={cn('inline-block h-2.5 w-2.5 rounded-full', { good: 'bg-ok', fair: 'bg-warn', poor: 'bg-danger' }[pair.mark])}
+            title={`From the track before: ${words} — ${pair.chips.join(', ')}`}
+            aria-label={`From the track before: ${words}`}
+            data-testid="mix-mark"
+            data-mark={pair.mark}
+          />
+        );
+      },
+    };
+    const crowd: Column & { width: number } = {
+      id: 'crowd',
+      label: 'Crowd',
+      width: 56,
+      min: 44,
+      align: 'center',
+      cell: (_t, _c, i) => {
+        const r = list[i]?.reaction;
+        return r ? <ReactionIcon reaction={r} /> : null;
+      },
+    };
+    return [position, mix, ...(isSession ? [played, crowd] : []), ...prefs.columns, notes];
+  }, [prefs.columns, list, isSession, pairs]);
 
   const cell = useMemo<CellContext>(() => ({ notation, rate: (t: TrackRow, rating: number) => void save(t, { rating }) }), [notation, save]);
   const selectedEntries = [...selection.ids].map((k) => byKey.get(k)).filter((e): e is PlaylistEntry => !!e);
@@ -228,7 +266,7 @@ export function PlaylistView({ id }: { id: string }) {
         {openId ? (
           <TrackPanel id={openId} onClose={() => setOpenId(null)} onOpen={setOpenId} />
         ) : selectedEntries.length === 1 && p.type !== 'smart' ? (
-          <EntryPanel key={selectedEntries[0]!.entryId} entry={selectedEntries[0]!} readOnly={!!p.isReadonly} />
+          <EntryPanel key={selectedEntries[0]!.entryId} entry={selectedEntries[0]!} readOnly={!!p.isReadonly} session={isSession} />
         ) : null}
       </div>
       <ContextMenu
@@ -256,6 +294,15 @@ export function PlaylistView({ id }: { id: string }) {
       {actions.dialog}
       <DeleteDialog open={dialog === 'delete'} name={p.name} id={p.id} onClose={() => setDialog(null)} />
       <PromoteDialog open={dialog === 'promote'} onClose={() => setDialog(null)} />
+      {dialog === 'arrange' ? (
+        <ArrangeDialog
+          open
+          onClose={() => setDialog(null)}
+          playlistId={p.id}
+          entries={list}
+          firstEntryId={selectedEntries[0]?.entryId ?? list.find((e) => e.track)?.entryId ?? null}
+        />
+      ) : null}
     </div>
   );
 }

@@ -2,13 +2,14 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { Activity, AudioWaveform, Copy, FolderOpen, Library, ListMusic, Server, Settings, Trash2 } from 'lucide-react';
+import { Activity, AudioWaveform, Copy, FolderOpen, Library, ListMusic, Server, Settings, Sparkles, Trash2 } from 'lucide-react';
 import { cn } from '../ui/cn';
 import { PlaylistTree } from '../playlists/playlist-tree';
 
 const NAV = [
   { href: '/library', label: 'Library', icon: Library, key: 'g l' },
   { href: '/playlists', label: 'Playlists', icon: ListMusic, key: 'g p' },
+  { href: '/booth', label: 'Booth', icon: Sparkles, key: 'g b' },
   { href: '/duplicates', label: 'Duplicates', icon: Copy, key: 'g d' },
   { href: '/folders', label: 'Folders', icon: FolderOpen, key: 'g f' },
   { href: '/analysis', label: 'Analysis', icon: AudioWaveform, key: 'g n' },

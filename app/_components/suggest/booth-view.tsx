@@ -1,0 +1,48 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { Disc3 } from 'lucide-react';
+import { useTRPC } from '../../_trpc/client';
+import { formatBpm } from '../library/music-bits';
+import { cn } from '../ui/cn';
+import { NextUpPanel } from './next-up';
+
+/**
+ * The booth: a full-screen view for a tablet beside the decks — what is on each deck, and what fits
+ * after the one loaded last, updated as the engine reports each load.
+ */
+export function BoothView() {
+  const trpc = useTRPC();
+  const engine = useQuery(trpc.audioEngine.status.queryOptions());
+  const decks = engine.data?.decks ?? [];
+  const latest = [...decks].sort((a, b) => b.since - a.since)[0];
+  return (
+    <div className="flex h-full min-h-0 flex-col">
+      <div className="grid grid-cols-1 gap-2 border-b border-line p-3 sm:grid-cols-2" aria-label="Decks">
+        {decks.length ? (
+          decks.map((d) => (
+            <div key={d.deck} className={cn('flex items-center gap-3 rounded-lg border border-line bg-panel p-3', d === latest && 'border-accent/60')} data-testid="booth-deck">
+              <Disc3 size={22} className={d === latest ? 'text-accent' : 'text-faint'} />
+              <div className="min-w-0">
+                <p className="text-[11px] font-semibold tracking-wider text-faint uppercase">Deck {d.deck}</p>
+                <p className="truncate text-lg">{d.track?.title ?? d.track?.fileName ?? 'Unknown track'}</p>
+                <p className="truncate text-sm text-muted">
+                  {d.track?.artist ?? ''} · {formatBpm(d.track?.bpm ?? null) || '— BPM'}
+                </p>
+              </div>
+            </div>
+          ))
+        ) : (
+          <p className="p-2 text-sm text-muted">
+            {engine.data?.configured
+              ? 'No track on a deck yet: load one and what fits after it appears here.'
+              : 'No audio engine is set up: pick a track in the Library and open Next up there.'}
+          </p>
+        )}
+      </div>
+      <div className="flex min-h-0 flex-1">
+        <NextUpPanel selectedTrackId={null} big />
+      </div>
+    </div>
+  );
+}

@@ -19,7 +19,14 @@ function filtersFor(trpc: Trpc, type: string): QueryFilters[] {
   if (type.startsWith('settings:')) return [trpc.settings.pathFilter()];
   // a track's BPM, key or grid correction changes the grid its waveform draws
   if (type.startsWith('track:'))
-    return [trpc.tracks.pathFilter(), trpc.directories.pathFilter(), trpc.duplicates.pathFilter(), trpc.playlists.pathFilter(), trpc.analysis.pathFilter(), trpc.suggest.pathFilter()];
+    return [
+      trpc.tracks.pathFilter(),
+      trpc.directories.pathFilter(),
+      trpc.duplicates.pathFilter(),
+      trpc.playlists.pathFilter(),
+      trpc.analysis.pathFilter(),
+      trpc.suggest.pathFilter(),
+    ];
   if (type.startsWith('duplicate:')) return [trpc.duplicates.pathFilter()];
   if (type.startsWith('analysis')) return [trpc.analysis.pathFilter(), trpc.tracks.pathFilter(), trpc.suggest.pathFilter()];
   if (type.startsWith('audio_engine:')) return [trpc.audioEngine.pathFilter()];

@@ -40,6 +40,14 @@ test('Next up follows the deck; a playlist is arranged as a set and undone; a pl
     await expect(panel.getByTestId('suggestion').first()).toHaveAttribute('data-track-id', ladder[6]!.id);
     // tracks played this session are not suggested again
     await expect(panel.locator(`[data-track-id="${ladder[0]!.id}"]`)).toHaveCount(0);
+    // the crowd loved what is on deck B: marked from the booth
+    await page.getByTestId('booth-deck').filter({ hasText: 'Deck B' }).getByRole('button', { name: 'Went well' }).click();
+    await expect
+      .poll(async () => {
+        const live = (await client.playlists.sessions.query())[0]!;
+        return (await client.playlists.entries.query({ id: live.id })).find((e) => e.track?.id === ladder[5]!.id)?.reaction;
+      })
+      .toBe('good');
     // how to mix it in, in words
     await panel.getByRole('button', { name: 'How to mix it in' }).first().click();
     await expect(panel).toContainText(/pitch “.*” [-+]\d/);

@@ -75,11 +75,17 @@ export function transitionHint(ctx: AppContext, raw: z.input<typeof TransitionIn
   if (score.tempoChangePct !== null)
     parts.push(Math.abs(score.tempoChangePct) < 0.05 ? 'same tempo' : `pitch ${name(to)} ${score.tempoChangePct > 0 ? '+' : ''}${score.tempoChangePct.toFixed(1)} %`);
   if (score.relation) parts.push(`${score.chips.find((c) => c.includes('→')) ?? ''} (${KEY_RELATIONS[score.relation].words})`);
+  // where the overlap ends on each track: 32 beats at its own tempo
+  const span = (t: TrackRow) => (t.bpm ? (PHRASE_BEATS * 60) / t.bpm : null);
+  const outSpan = span(from);
+  const inSpan = span(to);
   return {
     fromId: from.id,
     toId: to.id,
     mixOutAt: out,
+    mixOutEnd: out !== null && outSpan !== null ? out + outSpan : null,
     mixInAt: into,
+    mixInEnd: into !== null && inSpan !== null ? into + inSpan : null,
     overlapBeats: out !== null && into !== null ? PHRASE_BEATS : null,
     score: score.total,
     chips: score.chips,

@@ -20,13 +20,13 @@ export function ReactionIcon({ reaction, size = 15 }: { reaction: keyof typeof R
 }
 
 /** How a play went, marked during (or after) a DJ session; pressing the marked one again takes it away. */
-export function ReactionButtons({ entry }: { entry: PlaylistEntry }) {
+export function ReactionButtons({ entry, compact = false }: { entry: PlaylistEntry; compact?: boolean }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const react = useMutation(trpc.playlists.react.mutationOptions({ onSettled: () => qc.invalidateQueries(trpc.playlists.pathFilter()) }));
   return (
     <div className="flex flex-col gap-1.5">
-      <span className="text-xs text-muted">How did it go?</span>
+      {compact ? null : <span className="text-xs text-muted">How did it go?</span>}
       <div role="group" aria-label="Crowd reaction" className="flex gap-1.5">
         {(Object.keys(REACTION) as (keyof typeof REACTION)[]).map((r) => (
           <button

@@ -5,6 +5,7 @@ import { Disc3 } from 'lucide-react';
 import { useTRPC } from '../../_trpc/client';
 import { formatBpm } from '../library/music-bits';
 import { cn } from '../ui/cn';
+import { ReactionButtons } from '../playlists/reactions';
 import { NextUpPanel } from './next-up';
 
 /**
@@ -16,6 +17,11 @@ export function BoothView() {
   const engine = useQuery(trpc.audioEngine.status.queryOptions());
   const decks = engine.data?.decks ?? [];
   const latest = [...decks].sort((a, b) => b.since - a.since)[0];
+  // the DJ session logging now: each deck's play in it takes a crowd reaction from here
+  const sessions = useQuery(trpc.playlists.sessions.queryOptions());
+  const live = sessions.data?.find((x) => !x.sessionEndedAt);
+  const plays = useQuery({ ...trpc.playlists.entries.queryOptions({ id: live?.id ?? '' }), enabled: !!live });
+  const playOf = (trackId: string) => [...(plays.data ?? [])].reverse().find((e) => e.track?.id === trackId);
   return (
     <div className="flex h-full min-h-0 flex-col">
       <div className="grid grid-cols-1 gap-2 border-b border-line p-3 sm:grid-cols-2" aria-label="Decks">
@@ -23,13 +29,14 @@ export function BoothView() {
           decks.map((d) => (
             <div key={d.deck} className={cn('flex items-center gap-3 rounded-lg border border-line bg-panel p-3', d === latest && 'border-accent/60')} data-testid="booth-deck">
               <Disc3 size={22} className={d === latest ? 'text-accent' : 'text-faint'} />
-              <div className="min-w-0">
+              <div className="min-w-0 flex-1">
                 <p className="text-[11px] font-semibold tracking-wider text-faint uppercase">Deck {d.deck}</p>
                 <p className="truncate text-lg">{d.track?.title ?? d.track?.fileName ?? 'Unknown track'}</p>
                 <p className="truncate text-sm text-muted">
                   {d.track?.artist ?? ''} · {formatBpm(d.track?.bpm ?? null) || '— BPM'}
                 </p>
               </div>
+              {playOf(d.trackId) ? <ReactionButtons entry={playOf(d.trackId)!} compact /> : null}
             </div>
           ))
         ) : (

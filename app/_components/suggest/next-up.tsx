@@ -13,6 +13,7 @@ import { carryTracks, usePlaylistList } from '../playlists/shared';
 import { cn } from '../ui/cn';
 import { Select } from '../ui/input';
 import { Tabs } from '../ui/tabs';
+import { MiniWave } from './mini-wave';
 
 type Suggestion = inferRouterOutputs<AppRouter>['suggest']['next']['items'][number];
 type Direction = 'any' | 'down' | 'same' | 'up';
@@ -80,7 +81,7 @@ export function NextUpPanel({ selectedTrackId, big = false }: { selectedTrackId:
       </header>
       <ol className="min-h-0 flex-1 overflow-y-auto" aria-label="Suggestions">
         {next.data?.items.map((s) => (
-          <SuggestionRow key={s.track.id} s={s} fromId={source!} keyLock={keyLock} big={big} />
+          <SuggestionRow key={s.track.id} s={s} fromId={source!} fromDurationMs={from?.durationMs ?? null} keyLock={keyLock} big={big} />
         ))}
         {next.data && !next.data.items.length ? <li className="p-4 text-sm text-muted">Nothing fits inside these filters; widen the tempo range or allow every key.</li> : null}
       </ol>
@@ -156,12 +157,13 @@ function NextUpFilters(f: FilterProps) {
   );
 }
 
-function SuggestionRow({ s, fromId, keyLock, big }: { s: Suggestion; fromId: string; keyLock: boolean; big: boolean }) {
+function SuggestionRow({ s, fromId, fromDurationMs, keyLock, big }: { s: Suggestion; fromId: string; fromDurationMs: number | null; keyLock: boolean; big: boolean }) {
   const trpc = useTRPC();
   const notation = useKeyNotation();
   const player = usePlayer();
   const [open, setOpen] = useState(false);
   const hint = useQuery({ ...trpc.suggest.transition.queryOptions({ fromId, toId: s.track.id, keyLock }), enabled: open });
+  const h = hint.data;
   const t = s.track;
   const playing = player.track?.id === t.id && player.playing;
   return (
@@ -195,7 +197,17 @@ function SuggestionRow({ s, fromId, keyLock, big }: { s: Suggestion; fromId: str
           </span>
         ))}
       </div>
-      {open ? <p className="mt-1.5 pl-8 text-xs text-fg">{hint.data?.sentence ?? 'Working it out…'}</p> : null}
+      {open ? (
+        <div className="mt-1.5 flex flex-col gap-1 pl-8" data-testid="transition-hint">
+          <p className="text-xs text-fg">{hint.data?.sentence ?? 'Working it out…'}</p>
+          {h?.mixOutAt != null && h.mixInAt !== null ? (
+            <>
+              <MiniWave trackId={fromId} durationMs={fromDurationMs} from={h.mixOutAt} to={h.mixOutEnd} label="The playing track: where the mix starts" />
+              <MiniWave trackId={t.id} durationMs={t.durationMs} from={h.mixInAt} to={h.mixInEnd} label="This track: where it comes in" />
+            </>
+          ) : null}
+        </div>
+      ) : null}
     </li>
   );
 }

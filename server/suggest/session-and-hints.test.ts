@@ -91,6 +91,9 @@ describe('transition hints and the marks between playlist rows', () => {
     // A's phrases start every 16 s from 0.2 s; the last whole one before 300 s starts at 272.2 s
     expect(h.mixOutAt).toBeCloseTo(272.2, 1);
     expect(h.mixInAt).toBeCloseTo(8, 1);
+    // the overlap: 32 beats on each track at its own tempo
+    expect(h.mixOutEnd).toBeCloseTo(272.2 + 16, 1);
+    expect(h.mixInEnd).toBeCloseTo(8 + (32 * 60) / 123, 1);
     expect(h.overlapBeats).toBe(32);
     expect(h.sentence).toContain('Start “Incoming” at 0:08.0 (its first phrase) when “Outgoing” reaches 4:32.2');
     expect(h.sentence).toContain('pitch “Incoming” -2.4 %');

@@ -3,7 +3,7 @@ import type { AppContext } from '../context';
 import { writeTx } from '../db/tx';
 import { InvalidError } from '../errors';
 import { playlistEntries } from '../playlists/queries';
-import { setEntryOrder } from '../playlists/playlists';
+import { addTracks, createPlaylist, setEntryOrder } from '../playlists/playlists';
 import { crowdOf } from '../sessions/reactions';
 import { arrangeSet } from './arrange';
 import { featuresOf, scoreSettings } from './next-up';
@@ -50,4 +50,23 @@ export function previewArrangement(ctx: AppContext, raw: ArrangeInput) {
 export function applyOrder(ctx: AppContext, raw: z.input<typeof ApplyOrderInput>) {
   const input = ApplyOrderInput.parse(raw);
   return writeTx(ctx.db, (tx) => setEntryOrder(tx, input.playlistId, input.entryIds, ctx.clock.now()));
+}
+
+export const SaveOrderInput = ApplyOrderInput.extend({ name: z.string().trim().min(1).max(200) });
+
+/**
+ * A playlist whose order cannot change (smart, a finished session) arranged into a new static
+ * playlist in that order: its tracks, placeholders left out.
+ */
+export function saveOrderAsPlaylist(ctx: AppContext, raw: z.input<typeof SaveOrderInput>) {
+  const input = SaveOrderInput.parse(raw);
+  const byEntry = new Map(playlistEntries(ctx.db, input.playlistId).map((e) => [e.entryId, e]));
+  const trackIds = input.entryIds.map((id) => byEntry.get(id)?.track?.id).filter((x): x is string => !!x);
+  if (!trackIds.length) throw new InvalidError('None of these entries is a track of this playlist');
+  const now = ctx.clock.now();
+  return writeTx(ctx.db, (tx) => {
+    const p = createPlaylist(tx, { name: input.name, type: 'static' }, now);
+    addTracks(tx, p.id, trackIds, now, { allowDuplicates: true });
+    return p;
+  });
 }

@@ -103,4 +103,23 @@ describe('suggest.arrange and applyOrder', () => {
     expect((await caller.playlists.entries({ id: p.id })).map((e) => e.entryId)).toEqual(entries);
     await expect(caller.suggest.arrange({ playlistId: p.id, startEntryId: 999 })).rejects.toThrow(/not a track of this playlist/);
   });
+
+  it('a smart playlist (its order is its rules) is arranged into a new static playlist in that order', async () => {
+    t = createTestContext();
+    insertFolder(t.db);
+    const ladder = ['8A', '9A', '10A', '11A'].map((k, i) => track(`Rung ${i}`, 120 + i, k, 4 + i));
+    const { caller } = testCaller(t);
+    const smart = await caller.playlists.create({
+      name: 'Rungs',
+      type: 'smart',
+      smart: { rules: { field: 'title', op: 'startsWith', value: 'Rung' }, sort: [{ field: 'bpm', dir: 'desc' }] },
+    });
+    const entries = await caller.playlists.entries({ id: smart.id });
+    const first = entries.find((e) => e.track?.id === ladder[0])!.entryId;
+    const preview = await caller.suggest.arrange({ playlistId: smart.id, startEntryId: first });
+    await expect(caller.suggest.applyOrder({ playlistId: smart.id, entryIds: preview.entryIds })).rejects.toThrow(/smart playlist/);
+    const made = await caller.suggest.saveOrderAs({ playlistId: smart.id, entryIds: preview.entryIds, name: 'Rungs (set)' });
+    expect((await caller.playlists.entries({ id: made.id })).map((e) => e.track?.id)).toEqual(ladder);
+    expect((await caller.playlists.entries({ id: smart.id })).map((e) => e.entryId)).toEqual(entries.map((e) => e.entryId));
+  });
 });

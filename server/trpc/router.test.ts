@@ -80,6 +80,7 @@ const INVALID: Record<string, unknown[]> = {
   'suggest.next': [{}, { trackId: '' }, { trackId: uuid, limit: 0 }, { trackId: uuid, direction: 'sideways' }, { trackId: uuid, bpmRangePercent: 90 }],
   'suggest.arrange': [{}, { playlistId: uuid }, { playlistId: uuid, startEntryId: 1, shape: 'zigzag' }],
   'suggest.applyOrder': [{}, { playlistId: uuid, entryIds: [] }, { playlistId: uuid, entryIds: ['a'] }],
+  'suggest.saveOrderAs': [{}, { playlistId: uuid, entryIds: [1] }, { playlistId: uuid, entryIds: [1], name: '  ' }],
   'suggest.transition': [{}, { fromId: uuid }, { fromId: '', toId: uuid }],
   'suggest.pairs': [{}, { playlistId: '' }],
   'playlists.convertToStatic': [{}, { id: 'x' }],

@@ -13,7 +13,7 @@ import { Input } from '../ui/input';
 import { ExportMenu } from './playlist-actions';
 import { PlaylistLook } from './playlist-look';
 import { formatBpm } from '../library/music-bits';
-import { acceptsTracks, PlaylistIcon } from './shared';
+import { PlaylistIcon } from './shared';
 import type { PlaylistMutations } from './use-playlist-mutations';
 
 type PlaylistInfo = inferRouterOutputs<AppRouter>['playlists']['byId'];
@@ -116,7 +116,7 @@ export function PlaylistHeader({
             Convert to static
           </Button>
         ) : null}
-        {acceptsTracks({ type: p.type, isReadonly: !!p.isReadonly }) && stats.count > 2 ? (
+        {p.type !== 'folder' && stats.count > 2 ? (
           <Button size="sm" onClick={() => onDialog('arrange')} title="Order these tracks into a set by key, tempo and energy">
             <ListOrdered size={13} /> Arrange as a set…
           </Button>

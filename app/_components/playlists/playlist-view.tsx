@@ -299,6 +299,8 @@ export function PlaylistView({ id }: { id: string }) {
           open
           onClose={() => setDialog(null)}
           playlistId={p.id}
+          playlistName={p.name}
+          editable={editable}
           entries={list}
           firstEntryId={selectedEntries[0]?.entryId ?? list.find((e) => e.track)?.entryId ?? null}
         />

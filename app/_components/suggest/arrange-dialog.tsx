@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
 import { useTRPC } from '../../_trpc/client';
 import { formatBpm } from '../library/music-bits';
 import type { PlaylistEntry } from '../playlists/shared';
@@ -31,15 +32,21 @@ export function ArrangeDialog({
   open,
   onClose,
   playlistId,
+  playlistName,
+  editable,
   entries,
   firstEntryId,
 }: {
   open: boolean;
   onClose: () => void;
   playlistId: string;
+  playlistName: string;
+  /** False for a playlist whose order cannot change (smart, a finished session): the set becomes a new playlist. */
+  editable: boolean;
   entries: PlaylistEntry[];
   firstEntryId: number | null;
 }) {
+  const router = useRouter();
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
@@ -54,12 +61,21 @@ export function ArrangeDialog({
   });
   const refresh = () => qc.invalidateQueries(trpc.playlists.pathFilter());
   const apply = useMutation(trpc.suggest.applyOrder.mutationOptions({ onSettled: refresh }));
+  const saveAs = useMutation(
+    trpc.suggest.saveOrderAs.mutationOptions({
+      onSettled: refresh,
+      onSuccess: (p) => {
+        onClose();
+        router.push(`/playlists/${p.id}`);
+      },
+    }),
+  );
   const byId = new Map(entries.map((e) => [e.entryId, e]));
   const score = new Map((preview.data?.pairs ?? []).map((p) => [p.toEntryId, p]));
   const better = preview.data ? Math.round((1 - preview.data.cost / Math.max(1e-9, preview.data.currentCost)) * 100) : null;
   const run = () =>
     preview.data &&
-    apply.mutate(
+    (editable ? apply.mutate : (v: { playlistId: string; entryIds: number[] }) => saveAs.mutate({ ...v, name: `${playlistName} (set)` }))(
       { playlistId, entryIds: preview.data.entryIds },
       {
         onSuccess: (r) => {
@@ -78,8 +94,8 @@ export function ArrangeDialog({
       footer={
         <>
           <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" disabled={!preview.data || apply.isPending} onClick={run}>
-            Apply this order
+          <Button variant="primary" disabled={!preview.data || apply.isPending || saveAs.isPending} onClick={run}>
+            {editable ? 'Apply this order' : 'Save as a new playlist'}
           </Button>
         </>
       }

@@ -91,6 +91,7 @@ test('missing tracks can be found again and cleaned up from the library page', a
   await page.getByRole('button', { name: 'Clean up…' }).click();
   const clean = page.getByRole('dialog', { name: 'Clean up missing tracks' });
   await clean.getByLabel('Days missing').fill('0');
+  await expect(clean.getByLabel('Days missing')).toHaveValue('0');
   await expect(clean.getByTestId('cleanup-preview')).toContainText('1 track would be removed');
   await page.screenshot({ path: 'test-results/screens/cleanup.png' });
   await clean.getByRole('button', { name: 'Remove 1 track' }).click();

@@ -245,7 +245,10 @@ function CleanupDialog({ open, onClose }: { open: boolean; onClose: () => void }
               min={0}
               max={3650}
               aria-label="Days missing"
-              value={days ?? p?.olderThanDays ?? ''}
+              // the setting's default as a placeholder, never as the value: text arriving with the
+              // preview must not change the field under the user's cursor (typing 0 became 300)
+              value={days ?? ''}
+              placeholder={p ? String(p.olderThanDays) : ''}
               onChange={(e) => setDays(e.target.value === '' ? null : Math.max(0, Math.round(Number(e.target.value))))}
               className="h-8 w-20"
             />

@@ -1,7 +1,6 @@
+import { cancelScan } from '../../scan/cancel-scan';
 import { z } from 'zod';
-import { requestCancel } from '../../jobs/queue';
-import { PreconditionError } from '../../errors';
-import { activeScans, scanById, scanHistory, scanStatus } from '../../scan/queries';
+import { activeScans, scanHistory, scanStatus } from '../../scan/queries';
 import { ScanHistoryInput, ScanIdInput, ScanStatusInput, StartScanInput } from '../../scan/schemas';
 import { startScan } from '../../scan/start-scan';
 import { procedure, router } from '../init';
@@ -15,10 +14,6 @@ export const scansRouter = router({
   status: procedure.input(ScanStatusInput).query(({ ctx, input }) => scanStatus(ctx.app.db, input.directoryId)),
   active: procedure.input(z.object({}).optional()).query(({ ctx }) => activeScans(ctx.app.db)),
   history: procedure.input(ScanHistoryInput).query(({ ctx, input }) => scanHistory(ctx.app.db, input)),
-  cancel: procedure.input(ScanIdInput).mutation(({ ctx, input }) => {
-    const scan = scanById(ctx.app.db, input.scanId);
-    if (!scan.jobId || (scan.status !== 'queued' && scan.status !== 'running')) throw new PreconditionError(`Scan ${scan.id} is not running (${scan.status})`);
-    requestCancel(ctx.app.db, scan.jobId, ctx.app.clock.now());
-    return { scanId: scan.id, cancelRequested: true };
-  }),
+  /** Cancels a running scan (it stops at its next step) or a queued one (it never starts). */
+  cancel: procedure.input(ScanIdInput).mutation(({ ctx, input }) => cancelScan(ctx.app, input.scanId)),
 });

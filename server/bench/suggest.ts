@@ -15,7 +15,7 @@ import { arrangeSet } from '../suggest/arrange';
 import { featuresOf, scoreSettings, suggestNext } from '../suggest/next-up';
 import { createTestContext } from '../testing/create-test-context';
 import { seedTracks } from '../testing/seed-tracks';
-import { mapRow, ROW_COLUMNS_SQL } from '../tracks/track-rows';
+import { ROW_COLUMNS_SQL, tracksByIds } from '../tracks/track-rows';
 import { percentile, printTable, type Row } from './report';
 
 const { values: args } = parseArgs({ options: { tracks: { type: 'string', default: '100000' }, runs: { type: 'string', default: '60' } } });
@@ -58,9 +58,10 @@ try {
     rows.push([name, p(ms), `${(percentile(ms, 95) / percentile(floorMs, 95)).toFixed(1)}× · p95 < 50 ms ${ok ? 'ok' : 'MISSES'}`]);
   }
   const so = { ...scoreSettings(t.ctx), halfDouble: true, keyLock: true, now };
-  const pool = seeded
-    .filter((x) => x.bpm !== null && !x.isMissing && !x.isBroken)
-    .map((x) => featuresOf(mapRow(t.db.get<Record<string, unknown>>(sql`SELECT ${sql.raw(ROW_COLUMNS_SQL)} FROM tracks t WHERE t.id = ${x.id}`))));
+  const pool = tracksByIds(
+    t.db,
+    seeded.filter((x) => x.bpm !== null && !x.isMissing && !x.isBroken).map((x) => x.id),
+  ).map(featuresOf);
   for (const n of [50, 300, 1000]) {
     const crate = pool.filter((_, k) => k % Math.floor(pool.length / n) === 0).slice(0, n);
     const t0 = performance.now();

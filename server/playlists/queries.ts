@@ -2,7 +2,7 @@ import { asc, desc, eq, sql } from 'drizzle-orm';
 import { libraryDirectories, playlistTracks, playlists, type Reaction } from '@/drizzle/schema';
 import type { Db } from '../db/client';
 import { reactionsOf } from '../sessions/reactions';
-import { mapRow, ROW_COLUMNS_SQL, type TrackRow } from '../tracks/track-rows';
+import { tracksByIds } from '../tracks/track-rows';
 import { entryDetails, playlistById, playlistStats } from './playlists';
 import { explainRule, type SmartDefinition } from './rules';
 import { smartCount, smartDefinitionOf, smartTrackIds } from './smart';
@@ -42,14 +42,6 @@ function namer(db: Db) {
     playlist: (id: string) => db.select({ n: playlists.name }).from(playlists).where(eq(playlists.id, id)).get()?.n,
     directory: (id: string) => db.select({ n: libraryDirectories.name }).from(libraryDirectories).where(eq(libraryDirectories.id, id)).get()?.n,
   };
-}
-
-/** Library rows for these track ids, in their order (ids without a track are left out). */
-export function tracksByIds(db: Db, ids: string[]): TrackRow[] {
-  if (!ids.length) return [];
-  const rows = db.all<Record<string, unknown>>(sql`SELECT ${sql.raw(ROW_COLUMNS_SQL)} FROM tracks t WHERE t.id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
-  const byId = new Map(rows.map((r) => [r.id as string, mapRow(r)]));
-  return ids.map((id) => byId.get(id)).filter((r): r is TrackRow => r !== undefined);
 }
 
 /** One playlist with its statistics; smart ones with their rules read back as a sentence. */

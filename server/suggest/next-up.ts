@@ -1,11 +1,9 @@
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { NotFoundError } from '../errors';
 import { compatibleKeys, type MusicalKey } from '../music/keys';
 import { crowdOf } from '../sessions/reactions';
 import { keySortOf } from '../tracks/filters';
-import { mapRow, ROW_COLUMNS_SQL, type TrackRow } from '../tracks/track-rows';
+import { trackRowById, tracksByIds, type TrackRow } from '../tracks/track-rows';
 import { pairTotal, scorePair, shiftKey, type PairScore, type ScoreOptions, type TrackFeatures, type Weights } from './score';
 
 export const SuggestNextInput = z.object({
@@ -75,9 +73,7 @@ function mixableKeySorts(k: MusicalKey, shift: number): number[] {
 export function suggestNext(ctx: AppContext, raw: SuggestNextInput): { from: TrackRow; items: Suggestion[] } {
   const input = SuggestNextInput.parse(raw);
   const db = ctx.db;
-  const fromRow = db.get<Record<string, unknown> | undefined>(sql`SELECT ${sql.raw(ROW_COLUMNS_SQL)} FROM tracks t WHERE t.id = ${input.trackId}`);
-  if (!fromRow) throw new NotFoundError('track', input.trackId);
-  const from = mapRow(fromRow);
+  const from = trackRowById(db, input.trackId);
   const f = featuresOf(from);
   const band = input.bpmRangePercent / 100;
   const shift = input.keyLock ? 0 : Math.ceil(Math.abs(12 * Math.log2(1 + band)));
@@ -92,14 +88,8 @@ export function suggestNext(ctx: AppContext, raw: SuggestNextInput): { from: Tra
   const ranked = light.map((r) => ({ id: r[0], seq: r[9], total: pairTotal(f, { ...lightFeatures(r), ...crowd.get(r[0]) }, o) }));
   ranked.sort((a, b) => b.total - a.total || a.seq - b.seq);
   const best = ranked.slice(0, input.limit).map((r) => r.id);
-  const full = new Map(
-    db
-      .all<Record<string, unknown>>(sql`SELECT ${sql.raw(ROW_COLUMNS_SQL)} FROM tracks t WHERE t.id IN (SELECT value FROM json_each(${JSON.stringify(best)}))`)
-      .map((r) => [r.id as string, mapRow(r)]),
-  );
-  const items = best.map((id) => {
-    const track = full.get(id)!;
-    const { relation: _r, ...score } = scorePair(f, { ...featuresOf(track), ...crowd.get(id) }, o);
+  const items = tracksByIds(db, best).map((track) => {
+    const { relation: _r, ...score } = scorePair(f, { ...featuresOf(track), ...crowd.get(track.id) }, o);
     return { track, ...score };
   });
   return { from, items };

@@ -1,9 +1,7 @@
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { trackAnalysis } from '../analysis/queries';
 import type { AppContext } from '../context';
-import { NotFoundError } from '../errors';
-import { mapRow, ROW_COLUMNS_SQL, type TrackRow } from '../tracks/track-rows';
+import { trackRowById, type TrackRow } from '../tracks/track-rows';
 import { featuresOf, scoreSettings } from './next-up';
 import { KEY_RELATIONS, scorePair } from './score';
 
@@ -48,12 +46,6 @@ function mixInPoint(g: Grid): number | null {
   return g.beats.find((b) => b >= start) ?? null;
 }
 
-function row(ctx: AppContext, id: string): TrackRow {
-  const r = ctx.db.get<Record<string, unknown> | undefined>(sql`SELECT ${sql.raw(ROW_COLUMNS_SQL)} FROM tracks t WHERE t.id = ${id}`);
-  if (!r) throw new NotFoundError('track', id);
-  return mapRow(r);
-}
-
 /**
  * How to mix from one track into another (issue 21): start the next track's first phrase when the
  * playing one reaches its last whole phrase (phrase-aligned from the beat grids and the audible
@@ -61,7 +53,7 @@ function row(ctx: AppContext, id: string): TrackRow {
  */
 export function transitionHint(ctx: AppContext, raw: z.input<typeof TransitionInput>) {
   const input = TransitionInput.parse(raw);
-  const [from, to] = [row(ctx, input.fromId), row(ctx, input.toId)];
+  const [from, to] = [trackRowById(ctx.db, input.fromId), trackRowById(ctx.db, input.toId)];
   const score = scorePair(featuresOf(from), featuresOf(to), { ...scoreSettings(ctx), halfDouble: true, keyLock: input.keyLock, direction: 'any', now: ctx.clock.now() });
   const out = mixOutPoint(gridOf(ctx, from.id));
   const into = mixInPoint(gridOf(ctx, to.id));

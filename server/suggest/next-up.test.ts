@@ -1,16 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseKey } from '../music/keys';
 import { createTestContext, type TestContext } from '../testing/create-test-context';
-import { insertFolder, insertTrack } from '../testing/seed-tracks';
+import { insertAnalysedTrack, insertFolder } from '../testing/seed-tracks';
 import { testCaller } from '../trpc/test-caller';
 
 let t: TestContext;
 afterEach(() => t?.cleanup());
 
-function track(title: string, bpm: number, key: string, energy: number, extra: Record<string, unknown> = {}) {
-  const k = parseKey(key)!;
-  return insertTrack(t.db, { title, bpm, keyPitch: k.pitch, keyMode: k.mode, energyLevel: energy, genre: 'House', ...extra });
-}
+const track = (title: string, bpm: number, key: string, energy: number, fields: Parameters<typeof insertAnalysedTrack>[5] = {}) =>
+  insertAnalysedTrack(t.db, title, bpm, key, energy, fields);
 
 describe('suggest.next', () => {
   it('ranks what fits after a track, with the reasons, and leaves out what is far off, gone or played this session', async () => {

@@ -1,17 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { audioAnalysis } from '@/drizzle/schema';
-import { parseKey } from '../music/keys';
 import { createTestContext, type TestContext } from '../testing/create-test-context';
-import { insertFolder, insertTrack } from '../testing/seed-tracks';
+import { insertAnalysedTrack, insertFolder } from '../testing/seed-tracks';
 import { testCaller } from '../trpc/test-caller';
 
 let t: TestContext;
 afterEach(() => t?.cleanup());
 
-function track(title: string, bpm: number, key: string, energy: number, hash?: string) {
-  const k = parseKey(key)!;
-  return insertTrack(t.db, { title, bpm, keyPitch: k.pitch, keyMode: k.mode, energyLevel: energy, genre: 'House', audioHash: hash ?? null, durationMs: 300_000 });
-}
+const track = (title: string, bpm: number, key: string, energy: number, hash?: string) =>
+  insertAnalysedTrack(t.db, title, bpm, key, energy, { audioHash: hash ?? null, durationMs: 300_000 });
 
 /** A constant grid at `bpm` from `first` seconds to `end`, the way the analyzer stores it (Float32 LE seconds). */
 function grid(hash: string, bpm: number, first: number, end: number, phraseBeat = 1) {

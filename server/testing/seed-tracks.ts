@@ -1,3 +1,4 @@
+import { parseKey } from '../music/keys';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { libraryDirectories, tracks, type NewTrack } from '@/drizzle/schema';
@@ -179,4 +180,11 @@ export function insertTrack(db: Db, fields: Partial<NewTrack> = {}): string {
     .values({ directoryId: 'd1', fileName: path.basename(rel), fileExt: 'mp3', sizeBytes: 1, mtimeMs: 1, dateAdded: 1, createdAt: 1, updatedAt: 1, ...fields, id, relPath: rel })
     .run();
   return id;
+}
+
+/** A track as the analyzer would leave it: BPM, key (any notation) and energy, genre House. */
+export function insertAnalysedTrack(db: Db, title: string, bpm: number, key: string, energy: number, fields: Partial<NewTrack> = {}): string {
+  const k = parseKey(key);
+  if (!k) throw new Error(`not a key: ${key}`);
+  return insertTrack(db, { title, bpm, keyPitch: k.pitch, keyMode: k.mode, energyLevel: energy, genre: 'House', ...fields });
 }

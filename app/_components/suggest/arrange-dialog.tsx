@@ -103,26 +103,11 @@ export function ArrangeDialog({
       <div className="flex flex-wrap gap-2 text-sm">
         <label className="flex flex-col gap-1">
           <span className="text-xs text-muted">Start with</span>
-          <Select aria-label="Start with" value={String(startId ?? '')} onChange={(e) => setStart(Number(e.target.value))} className="w-56">
-            {tracks.map((e) => (
-              <option key={e.entryId} value={e.entryId}>
-                {name(e)}
-              </option>
-            ))}
-          </Select>
+          <TrackSelect label="Start with" entries={tracks} value={startId} onChange={setStart} />
         </label>
         <label className="flex flex-col gap-1">
           <span className="text-xs text-muted">End with</span>
-          <Select aria-label="End with" value={String(end ?? '')} onChange={(e) => setEnd(e.target.value ? Number(e.target.value) : null)} className="w-56">
-            <option value="">Any track</option>
-            {tracks
-              .filter((e) => e.entryId !== startId)
-              .map((e) => (
-                <option key={e.entryId} value={e.entryId}>
-                  {name(e)}
-                </option>
-              ))}
-          </Select>
+          <TrackSelect label="End with" entries={tracks.filter((e) => e.entryId !== startId)} value={end} onChange={setEnd} anyLabel="Any track" />
         </label>
         <label className="flex flex-col gap-1">
           <span className="text-xs text-muted">Energy shape</span>
@@ -170,5 +155,31 @@ export function ArrangeDialog({
         <p className="mt-3 text-sm text-muted">{tracks.length < 2 ? 'A set needs two tracks or more.' : 'Working out the order…'}</p>
       )}
     </Dialog>
+  );
+}
+
+/** A choice of one of the playlist's tracks (by entry), or "any" when `anyLabel` is given. */
+function TrackSelect({
+  label,
+  entries,
+  value,
+  onChange,
+  anyLabel,
+}: {
+  label: string;
+  entries: PlaylistEntry[];
+  value: number | null;
+  onChange: (entryId: number | null) => void;
+  anyLabel?: string;
+}) {
+  return (
+    <Select aria-label={label} value={String(value ?? '')} onChange={(e) => onChange(e.target.value ? Number(e.target.value) : null)} className="w-56">
+      {anyLabel ? <option value="">{anyLabel}</option> : null}
+      {entries.map((e) => (
+        <option key={e.entryId} value={e.entryId}>
+          {name(e)}
+        </option>
+      ))}
+    </Select>
   );
 }

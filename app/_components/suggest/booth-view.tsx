@@ -6,7 +6,7 @@ import { useTRPC } from '../../_trpc/client';
 import { formatBpm } from '../library/music-bits';
 import { cn } from '../ui/cn';
 import { ReactionButtons } from '../playlists/reactions';
-import { NextUpPanel } from './next-up';
+import { latestDeck, NextUpPanel } from './next-up';
 
 /**
  * The booth: a full-screen view for a tablet beside the decks — what is on each deck, and what fits
@@ -16,7 +16,7 @@ export function BoothView() {
   const trpc = useTRPC();
   const engine = useQuery(trpc.audioEngine.status.queryOptions());
   const decks = engine.data?.decks ?? [];
-  const latest = [...decks].sort((a, b) => b.since - a.since)[0];
+  const latest = latestDeck(decks);
   // the DJ session logging now: each deck's play in it takes a crowd reaction from here
   const sessions = useQuery(trpc.playlists.sessions.queryOptions());
   const live = sessions.data?.find((x) => !x.sessionEndedAt);
@@ -36,7 +36,7 @@ export function BoothView() {
                   {d.track?.artist ?? ''} · {formatBpm(d.track?.bpm ?? null) || '— BPM'}
                 </p>
               </div>
-              {playOf(d.trackId) ? <ReactionButtons entry={playOf(d.trackId)!} compact /> : null}
+              <DeckReaction play={playOf(d.trackId)} />
             </div>
           ))
         ) : (
@@ -53,3 +53,5 @@ export function BoothView() {
     </div>
   );
 }
+
+const DeckReaction = ({ play }: { play: Parameters<typeof ReactionButtons>[0]['entry'] | undefined }) => (play ? <ReactionButtons entry={play} compact /> : null);

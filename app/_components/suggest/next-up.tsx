@@ -22,9 +22,12 @@ type Direction = 'any' | 'down' | 'same' | 'up';
 export function useDeckTrack() {
   const trpc = useTRPC();
   const engine = useQuery(trpc.audioEngine.status.queryOptions());
-  const decks = (engine.data?.decks ?? []).filter((d) => d.track).sort((a, b) => b.since - a.since);
-  return decks[0] ? { deck: decks[0].deck, trackId: decks[0].trackId } : null;
+  const d = latestDeck((engine.data?.decks ?? []).filter((x) => x.track));
+  return d ? { deck: d.deck, trackId: d.trackId } : null;
 }
+
+/** The deck loaded last: the one about to play, or playing. */
+export const latestDeck = <D extends { since: number }>(decks: D[]): D | undefined => decks.reduce<D | undefined>((a, d) => (!a || d.since > a.since ? d : a), undefined);
 
 /**
  * What to play next (issue 21): twenty tracks that fit after the one on the deck (or the chosen

@@ -6,6 +6,7 @@ import { playlistEntries } from '../playlists/queries';
 import { addTracks, createPlaylist, setEntryOrder } from '../playlists/playlists';
 import { crowdOf } from '../sessions/reactions';
 import { arrangeSet } from './arrange';
+import { markOf } from './pairs';
 import { featuresOf, scoreSettings } from './next-up';
 import { scorePair, type ScoreOptions } from './score';
 
@@ -40,7 +41,7 @@ export function previewArrangement(ctx: AppContext, raw: ArrangeInput) {
   const order = r.order.map((id) => byEntry.get(id)!);
   const pairs = order.slice(1).map((e, i) => {
     const s = scorePair(featuresOf(order[i]!.track!), { ...featuresOf(e.track!), ...crowd.get(e.track!.id) }, so);
-    return { fromEntryId: order[i]!.entryId, toEntryId: e.entryId, score: s.total, chips: s.chips };
+    return { fromEntryId: order[i]!.entryId, toEntryId: e.entryId, score: s.total, mark: markOf(s.total), chips: s.chips };
   });
   const placeholders = entries.filter((e) => !e.track).map((e) => e.entryId);
   return { entryIds: [...order.map((e) => e.entryId), ...placeholders], pairs, cost: r.cost, nearestNeighbourCost: r.nearestNeighbourCost, currentCost: r.inputCost };

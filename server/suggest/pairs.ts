@@ -10,6 +10,9 @@ export const PairsInput = z.object({ playlistId: z.string().min(1).max(100), key
 export const PAIR_BAD = 0.45;
 export const PAIR_GOOD = 0.7;
 
+/** Green, amber or red for a transition score. */
+export const markOf = (score: number): 'good' | 'fair' | 'poor' => (score >= PAIR_GOOD ? 'good' : score >= PAIR_BAD ? 'fair' : 'poor');
+
 /**
  * For each entry after the first: how well it follows the one before (score, green/amber/red and
  * the reasons). Placeholders and entries next to one have no mark.
@@ -22,7 +25,6 @@ export function playlistPairs(ctx: AppContext, raw: z.input<typeof PairsInput>) 
     const prev = entries[i]!;
     if (!e.track || !prev.track) return [];
     const s = scorePair(featuresOf(prev.track), featuresOf(e.track), o);
-    const mark: 'good' | 'fair' | 'poor' = s.total >= PAIR_GOOD ? 'good' : s.total >= PAIR_BAD ? 'fair' : 'poor';
-    return [{ entryId: e.entryId, score: s.total, mark, chips: s.chips }];
+    return [{ entryId: e.entryId, score: s.total, mark: markOf(s.total), chips: s.chips }];
   });
 }

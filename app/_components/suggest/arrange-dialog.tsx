@@ -137,10 +137,7 @@ export function ArrangeDialog({
                   <span className="min-w-0 flex-1 truncate">{name(e)}</span>
                   <span className="text-xs text-muted tabular-nums">{formatBpm(e?.track?.bpm)}</span>
                   {p ? (
-                    <span
-                      className={cn('w-10 text-right text-xs tabular-nums', p.score >= 0.7 ? 'text-ok' : p.score >= 0.45 ? 'text-warn' : 'text-danger')}
-                      title={p.chips.join(', ')}
-                    >
+                    <span className={cn('w-10 text-right text-xs tabular-nums', { good: 'text-ok', fair: 'text-warn', poor: 'text-danger' }[p.mark])} title={p.chips.join(', ')}>
                       {Math.round(p.score * 100)}
                     </span>
                   ) : (

@@ -23,6 +23,10 @@ describe('cancelling a scan', () => {
     expect((await caller.jobs.byId({ id: after.jobId! })).status).toBe('cancelled');
     expect((await caller.scans.status({ directoryId: dir.id }))?.status).not.toBe('queued');
     await expect(caller.scans.cancel({ scanId: queued.id })).rejects.toThrow(/not running/);
+    // the same from the Activity page, which cancels the job
+    const again = await caller.scans.start({ directoryId: dir.id, strategy: 'full' });
+    await caller.jobs.cancel({ id: (await caller.scans.history({ directoryId: dir.id })).find((s) => s.id === again.scanId)!.jobId! });
+    expect((await caller.scans.history({ directoryId: dir.id })).find((s) => s.id === again.scanId)!.status).toBe('cancelled');
     fs.rmSync(root, { recursive: true, force: true });
   });
 });
